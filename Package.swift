@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+// vuoro: a queue and ticketing daemon for walk-in public service counters.
+import PackageDescription
+
+let package = Package(
+    name: "vuoro",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vuorod", targets: ["vuorod"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+    ],
+    targets: [
+        .target(name: "VuoroCore"),
+        .target(name: "VuoroProtocol"),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "VuoroStore", dependencies: ["CSQLite", "VuoroCore"]),
+        .target(
+            name: "VuoroConfig",
+            dependencies: ["VuoroCore", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        .target(
+            name: "VuoroServer",
+            dependencies: [
+                "VuoroCore", "VuoroProtocol", "VuoroStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "vuorod",
+            dependencies: [
+                "VuoroCore", "VuoroConfig", "VuoroStore", "VuoroServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "VuoroCoreTests", dependencies: ["VuoroCore"]),
+        .testTarget(name: "VuoroProtocolTests", dependencies: ["VuoroProtocol"]),
+        .testTarget(name: "VuoroStoreTests", dependencies: ["VuoroStore", "VuoroCore"]),
+        .testTarget(name: "VuoroConfigTests", dependencies: ["VuoroConfig"]),
+        .testTarget(
+            name: "VuoroServerTests",
+            dependencies: [
+                "VuoroServer", "VuoroCore", "VuoroStore", "VuoroProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,291 @@
+// The centre's commands: issue, call, recall, finish, transfer, cancel, serve, pause, open, close, day change.
+
+extension Centre {
+    /// What `ISSUE` answers.
+    public struct Issued: Equatable, Sendable {
+        public var ticket: Ticket
+        public var position: Int
+        public var wait: Int
+    }
+
+    /// What `CALL` answers: the ticket called (nil when nothing waits) and the one it finished first.
+    public struct Called: Equatable, Sendable {
+        public var ticket: Ticket?
+        public var finished: Ticket?
+        /// Seconds the called ticket waited in its queue.
+        public var waited: Int
+    }
+
+    /// Starts a new service day when `now` has passed midnight: open tickets expire, numbering restarts.
+    /// Returns true when a day change happened.
+    @discardableResult
+    public func rollDayIfNeeded() -> Bool {
+        let now = clock.now()
+        guard now >= today.end else { return false }
+        for var t in tickets.values where t.state.isOpen {
+            t.state = .expired
+            t.finishedAt = now
+            changes.append(.ticket(t))
+        }
+        tickets.removeAll()
+        byNumber.removeAll()
+        lastSeq.removeAll()
+        activeSeqs.removeAll()
+        recentCalls.removeAll()
+        for id in queueOrder {
+            queues[id]!.lines = Array(repeating: [], count: 10)
+            queues[id]!.waiting = 0
+            queues[id]!.recentServices.removeAll()
+        }
+        queueOrder.removeAll { queues[$0]!.removed && queues[$0]!.waiting == 0 }
+        for id in counterOrder where counters[id]!.current != nil || counters[id]!.streak != 0 {
+            counters[id]!.current = nil
+            counters[id]!.streak = 0
+            changes.append(.counter(counters[id]!))
+        }
+        today = calendar.day(containing: now)
+        dirtyQueues.formUnion(queueOrder)
+        return true
+    }
+
+    /// Hands out the queue's next number.
+    public func issue(queue id: QueueID, priority: Int = 0, lang: String? = nil) throws(CentreError) -> Issued {
+        rollDayIfNeeded()
+        let now = clock.now()
+        guard let q = queues[id], !q.removed else { throw .unknownQueue(id) }
+        guard (0...9).contains(priority) else { throw .badArgument("priority must be 0 to 9") }
+        if let lang, !config.languages.contains(lang) {
+            throw .badArgument("lang must be one of \(config.languages.joined(separator: ","))")
+        }
+        guard isOpen(id, at: now) else { throw .queueClosed(id, opensAt: opensAt(id, after: now)) }
+        let active = activeSeqs[id] ?? []
+        guard active.count < 999 else { throw .queueFull(id) }
+        var seq = lastSeq[id] ?? 0
+        repeat { seq = seq == 999 ? 1 : seq + 1 } while active.contains(seq)
+
+        let position = q.positionForNew(priority: priority)
+        let wait = estimate(queue: id, position: position)
+        let t = Ticket(
+            id: nextID, day: today.date, number: Ticket.number(prefix: q.config.prefix, seq: seq), origin: id, seq: seq,
+            queue: id, priority: priority, lang: lang ?? config.languages.first, state: .waiting, issuedAt: now,
+            waitingSince: now, rank: now, estimate: wait)
+        nextID += 1
+        tickets[t.id] = t
+        byNumber[t.number] = t.id
+        lastSeq[id] = seq
+        activeSeqs[id, default: []].insert(seq)
+        queues[id]!.insert(LineEntry(rank: t.rank, id: t.id), priority: priority)
+        changes.append(.ticket(t))
+        dirtyQueues.insert(id)
+        return Issued(ticket: t, position: position, wait: wait)
+    }
+
+    /// Cancels a waiting ticket.
+    public func cancel(_ number: String) throws(CentreError) -> Ticket {
+        rollDayIfNeeded()
+        guard var t = lookup(number) else { throw .unknownTicket(number) }
+        guard t.state == .waiting else { throw .wrongState(number: number, state: t.state) }
+        removeFromLine(t)
+        t.state = .cancelled
+        t.finishedAt = clock.now()
+        release(t)
+        return t
+    }
+
+    /// Calls the next ticket to the counter (or the given waiting ticket), ending its current ticket as done first.
+    public func call(counter cid: CounterID, ticket number: String? = nil) throws(CentreError) -> Called {
+        rollDayIfNeeded()
+        guard var counter = counters[cid] else { throw .unknownCounter(cid) }
+        var chosen: Ticket?
+        if let number {
+            guard let t = lookup(number) else { throw .unknownTicket(number) }
+            guard t.state == .waiting else { throw .wrongState(number: number, state: t.state) }
+            chosen = t
+        }
+        let finished = try? finishCurrent(of: cid, as: .done)
+        counter = counters[cid]!
+        if chosen == nil { chosen = choose(for: counter).flatMap { tickets[$0] } }
+        if counter.paused {
+            counter.paused = false
+            dirtyQueues.formUnion(counter.queues)
+        }
+        guard var t = chosen else {
+            if counters[cid] != counter {
+                counters[cid] = counter
+                changes.append(.counter(counter))
+            }
+            return Called(ticket: nil, finished: finished, waited: 0)
+        }
+        let now = clock.now()
+        removeFromLine(t)
+        t.state = .called
+        t.calledAt = now
+        t.announcedAt = now
+        t.counter = cid
+        t.calledQueue = t.queue
+        t.calls = 1
+        tickets[t.id] = t
+        changes.append(.ticket(t))
+        counter.current = t.id
+        counter.streak = t.priority > 0 ? counter.streak + 1 : 0
+        counters[cid] = counter
+        changes.append(.counter(counter))
+        noteCall(t.id)
+        dirtyQueues.insert(t.queue)
+        return Called(ticket: t, finished: finished, waited: Int(max(0, now - t.waitingSince) / 1000))
+    }
+
+    /// Calls the counter's current ticket again.
+    public func recall(counter cid: CounterID) throws(CentreError) -> Ticket {
+        rollDayIfNeeded()
+        guard counters[cid] != nil else { throw .unknownCounter(cid) }
+        guard var t = currentTicket(of: cid) else { throw .noCurrentTicket(cid) }
+        t.calls += 1
+        t.announcedAt = clock.now()
+        tickets[t.id] = t
+        changes.append(.ticket(t))
+        noteCall(t.id)
+        return t
+    }
+
+    /// Ends the counter's current ticket as done or no-show.
+    public func finish(counter cid: CounterID, as state: TicketState) throws(CentreError) -> Ticket {
+        precondition(state == .done || state == .noshow)
+        rollDayIfNeeded()
+        guard counters[cid] != nil else { throw .unknownCounter(cid) }
+        return try finishCurrent(of: cid, as: state)
+    }
+
+    /// Sends the counter's current ticket to wait in another queue, keeping its number.
+    public func transfer(counter cid: CounterID, to qid: QueueID, front: Bool) throws(CentreError) -> Issued {
+        rollDayIfNeeded()
+        guard counters[cid] != nil else { throw .unknownCounter(cid) }
+        guard let target = queues[qid], !target.removed else { throw .unknownQueue(qid) }
+        guard var t = currentTicket(of: cid) else { throw .noCurrentTicket(cid) }
+        let now = clock.now()
+        t.state = .waiting
+        t.queue = qid
+        t.waitingSince = now
+        t.rank = front ? min(now, (target.frontRank(priority: t.priority) ?? now) - 1) : now
+        t.transfers += 1
+        t.calledAt = nil
+        t.calls = 0
+        tickets[t.id] = t
+        changes.append(.ticket(t))
+        let entry = LineEntry(rank: t.rank, id: t.id)
+        queues[qid]!.insert(entry, priority: t.priority)
+        counters[cid]!.current = nil
+        changes.append(.counter(counters[cid]!))
+        dirtyQueues.insert(qid)
+        let position = queues[qid]!.position(of: entry, priority: t.priority)
+        return Issued(ticket: t, position: position, wait: estimate(queue: qid, position: position))
+    }
+
+    /// Sets the queues a counter serves.
+    public func serve(counter cid: CounterID, queues ids: [QueueID]) throws(CentreError) -> CounterRecord {
+        rollDayIfNeeded()
+        guard var c = counters[cid] else { throw .unknownCounter(cid) }
+        guard !ids.isEmpty else { throw .badArgument("name at least one queue") }
+        for id in ids where queues[id] == nil { throw .unknownQueue(id) }
+        var unique: [QueueID] = []
+        for id in ids where !unique.contains(id) { unique.append(id) }
+        dirtyQueues.formUnion(c.queues)
+        dirtyQueues.formUnion(unique)
+        c.queues = unique
+        c.explicit = true
+        counters[cid] = c
+        changes.append(.counter(c))
+        return c
+    }
+
+    /// Takes the counter out of the wait estimates until its next call.
+    public func pause(counter cid: CounterID) throws(CentreError) -> CounterRecord {
+        rollDayIfNeeded()
+        guard var c = counters[cid] else { throw .unknownCounter(cid) }
+        if !c.paused {
+            c.paused = true
+            counters[cid] = c
+            changes.append(.counter(c))
+            dirtyQueues.formUnion(c.queues)
+        }
+        return c
+    }
+
+    /// Closes a queue to new tickets (`closed = true`) or lifts that (`false`); its waiting tickets are still served.
+    public func setClosed(_ id: QueueID, _ closed: Bool) throws(CentreError) -> Bool {
+        rollDayIfNeeded()
+        guard let q = queues[id], !q.removed else { throw .unknownQueue(id) }
+        if q.closed != closed {
+            queues[id]!.closed = closed
+            changes.append(.queueClosed(id, closed))
+            dirtyQueues.insert(id)
+        }
+        return isOpen(id)
+    }
+
+    // MARK: internals
+
+    /// Which waiting ticket the counter takes: highest priority, then highest seconds waited × weight, then the
+    /// earliest issued; after `maxPriorityStreak` priority calls while normal tickets wait, priority is ignored once.
+    func choose(for counter: CounterRecord) -> Int64? {
+        let now = clock.now()
+        let streakRule = config.maxPriorityStreak > 0 && counter.streak >= config.maxPriorityStreak
+        let ignorePriority = streakRule && counter.queues.contains { queues[$0].map { !$0.lines[0].isEmpty } ?? false }
+        var best: (priority: Int, score: Double, id: Int64)?
+        for qid in counter.queues {
+            guard let q = queues[qid], q.waiting > 0 else { continue }
+            for p in stride(from: 9, through: 0, by: -1) {
+                guard let head = q.lines[p].first else { continue }
+                let cand = (priority: ignorePriority ? 0 : p, score: Double(now - head.rank) * q.config.weight, id: head.id)
+                if let b = best {
+                    if cand.priority < b.priority { continue }
+                    if cand.priority == b.priority {
+                        if cand.score < b.score { continue }
+                        if cand.score == b.score && cand.id > b.id { continue }
+                    }
+                }
+                best = cand
+                if !ignorePriority { break }
+            }
+        }
+        return best?.id
+    }
+
+    func finishCurrent(of cid: CounterID, as state: TicketState) throws(CentreError) -> Ticket {
+        guard var t = currentTicket(of: cid) else { throw .noCurrentTicket(cid) }
+        let now = clock.now()
+        t.state = state
+        t.finishedAt = now
+        if state == .done, let calledAt = t.calledAt {
+            queues[t.queue]?.recordService(seconds: Int(max(0, now - calledAt) / 1000))
+            dirtyQueues.insert(t.queue)
+        }
+        counters[cid]!.current = nil
+        changes.append(.counter(counters[cid]!))
+        release(t)
+        return t
+    }
+
+    /// Stores a ticket that reached a final state and frees its number.
+    func release(_ t: Ticket) {
+        tickets[t.id] = t
+        activeSeqs[t.origin]?.remove(t.seq)
+        changes.append(.ticket(t))
+        dirtyQueues.insert(t.queue)
+        if let q = queues[t.queue], q.removed, q.waiting == 0,
+            !tickets.values.contains(where: { $0.queue == t.queue && $0.state.isOpen })
+        {
+            queueOrder.removeAll { $0 == t.queue }
+        }
+    }
+
+    func removeFromLine(_ t: Ticket) {
+        queues[t.queue]?.remove(LineEntry(rank: t.rank, id: t.id), priority: t.priority)
+    }
+
+    func noteCall(_ id: Int64) {
+        recentCalls.removeAll { $0 == id }
+        recentCalls.insert(id, at: 0)
+        if recentCalls.count > Centre.recentCallsKept { recentCalls.removeLast() }
+    }
+}

@@ -1,0 +1,223 @@
+// The service centre's state: queues, counters and today's tickets, rebuilt from a snapshot; the read side.
+
+/// The centre's whole state and every rule of it. Pure: no I/O, time from the injected clock.
+///
+/// Commands (in `Centre+Commands.swift`) validate first and change nothing when they throw. Each change is
+/// appended to `changes`, which the owner commits to the store and clears with `takeChanges()`.
+public final class Centre {
+    public private(set) var config: CentreConfig
+    public let calendar: ServiceCalendar
+    public let clock: Clock
+    public internal(set) var today: ServiceDay
+
+    var tickets: [Int64: Ticket] = [:]
+    var byNumber: [String: Int64] = [:]
+    var queues: [QueueID: QueueLine] = [:]
+    /// Configured queues in configuration order, then removed queues that still hold tickets.
+    public internal(set) var queueOrder: [QueueID] = []
+    var counters: [CounterID: CounterRecord] = [:]
+    public private(set) var counterOrder: [CounterID] = []
+    /// Per issuing queue: the number part last handed out today.
+    var lastSeq: [QueueID: Int] = [:]
+    /// Per issuing queue: number parts of today's tickets still waiting or called.
+    var activeSeqs: [QueueID: Set<Int>] = [:]
+    var nextID: Int64
+    /// Ids of today's called tickets, latest call first.
+    var recentCalls: [Int64] = []
+    static let recentCallsKept = 100
+
+    var changes: [Change] = []
+    /// Queues whose figures (waiting, wait, open) may have changed since `takeDirtyQueues()`.
+    var dirtyQueues: Set<QueueID> = []
+
+    /// Builds the state from what the store holds. Open tickets of earlier days are expired, as changes to commit.
+    public init(config: CentreConfig, clock: Clock, snapshot: Snapshot) {
+        guard let calendar = ServiceCalendar(timeZoneIdentifier: config.timeZone) else {
+            preconditionFailure("time zone \(config.timeZone) was not validated")
+        }
+        self.config = config
+        self.calendar = calendar
+        self.clock = clock
+        let now = clock.now()
+        today = calendar.day(containing: now)
+        nextID = snapshot.maxTicketID + 1
+        for q in config.queues {
+            queues[q.id] = QueueLine(config: q)
+            queueOrder.append(q.id)
+        }
+        for q in snapshot.closedQueues { queues[q]?.closed = true }
+
+        var openTickets: [Ticket] = []
+        for var t in snapshot.tickets {
+            if t.state.isOpen && t.day < today.date {
+                t.state = .expired
+                t.finishedAt = now
+                changes.append(.ticket(t))
+                continue
+            }
+            if t.state.isOpen { openTickets.append(t) }
+            tickets[t.id] = t
+        }
+        // A queue gone from the configuration keeps serving the tickets it holds.
+        for t in openTickets where queues[t.queue] == nil {
+            var line = QueueLine(
+                config: QueueConfig(id: t.queue, prefix: String(t.number.prefix { $0.isLetter }), names: [:]))
+            line.removed = true
+            queues[t.queue] = line
+            queueOrder.append(t.queue)
+        }
+        for t in tickets.values.sorted(by: { $0.id < $1.id }) where t.day == today.date {
+            byNumber[t.number] = t.id
+            lastSeq[t.origin] = t.seq
+        }
+        for t in openTickets {
+            activeSeqs[t.origin, default: []].insert(t.seq)
+            if t.state == .waiting {
+                queues[t.queue]!.insert(LineEntry(rank: t.rank, id: t.id), priority: t.priority)
+            }
+        }
+        let served = tickets.values.filter { $0.state == .done && $0.day == today.date && $0.calledAt != nil }
+        for t in served.sorted(by: { ($0.finishedAt ?? 0) < ($1.finishedAt ?? 0) }) {
+            queues[t.queue]?.recordService(seconds: Int(((t.finishedAt ?? 0) - (t.calledAt ?? 0)) / 1000))
+        }
+        recentCalls = tickets.values.filter { $0.announcedAt != nil && $0.day == today.date }
+            .sorted { ($0.announcedAt!, $0.id) > ($1.announcedAt!, $1.id) }
+            .prefix(Centre.recentCallsKept).map(\.id)
+
+        let records = Dictionary(snapshot.counters.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for c in config.counters {
+            var record = records[c.id] ?? CounterRecord(id: c.id, queues: c.queues, paused: false, current: nil, streak: 0)
+            let removedServed = record.queues.filter { queues[$0]?.removed == true }
+            record.queues = record.explicit ? record.queues.filter { queues[$0] != nil } : c.queues + removedServed
+            if let cur = record.current, tickets[cur]?.state != .called || tickets[cur]?.counter != c.id {
+                record.current = nil
+            }
+            if records[c.id] != record { changes.append(.counter(record)) }
+            counters[c.id] = record
+            counterOrder.append(c.id)
+        }
+        dirtyQueues = Set(queueOrder)
+    }
+
+    /// The state as the store would hold it, to rebuild the centre under a new configuration.
+    public func snapshot() -> Snapshot {
+        Snapshot(
+            tickets: Array(tickets.values), counters: Array(counters.values),
+            closedQueues: Set(queues.values.filter(\.closed).map(\.config.id)), maxTicketID: nextID - 1)
+    }
+
+    /// The changes made since the last call, for the store to commit.
+    public func takeChanges() -> [Change] {
+        defer { changes.removeAll(keepingCapacity: true) }
+        return changes
+    }
+
+    public var hasChanges: Bool { !changes.isEmpty }
+
+    public func takeDirtyQueues() -> Set<QueueID> {
+        defer { dirtyQueues.removeAll(keepingCapacity: true) }
+        return dirtyQueues
+    }
+
+    // MARK: reading
+
+    /// The queue's configuration, also for a removed queue.
+    public func queueConfig(_ id: QueueID) -> QueueConfig? { queues[id]?.config }
+
+    public func isRemoved(_ id: QueueID) -> Bool { queues[id]?.removed ?? false }
+
+    /// Whether the queue hands out tickets at `t`: not closed, not removed, not a holiday, within its hours.
+    public func isOpen(_ id: QueueID, at t: Millis? = nil) -> Bool {
+        guard let q = queues[id], !q.removed, !q.closed else { return false }
+        let t = t ?? clock.now()
+        let c = calendar.civil(t)
+        if config.holidays.contains(c.dateString) { return false }
+        guard let hours = q.config.hours else { return true }
+        guard let p = hours.period(weekday: c.weekday, minute: c.minuteOfDay) else { return false }
+        return c.minuteOfDay < p.end - q.config.lastTicketBeforeClose
+    }
+
+    /// When a queue closed by its hours or a holiday opens next; nil when closed by hand, removed or never opening.
+    public func opensAt(_ id: QueueID, after now: Millis) -> Millis? {
+        guard let q = queues[id], !q.removed, !q.closed else { return nil }
+        var t = now
+        for _ in 0..<400 {
+            if let hours = q.config.hours {
+                let c = calendar.civil(t)
+                guard let next = hours.nextOpening(weekday: c.weekday, minute: c.minuteOfDay) else { return nil }
+                t = calendar.instant(daysAfter: next.daysAhead, of: t, minute: next.minute)
+            } else {
+                t = calendar.day(containing: t).end
+            }
+            if isOpen(id, at: t) { return t }
+        }
+        return nil
+    }
+
+    /// Counters serving the queue that are not paused.
+    public func openCounters(serving id: QueueID) -> Int {
+        var n = 0
+        for c in counters.values where !c.paused && c.queues.contains(id) { n += 1 }
+        return n
+    }
+
+    /// Estimated wait in whole seconds for the ticket at `position`.
+    public func estimate(queue id: QueueID, position: Int) -> Int {
+        guard let q = queues[id] else { return 0 }
+        return Int((Double(position) * q.meanServiceTime / Double(max(1, openCounters(serving: id)))).rounded())
+    }
+
+    /// A queue's figures, as `STATUS` and the queue events give them.
+    public struct QueueFigures: Equatable, Sendable {
+        public var id: QueueID
+        public var open: Bool
+        public var waiting: Int
+        /// The estimate a normal ticket issued now would get.
+        public var wait: Int
+        public var counters: Int
+    }
+
+    public func figures(_ id: QueueID) -> QueueFigures? {
+        guard let q = queues[id] else { return nil }
+        return QueueFigures(
+            id: id, open: isOpen(id), waiting: q.waiting, wait: estimate(queue: id, position: q.positionForNew(priority: 0)),
+            counters: openCounters(serving: id))
+    }
+
+    /// A ticket as `TICKET` shows it.
+    public struct TicketView: Equatable, Sendable {
+        public var ticket: Ticket
+        /// Position and estimate while waiting.
+        public var position: Int?
+        public var wait: Int?
+    }
+
+    /// Today's most recent ticket with this number.
+    public func lookup(_ number: String) -> Ticket? {
+        byNumber[number].flatMap { tickets[$0] }
+    }
+
+    public func view(_ number: String) throws(CentreError) -> TicketView {
+        guard let t = lookup(number) else { throw .unknownTicket(number) }
+        return view(t)
+    }
+
+    func view(_ t: Ticket) -> TicketView {
+        guard t.state == .waiting, let q = queues[t.queue] else { return TicketView(ticket: t) }
+        let position = q.position(of: LineEntry(rank: t.rank, id: t.id), priority: t.priority)
+        return TicketView(ticket: t, position: position, wait: estimate(queue: t.queue, position: position))
+    }
+
+    public func counter(_ id: CounterID) -> CounterRecord? { counters[id] }
+
+    /// The counter's current ticket, if it serves one.
+    public func currentTicket(of id: CounterID) -> Ticket? { counters[id]?.current.flatMap { tickets[$0] } }
+
+    /// Today's latest calls, newest first.
+    public func latestCalls(_ n: Int) -> [Ticket] { recentCalls.prefix(n).compactMap { tickets[$0] } }
+
+    public func ticket(id: Int64) -> Ticket? { tickets[id] }
+
+    /// Tickets waiting in all queues.
+    public var waitingCount: Int { queues.values.reduce(0) { $0 + $1.waiting } }
+}

@@ -1,0 +1,170 @@
+// What a service centre is made of, as its configuration says: site, queues, counters and the fairness rule.
+
+/// A queue's identity in the protocol: lower-case letters, digits, `-` and `_`.
+public typealias QueueID = String
+/// A counter's identity in the protocol, such as `3`.
+public typealias CounterID = String
+
+/// One service's queue as configured.
+public struct QueueConfig: Equatable, Sendable {
+    public var id: QueueID
+    /// One or two capital letters that start its ticket numbers.
+    public var prefix: String
+    /// The queue's name per language code.
+    public var names: [String: String]
+    /// Multiplies seconds waited when counters serving several queues choose among them.
+    public var weight: Double
+    /// Seconds one service takes, until today's services give a measured mean.
+    public var serviceTime: Int
+    /// When tickets are handed out; nil means always.
+    public var hours: OpeningHours?
+    /// Minutes before the end of an opening period when the last ticket is handed out.
+    public var lastTicketBeforeClose: Int
+
+    public init(
+        id: QueueID, prefix: String, names: [String: String], weight: Double = 1.0, serviceTime: Int = 300,
+        hours: OpeningHours? = nil, lastTicketBeforeClose: Int = 0
+    ) {
+        self.id = id
+        self.prefix = prefix
+        self.names = names
+        self.weight = weight
+        self.serviceTime = serviceTime
+        self.hours = hours
+        self.lastTicketBeforeClose = lastTicketBeforeClose
+    }
+
+    /// The name in `lang`, else in the first of `languages` that has one, else the id.
+    public func name(in lang: String?, languages: [String]) -> String {
+        if let lang, let n = names[lang] { return n }
+        for l in languages { if let n = names[l] { return n } }
+        return names.values.sorted().first ?? id
+    }
+}
+
+/// One counter as configured.
+public struct CounterConfig: Equatable, Sendable {
+    public var id: CounterID
+    public var queues: [QueueID]
+    public init(id: CounterID, queues: [QueueID]) {
+        self.id = id
+        self.queues = queues
+    }
+}
+
+/// The whole centre.
+public struct CentreConfig: Equatable, Sendable {
+    public var site: String
+    public var timeZone: String
+    public var languages: [String]
+    /// Consecutive priority calls at one counter after which, while normal tickets wait, priority is ignored once.
+    /// 0 turns the rule off.
+    public var maxPriorityStreak: Int
+    /// Dates (`YYYY-MM-DD`) on which every queue is closed.
+    public var holidays: Set<String>
+    public var queues: [QueueConfig]
+    public var counters: [CounterConfig]
+
+    public init(
+        site: String, timeZone: String, languages: [String], maxPriorityStreak: Int = 3, holidays: Set<String> = [],
+        queues: [QueueConfig], counters: [CounterConfig]
+    ) {
+        self.site = site
+        self.timeZone = timeZone
+        self.languages = languages
+        self.maxPriorityStreak = maxPriorityStreak
+        self.holidays = holidays
+        self.queues = queues
+        self.counters = counters
+    }
+
+    /// Checks what holds across entries (unique ids and prefixes, counters naming known queues).
+    /// Returns the first problem as (key, reason), or nil.
+    public func problem() -> (key: String, reason: String)? {
+        if site.isEmpty { return ("site", "must not be empty") }
+        if languages.isEmpty { return ("languages", "must name at least one language") }
+        if maxPriorityStreak < 0 { return ("max_priority_streak", "must be 0 or more") }
+        if queues.isEmpty { return ("queue", "at least one [[queue]] is needed") }
+        var ids = Set<String>()
+        var prefixes = Set<String>()
+        for (i, q) in queues.enumerated() {
+            let key = "queue[\(i + 1)]"
+            if !CentreConfig.isValidID(q.id) {
+                return ("\(key).id", "'\(q.id)' must be 1 to 32 of a-z, 0-9, - and _, starting with a letter or digit")
+            }
+            if !ids.insert(q.id).inserted { return ("\(key).id", "'\(q.id)' is used by another queue") }
+            if !CentreConfig.isValidPrefix(q.prefix) {
+                return ("\(key).prefix", "'\(q.prefix)' must be 1 or 2 capital letters A-Z")
+            }
+            if !prefixes.insert(q.prefix).inserted {
+                return ("\(key).prefix", "'\(q.prefix)' is used by another queue")
+            }
+            if !(q.weight > 0 && q.weight <= 1000) { return ("\(key).weight", "must be more than 0 and at most 1000") }
+            if q.serviceTime < 1 || q.serviceTime > 86_400 {
+                return ("\(key).service_time", "must be 1 to 86400 seconds")
+            }
+            if q.lastTicketBeforeClose < 0 || q.lastTicketBeforeClose > 1440 {
+                return ("\(key).last_ticket_before_close", "must be 0 to 1440 minutes")
+            }
+            for lang in q.names.keys where !languages.contains(lang) {
+                return ("\(key).name.\(lang)", "'\(lang)' is not one of languages \(languages)")
+            }
+        }
+        var counterIDs = Set<String>()
+        for (i, c) in counters.enumerated() {
+            let key = "counter[\(i + 1)]"
+            if !CentreConfig.isValidID(c.id) {
+                return ("\(key).id", "'\(c.id)' must be 1 to 32 of a-z, 0-9, - and _")
+            }
+            if !counterIDs.insert(c.id).inserted { return ("\(key).id", "'\(c.id)' is used by another counter") }
+            for q in c.queues where !ids.contains(q) { return ("\(key).queues", "no queue has the id '\(q)'") }
+        }
+        return nil
+    }
+
+    public static func isValidID(_ s: String) -> Bool {
+        guard !s.isEmpty, s.utf8.count <= 32 else { return false }
+        for (i, b) in s.utf8.enumerated() {
+            let ok = (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || (i > 0 && (b == 45 || b == 95))
+            if !ok { return false }
+        }
+        return true
+    }
+
+    public static func isValidPrefix(_ s: String) -> Bool {
+        (1...2).contains(s.utf8.count) && s.utf8.allSatisfy { $0 >= 65 && $0 <= 90 }
+    }
+
+    /// The built-in demo centre that `vuorod` runs without `--config`: four services under one roof.
+    public static let demo: CentreConfig = {
+        // Always open, so that `make run` serves tickets at any hour.
+        CentreConfig(
+            site: "Iso Omena Service Centre (demo)",
+            timeZone: "Europe/Helsinki",
+            languages: ["fi", "sv", "en"],
+            maxPriorityStreak: 3,
+            queues: [
+                QueueConfig(
+                    id: "kela", prefix: "K", names: ["fi": "Kela", "sv": "FPA", "en": "Kela"], weight: 1.0,
+                    serviceTime: 480),
+                QueueConfig(
+                    id: "health", prefix: "H", names: ["fi": "Terveysasema", "sv": "Hälsostation", "en": "Health centre"],
+                    weight: 1.2, serviceTime: 600),
+                QueueConfig(
+                    id: "citizen", prefix: "C",
+                    names: ["fi": "Kansalaisneuvonta", "sv": "Medborgarrådgivning", "en": "Citizen services"],
+                    weight: 1.0, serviceTime: 420),
+                QueueConfig(
+                    id: "lab", prefix: "L", names: ["fi": "Laboratorio", "sv": "Laboratorium", "en": "Laboratory"],
+                    weight: 1.5, serviceTime: 240),
+            ],
+            counters: [
+                CounterConfig(id: "1", queues: ["kela"]),
+                CounterConfig(id: "2", queues: ["kela", "citizen"]),
+                CounterConfig(id: "3", queues: ["kela", "health"]),
+                CounterConfig(id: "4", queues: ["health"]),
+                CounterConfig(id: "5", queues: ["citizen"]),
+                CounterConfig(id: "6", queues: ["lab"]),
+            ])
+    }()
+}

@@ -1,0 +1,15 @@
+// Every way a request can be refused by the centre's rules; the server maps each to one protocol error code.
+
+public enum CentreError: Error, Equatable, Sendable {
+    case unknownQueue(String)
+    case unknownCounter(String)
+    case unknownTicket(String)
+    /// The queue issues no tickets now; `opensAt` is its next opening, when known.
+    case queueClosed(QueueID, opensAt: Millis?)
+    /// Every number of the queue's day is waiting or called.
+    case queueFull(QueueID)
+    case noCurrentTicket(CounterID)
+    /// The ticket is not in a state that allows this.
+    case wrongState(number: String, state: TicketState)
+    case badArgument(String)
+}

@@ -1,0 +1,84 @@
+// The waiting tickets of one queue, one ordered line per priority, and the queue's running figures.
+
+/// A waiting ticket's place in a line: ordered by `rank`, then by `id` (issue order).
+struct LineEntry: Comparable {
+    var rank: Millis
+    var id: Int64
+    static func < (a: LineEntry, b: LineEntry) -> Bool { a.rank != b.rank ? a.rank < b.rank : a.id < b.id }
+}
+
+/// A queue at run time: its configuration, its waiting tickets and what its estimates need.
+struct QueueLine {
+    var config: QueueConfig
+    /// Closed by `CLOSE` until `OPEN`.
+    var closed: Bool = false
+    /// No longer in the configuration: serves the tickets it holds, issues no new ones.
+    var removed: Bool = false
+    /// Index = priority 0...9; each sorted ascending.
+    var lines: [[LineEntry]] = Array(repeating: [], count: 10)
+    var waiting: Int = 0
+    /// Service times (seconds) of today's last services, oldest first, at most 20.
+    var recentServices: [Int] = []
+
+    init(config: QueueConfig) { self.config = config }
+
+    mutating func insert(_ entry: LineEntry, priority: Int) {
+        if let last = lines[priority].last, entry < last {
+            let i = lines[priority].partitioningIndex { entry < $0 }
+            lines[priority].insert(entry, at: i)
+        } else {
+            lines[priority].append(entry)
+        }
+        waiting += 1
+    }
+
+    mutating func remove(_ entry: LineEntry, priority: Int) {
+        let i = lines[priority].partitioningIndex { !($0 < entry) }
+        if i < lines[priority].count && lines[priority][i] == entry {
+            lines[priority].remove(at: i)
+            waiting -= 1
+        }
+    }
+
+    /// 1 + the waiting tickets this queue calls before `entry`.
+    func position(of entry: LineEntry, priority: Int) -> Int {
+        var ahead = 0
+        for p in stride(from: 9, to: priority, by: -1) { ahead += lines[p].count }
+        ahead += lines[priority].partitioningIndex { !($0 < entry) }
+        return ahead + 1
+    }
+
+    /// The position a new ticket of `priority` would get.
+    func positionForNew(priority: Int) -> Int {
+        var ahead = 0
+        for p in priority...9 { ahead += lines[p].count }
+        return ahead + 1
+    }
+
+    /// The lowest rank among waiting tickets of `priority`, for transfers to the front.
+    func frontRank(priority: Int) -> Millis? { lines[priority].first?.rank }
+
+    /// Mean service time in seconds: today's last services, else the configured time.
+    var meanServiceTime: Double {
+        recentServices.isEmpty
+            ? Double(config.serviceTime) : Double(recentServices.reduce(0, +)) / Double(recentServices.count)
+    }
+
+    mutating func recordService(seconds: Int) {
+        if recentServices.count == 20 { recentServices.removeFirst() }
+        recentServices.append(seconds)
+    }
+}
+
+extension Array {
+    /// The first index whose element satisfies `belongs`, for a predicate false then true along the array.
+    func partitioningIndex(where belongs: (Element) -> Bool) -> Int {
+        var lo = 0
+        var hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if belongs(self[mid]) { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+}

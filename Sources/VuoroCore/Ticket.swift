@@ -1,0 +1,126 @@
+// A ticket: a number handed to a visitor, and everything the centre needs to serve it. Never a name.
+
+/// Where a ticket is in its life.
+public enum TicketState: String, Sendable, CaseIterable {
+    case waiting, called, done, noshow, cancelled, expired
+
+    /// Waiting or called: the ticket still holds its number.
+    public var isOpen: Bool { self == .waiting || self == .called }
+}
+
+/// One ticket. Times are instants in milliseconds; `rank` orders waiting tickets of one priority in their queue.
+public struct Ticket: Equatable, Sendable {
+    /// Unique for ever, increasing in issue order.
+    public var id: Int64
+    /// The service day it was issued on, `YYYY-MM-DD`.
+    public var day: String
+    /// The prefix of the issuing queue and three digits: `K004`.
+    public var number: String
+    /// The queue that issued it (its number belongs to that queue's sequence).
+    public var origin: QueueID
+    /// The three digits of the number.
+    public var seq: Int
+    /// The queue it is in now; changes on transfer.
+    public var queue: QueueID
+    public var priority: Int
+    public var lang: String?
+    public var state: TicketState
+    public var issuedAt: Millis
+    /// Since when it waits in its current queue: issue or last transfer.
+    public var waitingSince: Millis
+    /// Order among waiting tickets of its queue and priority: lower goes first.
+    public var rank: Millis
+    /// First call of the current service (nil while never called).
+    public var calledAt: Millis?
+    /// The latest call or recall, which orders `CALLED`.
+    public var announcedAt: Millis?
+    /// The counter that called it last.
+    public var counter: CounterID?
+    /// The queue it was in when called last.
+    public var calledQueue: QueueID?
+    /// Calls of the current service: 1 after `CALL`, +1 per `RECALL`.
+    public var calls: Int
+    public var finishedAt: Millis?
+    public var transfers: Int
+    /// The wait in seconds estimated when it was issued.
+    public var estimate: Int
+
+    public init(
+        id: Int64, day: String, number: String, origin: QueueID, seq: Int, queue: QueueID, priority: Int,
+        lang: String?, state: TicketState, issuedAt: Millis, waitingSince: Millis, rank: Millis,
+        calledAt: Millis? = nil, announcedAt: Millis? = nil, counter: CounterID? = nil, calledQueue: QueueID? = nil,
+        calls: Int = 0, finishedAt: Millis? = nil, transfers: Int = 0, estimate: Int = 0
+    ) {
+        self.id = id
+        self.day = day
+        self.number = number
+        self.origin = origin
+        self.seq = seq
+        self.queue = queue
+        self.priority = priority
+        self.lang = lang
+        self.state = state
+        self.issuedAt = issuedAt
+        self.waitingSince = waitingSince
+        self.rank = rank
+        self.calledAt = calledAt
+        self.announcedAt = announcedAt
+        self.counter = counter
+        self.calledQueue = calledQueue
+        self.calls = calls
+        self.finishedAt = finishedAt
+        self.transfers = transfers
+        self.estimate = estimate
+    }
+
+    public static func number(prefix: String, seq: Int) -> String {
+        prefix + (seq < 10 ? "00" : seq < 100 ? "0" : "") + String(seq)
+    }
+}
+
+/// A counter's state that outlives a restart.
+public struct CounterRecord: Equatable, Sendable {
+    public var id: CounterID
+    public var queues: [QueueID]
+    public var paused: Bool
+    /// The ticket it serves now.
+    public var current: Int64?
+    /// Consecutive calls of priority tickets.
+    public var streak: Int
+    /// Set by `SERVE`: `queues` was chosen at run time and outlives restarts and reloads; otherwise the
+    /// configuration's queues apply.
+    public var explicit: Bool
+    public init(id: CounterID, queues: [QueueID], paused: Bool, current: Int64?, streak: Int, explicit: Bool = false) {
+        self.id = id
+        self.queues = queues
+        self.explicit = explicit
+        self.paused = paused
+        self.current = current
+        self.streak = streak
+    }
+}
+
+/// One change the store must commit before its request is acknowledged.
+public enum Change: Equatable, Sendable {
+    /// Insert or replace the ticket with this id.
+    case ticket(Ticket)
+    case counter(CounterRecord)
+    /// A queue closed (or reopened) by `CLOSE`/`OPEN`.
+    case queueClosed(QueueID, Bool)
+}
+
+/// What the store holds that the domain needs at start: today's tickets, tickets still open from earlier days,
+/// counters and closed queues.
+public struct Snapshot: Equatable, Sendable {
+    public var tickets: [Ticket]
+    public var counters: [CounterRecord]
+    public var closedQueues: Set<QueueID>
+    /// The highest ticket id ever used (0 when none).
+    public var maxTicketID: Int64
+    public init(tickets: [Ticket] = [], counters: [CounterRecord] = [], closedQueues: Set<QueueID> = [], maxTicketID: Int64 = 0) {
+        self.tickets = tickets
+        self.counters = counters
+        self.closedQueues = closedQueues
+        self.maxTicketID = maxTicketID
+    }
+}

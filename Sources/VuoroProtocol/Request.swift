@@ -1,0 +1,217 @@
+// Every request of the protocol as a value: parsed from a line by the server, formatted by the clients.
+
+/// One request line.
+public enum Request: Equatable, Sendable {
+    case ping
+    case issue(queue: String, priority: Int, lang: String?)
+    case ticket(String)
+    case cancel(String)
+    case call(counter: String, ticket: String?)
+    case recall(counter: String)
+    case done(counter: String)
+    case noshow(counter: String)
+    case transfer(counter: String, queue: String, front: Bool)
+    case serve(counter: String, queues: [String])
+    case pause(counter: String)
+    case queues(lang: String?)
+    case status
+    case counters
+    case called(Int)
+    case watch
+    case open(String)
+    case close(String)
+    case quit
+
+    /// `CALLED` without a count lists this many; at most `calledMax`.
+    public static let calledDefault = 10
+    public static let calledMax = 100
+
+    /// Whether the request changes state, so that its `OK` waits for a commit.
+    public var isWrite: Bool {
+        switch self {
+        case .issue, .cancel, .call, .recall, .done, .noshow, .transfer, .serve, .pause, .open, .close: true
+        case .ping, .ticket, .queues, .status, .counters, .called, .watch, .quit: false
+        }
+    }
+
+    /// The command word, upper case.
+    public var command: String {
+        switch self {
+        case .ping: "PING"
+        case .issue: "ISSUE"
+        case .ticket: "TICKET"
+        case .cancel: "CANCEL"
+        case .call: "CALL"
+        case .recall: "RECALL"
+        case .done: "DONE"
+        case .noshow: "NOSHOW"
+        case .transfer: "TRANSFER"
+        case .serve: "SERVE"
+        case .pause: "PAUSE"
+        case .queues: "QUEUES"
+        case .status: "STATUS"
+        case .counters: "COUNTERS"
+        case .called: "CALLED"
+        case .watch: "WATCH"
+        case .open: "OPEN"
+        case .close: "CLOSE"
+        case .quit: "QUIT"
+        }
+    }
+
+    /// The request as a line, without its LF.
+    public func format() -> String {
+        switch self {
+        case .ping, .status, .counters, .watch, .quit: return command
+        case .issue(let q, let p, let lang):
+            var s = "ISSUE \(q)"
+            if p != 0 { s += " priority=\(p)" }
+            if let lang { s += " lang=\(lang)" }
+            return s
+        case .ticket(let t), .cancel(let t): return "\(command) \(t)"
+        case .call(let c, let t): return t.map { "CALL \(c) ticket=\($0)" } ?? "CALL \(c)"
+        case .recall(let c), .done(let c), .noshow(let c), .pause(let c): return "\(command) \(c)"
+        case .transfer(let c, let q, let front): return "TRANSFER \(c) \(q)" + (front ? " front" : "")
+        case .serve(let c, let qs): return "SERVE \(c) \(qs.joined(separator: ","))"
+        case .queues(let lang): return lang.map { "QUEUES lang=\($0)" } ?? "QUEUES"
+        case .called(let n): return "CALLED \(n)"
+        case .open(let q), .close(let q): return "\(command) \(q)"
+        }
+    }
+
+    /// Parses one request line (without its LF). Errors are `unknown-command` or `bad-argument`.
+    public static func parse(_ line: String) -> Result<Request, ProtocolError> {
+        guard let f = Fields.split(line) else { return .failure(bad("unbalanced quote")) }
+        guard let word = f.words.first else { return .failure(bad("empty line: send a command such as PING")) }
+        var a = Args(fields: f)
+        do {
+            let request: Request
+            switch word.uppercased() {
+            case "PING": request = .ping
+            case "ISSUE":
+                let q = try a.id("queue")
+                let p = try a.option("priority").map { v in
+                    guard v.utf8.count == 1, let n = Int(v) else { throw bad("priority must be 0 to 9") }
+                    return n
+                }
+                request = .issue(queue: q, priority: p ?? 0, lang: try a.option("lang").map(language))
+            case "TICKET": request = .ticket(try a.ticket())
+            case "CANCEL": request = .cancel(try a.ticket())
+            case "CALL":
+                let c = try a.id("counter")
+                request = .call(counter: c, ticket: try a.option("ticket").map(ticketNumber))
+            case "RECALL": request = .recall(counter: try a.id("counter"))
+            case "DONE": request = .done(counter: try a.id("counter"))
+            case "NOSHOW": request = .noshow(counter: try a.id("counter"))
+            case "TRANSFER":
+                let c = try a.id("counter")
+                let q = try a.id("queue")
+                let front = try a.flag("front")
+                request = .transfer(counter: c, queue: q, front: front)
+            case "SERVE":
+                let c = try a.id("counter")
+                let list = try a.word("queue list")
+                let qs = list.split(separator: ",", omittingEmptySubsequences: false).map { $0.lowercased() }
+                guard !qs.contains(where: \.isEmpty) else { throw bad("queue list has an empty entry") }
+                request = .serve(counter: c, queues: qs)
+            case "PAUSE": request = .pause(counter: try a.id("counter"))
+            case "QUEUES": request = .queues(lang: try a.option("lang").map(language))
+            case "STATUS": request = .status
+            case "COUNTERS": request = .counters
+            case "CALLED":
+                var n = calledDefault
+                if let w = try a.optionalWord() {
+                    guard w.utf8.count <= 3, let v = Int(w), v >= 1, v <= calledMax else {
+                        throw bad("count must be 1 to \(calledMax)")
+                    }
+                    n = v
+                }
+                request = .called(n)
+            case "WATCH": request = .watch
+            case "OPEN": request = .open(try a.id("queue"))
+            case "CLOSE": request = .close(try a.id("queue"))
+            case "QUIT": request = .quit
+            default:
+                return .failure(ProtocolError(.unknownCommand, "no command \(printable(word))"))
+            }
+            try a.finish()
+            return .success(request)
+        } catch let error as ProtocolError {
+            return .failure(error)
+        } catch {
+            return .failure(bad("\(error)"))
+        }
+    }
+
+    static func bad(_ text: String) -> ProtocolError { ProtocolError(.badArgument, text) }
+
+    static func language(_ v: String) throws(ProtocolError) -> String {
+        guard (2...8).contains(v.utf8.count), v.utf8.allSatisfy({ ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 }) else {
+            throw bad("lang must be a language code such as fi")
+        }
+        return v.lowercased()
+    }
+
+    /// `K004`, `k004`, `AB123`: one or two letters and three digits, returned upper case.
+    static func ticketNumber(_ v: String) throws(ProtocolError) -> String {
+        let u = Array(v.utf8)
+        let letters = u.prefix { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 }.count
+        guard (1...2).contains(letters), u.count == letters + 3, u[letters...].allSatisfy({ $0 >= 48 && $0 <= 57 })
+        else { throw bad("a ticket number is one or two letters and three digits, such as K004") }
+        return v.uppercased()
+    }
+}
+
+/// Printable, shortened text of client input for error messages.
+func printable(_ s: String) -> String {
+    let cut = s.unicodeScalars.prefix(40).map { $0.value >= 32 && $0.value != 127 ? Character($0) : "?" }
+    return "'" + String(cut) + (s.unicodeScalars.count > 40 ? "...'" : "'")
+}
+
+/// Takes a request's words and options in order, refusing what is missing, repeated or left over.
+struct Args {
+    var words: ArraySlice<String>
+    var values: [String: String]
+    var duplicate: String?
+
+    init(fields: Fields) {
+        words = fields.words.dropFirst()
+        values = fields.values
+        var seen = Set<String>()
+        for k in fields.keys where !seen.insert(k).inserted { duplicate = k }
+    }
+
+    mutating func word(_ what: String) throws(ProtocolError) -> String {
+        guard let w = words.popFirst() else { throw Request.bad("missing \(what)") }
+        return w
+    }
+
+    mutating func optionalWord() throws(ProtocolError) -> String? { words.popFirst() }
+
+    /// An id of a queue or counter: lower-cased; its existence is the domain's to check.
+    mutating func id(_ what: String) throws(ProtocolError) -> String {
+        let w = try word(what)
+        guard w.utf8.count <= 64 else { throw Request.bad("\(what) is too long") }
+        return w.lowercased()
+    }
+
+    mutating func ticket() throws(ProtocolError) -> String { try Request.ticketNumber(word("ticket number")) }
+
+    mutating func option(_ key: String) throws(ProtocolError) -> String? {
+        if duplicate == key { throw Request.bad("\(key)= given twice") }
+        return values.removeValue(forKey: key)
+    }
+
+    mutating func flag(_ name: String) throws(ProtocolError) -> Bool {
+        guard let w = words.first else { return false }
+        guard w.lowercased() == name else { throw Request.bad("unexpected \(printable(w))") }
+        words.removeFirst()
+        return true
+    }
+
+    func finish() throws(ProtocolError) {
+        if let d = duplicate { throw Request.bad("\(printable(d))= given twice") }
+        if let k = values.keys.sorted().first { throw Request.bad("unknown option \(printable(k))=") }
+        if let w = words.first { throw Request.bad("unexpected \(printable(w))") }
+    }
+}

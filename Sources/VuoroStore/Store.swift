@@ -1,0 +1,216 @@
+// The durable store: vuoro's schema in one SQLite file (WAL, synchronous=FULL), loading state and group commits.
+import CSQLite
+import VuoroCore
+
+/// Why the store would not open a file.
+public enum StoreError: Error, CustomStringConvertible {
+    /// The file is not a vuoro database; it is left untouched.
+    case notVuoro(path: String, reason: String)
+    /// Written by a newer vuoro; it is left untouched.
+    case newerSchema(path: String, found: Int64, supported: Int64)
+    case sqlite(SQLiteError)
+
+    public var description: String {
+        switch self {
+        case .notVuoro(let path, let reason): "\(path) is not a vuoro database (\(reason)); refusing to touch it"
+        case .newerSchema(let path, let found, let supported):
+            "\(path) has schema version \(found), newer than this vuorod's \(supported); refusing to touch it"
+        case .sqlite(let e): e.description
+        }
+    }
+}
+
+/// The state's SQLite file. One owner calls it, from one thread at a time.
+public final class Store {
+    public static let schemaVersion: Int64 = 1
+    /// `PRAGMA application_id` of a vuoro database: "VUOR".
+    public static let applicationID: Int64 = 0x5655_4F52
+
+    public let path: String
+    let db: Database
+    private var putTicket: Statement!
+    private var putCounter: Statement!
+    private var putQueue: Statement!
+
+    /// A test seam: while set, `commit` fails with this error before writing, as a full disk would.
+    public var injectedFault: SQLiteError?
+
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        do {
+            db = try Database(path: path)
+            try db.execute("PRAGMA busy_timeout=5000")
+            try Store.checkAndMigrate(db, path: path)
+            // WAL with a full sync at every commit: an acknowledged change survives power loss.
+            try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
+            putTicket = try db.prepare(
+                """
+                INSERT OR REPLACE INTO ticket(id, day, number, origin, seq, queue, priority, lang, state, issued_at,
+                  waiting_since, rank, called_at, announced_at, counter, called_queue, calls, finished_at, transfers,
+                  estimate) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)
+                """)
+            putCounter = try db.prepare(
+                "INSERT OR REPLACE INTO counter(id, queues, paused, current, streak, explicit) VALUES (?1,?2,?3,?4,?5,?6)")
+            putQueue = try db.prepare("INSERT OR REPLACE INTO queue(id, closed) VALUES (?1, ?2)")
+        } catch let e as StoreError {
+            throw e
+        } catch let e as SQLiteError {
+            if e.code & 0xff == SQLITE_NOTADB { throw .notVuoro(path: path, reason: e.message) }
+            throw .sqlite(e)
+        } catch {
+            throw .sqlite(SQLiteError(code: -1, message: "\(error)", context: "opening \(path)"))
+        }
+    }
+
+    static func checkAndMigrate(_ db: Database, path: String) throws {
+        let appID = try db.scalar("PRAGMA application_id") ?? 0
+        let version = try db.scalar("PRAGMA user_version") ?? 0
+        let tables = try db.scalar("SELECT count(*) FROM sqlite_master") ?? 0
+        if appID == 0 && version == 0 && tables == 0 {
+            try db.execute("BEGIN IMMEDIATE")
+            try db.execute(schemaV1)
+            try db.execute("PRAGMA application_id=\(applicationID); PRAGMA user_version=\(schemaVersion); COMMIT")
+            return
+        }
+        guard appID == applicationID else {
+            throw StoreError.notVuoro(path: path, reason: "application_id is \(appID), and it holds \(tables) objects")
+        }
+        guard version <= schemaVersion else {
+            throw StoreError.newerSchema(path: path, found: version, supported: schemaVersion)
+        }
+        // Later schema versions add their migrations here, each in its own transaction.
+    }
+
+    static let schemaV1 = """
+        CREATE TABLE ticket(
+          id INTEGER PRIMARY KEY,
+          day TEXT NOT NULL,
+          number TEXT NOT NULL,
+          origin TEXT NOT NULL,
+          seq INTEGER NOT NULL,
+          queue TEXT NOT NULL,
+          priority INTEGER NOT NULL,
+          lang TEXT,
+          state TEXT NOT NULL,
+          issued_at INTEGER NOT NULL,
+          waiting_since INTEGER NOT NULL,
+          rank INTEGER NOT NULL,
+          called_at INTEGER,
+          announced_at INTEGER,
+          counter TEXT,
+          called_queue TEXT,
+          calls INTEGER NOT NULL,
+          finished_at INTEGER,
+          transfers INTEGER NOT NULL,
+          estimate INTEGER NOT NULL
+        );
+        CREATE INDEX ticket_day ON ticket(day);
+        CREATE INDEX ticket_open ON ticket(state) WHERE state IN ('waiting', 'called');
+        CREATE TABLE counter(
+          id TEXT PRIMARY KEY,
+          queues TEXT NOT NULL,
+          paused INTEGER NOT NULL,
+          current INTEGER,
+          streak INTEGER NOT NULL,
+          explicit INTEGER NOT NULL
+        );
+        CREATE TABLE queue(id TEXT PRIMARY KEY, closed INTEGER NOT NULL);
+        """
+
+    /// What the centre needs at start: tickets of `today` and later, open tickets of any day, counters, queues.
+    public func load(today: String) throws -> Snapshot {
+        var snap = Snapshot()
+        let columns = """
+            SELECT id, day, number, origin, seq, queue, priority, lang, state, issued_at, waiting_since, rank, called_at,
+              announced_at, counter, called_queue, calls, finished_at, transfers, estimate FROM ticket
+            """
+        for sql in ["\(columns) WHERE day >= ?1", "\(columns) WHERE state IN ('waiting', 'called') AND day < ?1"] {
+            let s = try db.prepare(sql)
+            s.bind(1, today)
+            while try s.step() {
+                guard let state = TicketState(rawValue: s.text(8) ?? "") else { continue }
+                snap.tickets.append(
+                    Ticket(
+                        id: s.int(0), day: s.text(1) ?? "", number: s.text(2) ?? "", origin: s.text(3) ?? "",
+                        seq: Int(s.int(4)), queue: s.text(5) ?? "", priority: Int(s.int(6)), lang: s.text(7),
+                        state: state, issuedAt: s.int(9), waitingSince: s.int(10), rank: s.int(11),
+                        calledAt: s.optionalInt(12), announcedAt: s.optionalInt(13), counter: s.text(14),
+                        calledQueue: s.text(15), calls: Int(s.int(16)), finishedAt: s.optionalInt(17),
+                        transfers: Int(s.int(18)), estimate: Int(s.int(19))))
+            }
+        }
+        let c = try db.prepare("SELECT id, queues, paused, current, streak, explicit FROM counter")
+        while try c.step() {
+            snap.counters.append(
+                CounterRecord(
+                    id: c.text(0) ?? "", queues: (c.text(1) ?? "").split(separator: ",").map(String.init),
+                    paused: c.int(2) != 0, current: c.optionalInt(3), streak: Int(c.int(4)), explicit: c.int(5) != 0))
+        }
+        let q = try db.prepare("SELECT id FROM queue WHERE closed != 0")
+        while try q.step() { if let id = q.text(0) { snap.closedQueues.insert(id) } }
+        snap.maxTicketID = try db.scalar("SELECT coalesce(max(id), 0) FROM ticket") ?? 0
+        return snap
+    }
+
+    /// Commits all changes in one transaction with one fsync; on any failure nothing of them is kept.
+    public func commit(_ changes: [Change]) throws {
+        if let fault = injectedFault { throw fault }
+        guard !changes.isEmpty else { return }
+        do {
+            try db.execute("BEGIN IMMEDIATE")
+            for change in changes { try write(change) }
+            try db.execute("COMMIT")
+        } catch {
+            if !db.isAutocommit { try? db.execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    private func write(_ change: Change) throws {
+        switch change {
+        case .ticket(let t):
+            let s = putTicket!
+            s.bind(1, t.id)
+            s.bind(2, t.day)
+            s.bind(3, t.number)
+            s.bind(4, t.origin)
+            s.bind(5, t.seq)
+            s.bind(6, t.queue)
+            s.bind(7, t.priority)
+            s.bind(8, t.lang)
+            s.bind(9, t.state.rawValue)
+            s.bind(10, t.issuedAt)
+            s.bind(11, t.waitingSince)
+            s.bind(12, t.rank)
+            s.bind(13, t.calledAt)
+            s.bind(14, t.announcedAt)
+            s.bind(15, t.counter)
+            s.bind(16, t.calledQueue)
+            s.bind(17, t.calls)
+            s.bind(18, t.finishedAt)
+            s.bind(19, t.transfers)
+            s.bind(20, t.estimate)
+            try s.run()
+        case .counter(let c):
+            let s = putCounter!
+            s.bind(1, c.id)
+            s.bind(2, c.queues.joined(separator: ","))
+            s.bind(3, c.paused ? 1 : 0)
+            s.bind(4, c.current)
+            s.bind(5, c.streak)
+            s.bind(6, c.explicit ? 1 : 0)
+            try s.run()
+        case .queueClosed(let id, let closed):
+            let s = putQueue!
+            s.bind(1, id)
+            s.bind(2, closed ? 1 : 0)
+            try s.run()
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    public func integrityCheck() throws -> String {
+        let s = try db.prepare("PRAGMA integrity_check")
+        return try s.step() ? (s.text(0) ?? "") : ""
+    }
+}
