@@ -30,6 +30,11 @@ public final class Centre {
     /// Queues whose figures (waiting, wait, open) may have changed since `takeDirtyQueues()`.
     var dirtyQueues: Set<QueueID> = []
 
+    /// Marks queues whose figures the owner wants published again (for example when hours open or close them).
+    public func markDirty<S: Sequence>(_ ids: S) where S.Element == QueueID { dirtyQueues.formUnion(ids) }
+
+    public var hasDirtyQueues: Bool { !dirtyQueues.isEmpty }
+
     /// Builds the state from what the store holds. Open tickets of earlier days are expired, as changes to commit.
     public init(config: CentreConfig, clock: Clock, snapshot: Snapshot) {
         guard let calendar = ServiceCalendar(timeZoneIdentifier: config.timeZone) else {

@@ -18,6 +18,14 @@ public struct LineWriter {
         if LineWriter.needsQuotes(value) { LineWriter.appendQuoted(value, to: &text) } else { text.append(value) }
     }
 
+    /// A field whose value is always quoted: names and other text meant for people.
+    public mutating func text(_ key: String, _ value: String) {
+        text.append(" ")
+        text.append(key)
+        text.append("=")
+        LineWriter.appendQuoted(value, to: &text)
+    }
+
     public mutating func field(_ key: String, _ value: Int) {
         text.append(" ")
         text.append(key)

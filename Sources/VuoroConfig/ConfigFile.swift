@@ -1,0 +1,197 @@
+// Reads a centre's TOML configuration, naming the file, the key and the reason for anything refused.
+import Foundation
+import TOMLKit
+import VuoroCore
+
+/// A configuration refused: which file, which key, and why.
+public struct ConfigError: Error, CustomStringConvertible, Equatable {
+    public let file: String
+    public let key: String
+    public let reason: String
+    public var description: String { key.isEmpty ? "\(file): \(reason)" : "\(file): \(key): \(reason)" }
+}
+
+/// Parses configuration files into a `CentreConfig`.
+public enum ConfigFile {
+    /// Reads and checks `path`.
+    public static func load(path: String) throws(ConfigError) -> CentreConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, key: "", reason: "cannot be read")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, key: "", reason: "is not UTF-8 text")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses TOML text; `file` names it in errors.
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> CentreConfig {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let e as TOMLParseError {
+            throw ConfigError(
+                file: file, key: "", reason: "line \(e.source.begin.line), column \(e.source.begin.column): \(e.description)")
+        } catch {
+            throw ConfigError(file: file, key: "", reason: "\(error)")
+        }
+        var r = Reader(file: file)
+        return try r.centre(root)
+    }
+}
+
+/// Walks the TOML tree, checking types and refusing unknown keys.
+struct Reader {
+    let file: String
+
+    func fail(_ key: String, _ reason: String) -> ConfigError { ConfigError(file: file, key: key, reason: reason) }
+
+    func known(_ table: TOMLTable, _ keys: Set<String>, at path: String) throws(ConfigError) {
+        for k in table.keys.sorted() where !keys.contains(k) {
+            throw fail(path.isEmpty ? k : "\(path).\(k)", "unknown key (known: \(keys.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    func string(_ v: TOMLValueConvertible, _ key: String) throws(ConfigError) -> String {
+        guard let s = v.string else { throw fail(key, "must be a string, not \(v.type)") }
+        for u in s.unicodeScalars where u.value < 32 || u.value == 127 {
+            throw fail(key, "must not hold control characters")
+        }
+        return s
+    }
+
+    func int(_ v: TOMLValueConvertible, _ key: String) throws(ConfigError) -> Int {
+        guard let i = v.int else { throw fail(key, "must be an integer, not \(v.type)") }
+        return i
+    }
+
+    func number(_ v: TOMLValueConvertible, _ key: String) throws(ConfigError) -> Double {
+        if let d = v.double { return d }
+        if let i = v.int { return Double(i) }
+        throw fail(key, "must be a number, not \(v.type)")
+    }
+
+    func strings(_ v: TOMLValueConvertible, _ key: String) throws(ConfigError) -> [String] {
+        guard let a = v.array else { throw fail(key, "must be an array of strings, not \(v.type)") }
+        var out: [String] = []
+        for (i, e) in a.enumerated() { out.append(try string(e, "\(key)[\(i + 1)]")) }
+        return out
+    }
+
+    func tables(_ v: TOMLValueConvertible, _ key: String) throws(ConfigError) -> [TOMLTable] {
+        guard let a = v.array else { throw fail(key, "must be an array of tables, written [[\(key)]]") }
+        var out: [TOMLTable] = []
+        for (i, e) in a.enumerated() {
+            guard let t = e.table else { throw fail("\(key)[\(i + 1)]", "must be a table, not \(e.type)") }
+            out.append(t)
+        }
+        return out
+    }
+
+    mutating func centre(_ root: TOMLTable) throws(ConfigError) -> CentreConfig {
+        try known(
+            root, ["site", "timezone", "languages", "max_priority_streak", "holidays", "queue", "counter"], at: "")
+        guard let siteV = root["site"] else { throw fail("site", "is missing") }
+        let site = try string(siteV, "site")
+        let tz = try root["timezone"].map { v throws(ConfigError) in try string(v, "timezone") } ?? "Europe/Helsinki"
+        guard ServiceCalendar(timeZoneIdentifier: tz) != nil else {
+            throw fail("timezone", "'\(tz)' is not a time zone of the tz database, such as Europe/Helsinki")
+        }
+        let languages = try root["languages"].map { v throws(ConfigError) in try strings(v, "languages") } ?? ["fi", "sv", "en"]
+        for (i, l) in languages.enumerated() {
+            guard (2...8).contains(l.count), l.allSatisfy({ $0.isASCII && $0.isLowercase }) else {
+                throw fail("languages[\(i + 1)]", "'\(l)' is not a lower-case language code such as fi")
+            }
+        }
+        if Set(languages).count != languages.count { throw fail("languages", "names a language twice") }
+        let streak = try root["max_priority_streak"].map { v throws(ConfigError) in try int(v, "max_priority_streak") } ?? 3
+        var holidays = Set<String>()
+        for (i, d) in (try root["holidays"].map { v throws(ConfigError) in try strings(v, "holidays") } ?? []).enumerated() {
+            guard Reader.isDate(d) else { throw fail("holidays[\(i + 1)]", "'\(d)' is not a date YYYY-MM-DD") }
+            holidays.insert(d)
+        }
+        guard let queueV = root["queue"] else { throw fail("queue", "at least one [[queue]] is needed") }
+        var queues: [QueueConfig] = []
+        for (i, t) in try tables(queueV, "queue").enumerated() { queues.append(try queue(t, "queue[\(i + 1)]")) }
+        var counters: [CounterConfig] = []
+        if let counterV = root["counter"] {
+            for (i, t) in try tables(counterV, "counter").enumerated() {
+                counters.append(try counter(t, "counter[\(i + 1)]"))
+            }
+        }
+        for i in queues.indices {
+            if let plain = queues[i].names.removeValue(forKey: "*") {
+                for l in languages { queues[i].names[l] = plain }
+            }
+        }
+        let config = CentreConfig(
+            site: site, timeZone: tz, languages: languages, maxPriorityStreak: streak, holidays: holidays,
+            queues: queues, counters: counters)
+        if let p = config.problem() { throw fail(p.key, p.reason) }
+        return config
+    }
+
+    func queue(_ t: TOMLTable, _ path: String) throws(ConfigError) -> QueueConfig {
+        try known(t, ["id", "prefix", "name", "weight", "service_time", "hours", "last_ticket_before_close"], at: path)
+        guard let idV = t["id"] else { throw fail("\(path).id", "is missing") }
+        guard let prefixV = t["prefix"] else { throw fail("\(path).prefix", "is missing") }
+        let id = try string(idV, "\(path).id")
+        var names: [String: String] = [:]
+        if let n = t["name"] {
+            if let table = n.table {
+                for k in table.keys { names[k] = try string(table[k]!, "\(path).name.\(k)") }
+            } else {
+                names[""] = try string(n, "\(path).name")
+            }
+        }
+        var hours: OpeningHours?
+        if let h = t["hours"] {
+            do {
+                if let table = h.table {
+                    var entries: [(key: String, value: String)] = []
+                    for k in table.keys { entries.append((k, try string(table[k]!, "\(path).hours.\(k)"))) }
+                    hours = try OpeningHours.parse(weekly: entries)
+                } else {
+                    hours = try OpeningHours.parse(everyDay: try string(h, "\(path).hours"))
+                }
+            } catch let e as HoursError {
+                throw fail("\(path).hours", e.description)
+            } catch let e as ConfigError {
+                throw e
+            } catch {
+                throw fail("\(path).hours", "\(error)")
+            }
+        }
+        var q = QueueConfig(
+            id: id, prefix: try string(prefixV, "\(path).prefix"), names: names,
+            weight: try t["weight"].map { v throws(ConfigError) in try number(v, "\(path).weight") } ?? 1.0,
+            serviceTime: try t["service_time"].map { v throws(ConfigError) in try int(v, "\(path).service_time") } ?? 300,
+            hours: hours,
+            lastTicketBeforeClose: try t["last_ticket_before_close"].map { v throws(ConfigError) in
+                try int(v, "\(path).last_ticket_before_close")
+            } ?? 0)
+        // A plain string name serves every language.
+        if let plain = q.names.removeValue(forKey: "") { q.names = ["*": plain] }
+        return q
+    }
+
+    func counter(_ t: TOMLTable, _ path: String) throws(ConfigError) -> CounterConfig {
+        try known(t, ["id", "queues"], at: path)
+        guard let idV = t["id"] else { throw fail("\(path).id", "is missing") }
+        let id: String
+        if let n = idV.int { id = String(n) } else { id = try string(idV, "\(path).id") }
+        guard let qV = t["queues"] else { throw fail("\(path).queues", "is missing") }
+        let qs = try strings(qV, "\(path).queues")
+        if qs.isEmpty { throw fail("\(path).queues", "must name at least one queue") }
+        return CounterConfig(id: id, queues: qs)
+    }
+
+    static func isDate(_ s: String) -> Bool {
+        let p = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard p.count == 3, p[0].count == 4, p[1].count == 2, p[2].count == 2,
+            let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]), (1...12).contains(m), (1...31).contains(d)
+        else { return false }
+        _ = y
+        return true
+    }
+}

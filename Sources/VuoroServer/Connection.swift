@@ -1,0 +1,103 @@
+// One client connection: bounded line framing in, replies and events gathered in an outbox and written per batch.
+import NIOCore
+import VuoroProtocol
+
+/// The channel handler of one client. Lives on the engine's event loop, like everything in the server.
+final class Connection: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let engine: Engine
+    let id: Int
+    private var framer = LineFramer()
+    private(set) var context: ChannelHandlerContext?
+    private var outbox: ByteBuffer
+    /// In the engine's list of connections to write at the end of this batch.
+    var touched = false
+    var watching = false
+    /// `QUIT` answered: close once the outbox is written, ignore what follows.
+    var quitting = false
+    var closed = false
+    /// Has sent at least one request (idle connections that never did may be closed).
+    var active = false
+
+    init(engine: Engine, id: Int) {
+        self.engine = engine
+        self.id = id
+        outbox = ByteBufferAllocator().buffer(capacity: 256)
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.context = context
+        engine.opened(self)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closed = true
+        engine.closed(self)
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        buffer.withUnsafeReadableBytes { bytes in
+            framer.feed(bytes) { frame in
+                guard !quitting, !closed else { return }
+                engine.received(frame, on: self)
+            }
+        }
+    }
+
+    /// The client finished sending (half-close): answer what it sent, then close.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let e = event as? ChannelEvent, e == .inputClosed {
+            if touched { quitting = true } else { context.close(promise: nil) }
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+
+    /// Appends one line (LF added) to what this batch writes.
+    func send(_ line: String) {
+        outbox.writeString(line)
+        outbox.writeInteger(UInt8(10))
+        if !touched {
+            touched = true
+            engine.touch(self)
+        }
+    }
+
+    /// Drops what this batch would have written: its requests are answered again after a failed commit.
+    func discardOutbox() { outbox.clear() }
+
+    /// Writes the batch's lines in one flush.
+    func writeOutbox() {
+        touched = false
+        guard let context, !closed else {
+            outbox.clear()
+            return
+        }
+        if outbox.readableBytes > 0 {
+            let out = outbox
+            outbox = context.channel.allocator.buffer(capacity: 256)
+            context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+        }
+        if quitting { context.close(promise: nil) }
+    }
+
+    /// Writes a line now and closes: for refusals before any request.
+    func refuse(_ line: String) {
+        guard let context else { return }
+        var b = context.channel.allocator.buffer(capacity: line.utf8.count + 1)
+        b.writeString(line)
+        b.writeInteger(UInt8(10))
+        quitting = true
+        context.writeAndFlush(wrapOutboundOut(b)).whenComplete { _ in context.close(promise: nil) }
+    }
+
+    func close() { context?.close(promise: nil) }
+}

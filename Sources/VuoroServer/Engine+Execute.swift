@@ -1,0 +1,170 @@
+// How each request is answered: the centre's outcome formatted as the reply, plus the events it causes.
+import VuoroCore
+import VuoroProtocol
+
+extension Engine {
+    /// Applies one request and queues its reply (and events) on the batch.
+    func execute(_ r: Request, for c: Connection, writesAllowed: Bool) {
+        do {
+            try answer(r, for: c)
+        } catch {
+            c.send(Engine.protocolError(error).line)
+        }
+    }
+
+    /// The one place where the centre's refusals become protocol error codes.
+    static func protocolError(_ e: CentreError) -> ProtocolError {
+        switch e {
+        case .unknownQueue(let q): ProtocolError(.unknownQueue, "no queue '\(q)'")
+        case .unknownCounter(let c): ProtocolError(.unknownCounter, "no counter '\(c)'")
+        case .unknownTicket(let t): ProtocolError(.unknownTicket, "no ticket \(t) today")
+        case .queueClosed(let q, let opensAt):
+            ProtocolError(
+                .queueClosed, opensAt.map { "\(q) is closed; opens \(Engine.timestamp($0))" } ?? "\(q) is closed")
+        case .queueFull(let q): ProtocolError(.queueFull, "every number of \(q) is waiting or called")
+        case .noCurrentTicket(let c): ProtocolError(.noCurrentTicket, "counter \(c) serves no ticket")
+        case .wrongState(let t, let s): ProtocolError(.wrongState, "\(t) is \(s.rawValue)")
+        case .badArgument(let text): ProtocolError(.badArgument, text)
+        }
+    }
+
+    private static var formatCalendar: ServiceCalendar?
+    static func timestamp(_ t: Millis) -> String { formatCalendar?.timestamp(t) ?? String(t) }
+
+    private func answer(_ r: Request, for c: Connection) throws(CentreError) {
+        Engine.formatCalendar = centre.calendar
+        switch r {
+        case .ping:
+            c.send("OK PONG")
+        case .issue(let q, let p, let lang):
+            let i = try centre.issue(queue: q, priority: p, lang: lang)
+            var w = LineWriter("OK \(i.ticket.number)")
+            w.field("queue", i.ticket.queue)
+            w.field("position", i.position)
+            w.field("wait", i.wait)
+            c.send(w.text)
+            logger.debug("issued", metadata: ["ticket": "\(i.ticket.number)", "queue": "\(q)"])
+        case .ticket(let number):
+            c.send(ticketLine(try centre.view(number)))
+        case .cancel(let number):
+            let t = try centre.cancel(number)
+            c.send("OK \(t.number) state=cancelled")
+            finishedEvent(t)
+        case .call(let counter, let number):
+            let called = try centre.call(counter: counter, ticket: number)
+            if let f = called.finished { finishedEvent(f) }
+            guard let t = called.ticket else {
+                c.send("OK none")
+                return
+            }
+            var w = LineWriter("OK \(t.number)")
+            w.field("queue", t.queue)
+            w.field("counter", counter)
+            w.field("waited", called.waited)
+            c.send(w.text)
+            publish("EVENT called \(t.number) queue=\(t.queue) counter=\(counter)")
+            logger.debug("called", metadata: ["ticket": "\(t.number)", "queue": "\(t.queue)", "counter": "\(counter)"])
+        case .recall(let counter):
+            let t = try centre.recall(counter: counter)
+            c.send("OK \(t.number) queue=\(t.queue) counter=\(counter) calls=\(t.calls)")
+            publish("EVENT recalled \(t.number) queue=\(t.queue) counter=\(counter) calls=\(t.calls)")
+        case .done(let counter), .noshow(let counter):
+            let state: TicketState = if case .done = r { .done } else { .noshow }
+            let t = try centre.finish(counter: counter, as: state)
+            c.send("OK \(t.number) state=\(state.rawValue)")
+            finishedEvent(t)
+        case .transfer(let counter, let q, let front):
+            let from = centre.currentTicket(of: counter)?.queue
+            let i = try centre.transfer(counter: counter, to: q, front: front)
+            c.send("OK \(i.ticket.number) queue=\(q) position=\(i.position)")
+            publish("EVENT transferred \(i.ticket.number) queue=\(q) from=\(from ?? "-") counter=\(counter)")
+        case .serve(let counter, let qs):
+            let rec = try centre.serve(counter: counter, queues: qs)
+            c.send("OK \(rec.id) queues=\(rec.queues.joined(separator: ","))")
+            publish(counterEvent(rec))
+        case .pause(let counter):
+            let rec = try centre.pause(counter: counter)
+            c.send("OK \(rec.id) state=paused")
+            publish(counterEvent(rec))
+        case .queues(let lang):
+            if let lang, !centre.config.languages.contains(lang) {
+                throw .badArgument("lang must be one of \(centre.config.languages.joined(separator: ","))")
+            }
+            var lines: [String] = []
+            for id in centre.queueOrder {
+                guard let q = centre.queueConfig(id) else { continue }
+                var w = LineWriter(id)
+                w.field("prefix", q.prefix)
+                w.field("open", centre.isOpen(id) ? 1 : 0)
+                w.text("name", q.name(in: lang, languages: centre.config.languages))
+                if let h = q.hours { w.text("hours", h.description) }
+                if centre.isRemoved(id) { w.field("removed", 1) }
+                lines.append(w.text)
+            }
+            sendList(lines, to: c)
+        case .status:
+            sendList(
+                centre.queueOrder.compactMap { id in
+                    centre.figures(id).map {
+                        "\(id) open=\($0.open ? 1 : 0) waiting=\($0.waiting) wait=\($0.wait) counters=\($0.counters)"
+                    }
+                }, to: c)
+        case .counters:
+            sendList(
+                centre.counterOrder.compactMap { id in
+                    centre.counter(id).map { rec in
+                        let ticket = centre.currentTicket(of: id)?.number ?? "-"
+                        return "\(id) state=\(rec.paused ? "paused" : "open") ticket=\(ticket) queues=\(rec.queues.joined(separator: ","))"
+                    }
+                }, to: c)
+        case .called(let n):
+            sendList(
+                centre.latestCalls(n).map { t in
+                    "\(t.number) queue=\(t.calledQueue ?? t.queue) counter=\(t.counter ?? "-") at=\(centre.calendar.timestamp(t.announcedAt ?? 0)) calls=\(max(1, t.calls))"
+                }, to: c)
+        case .watch:
+            addWatcher(c)
+            c.send("OK watching")
+        case .open(let q), .close(let q):
+            let closing = if case .close = r { true } else { false }
+            let open = try centre.setClosed(q, closing)
+            c.send("OK \(q) open=\(open ? 1 : 0)")
+        case .quit:
+            c.send("OK bye")
+            c.quitting = true
+        }
+    }
+
+    private func sendList(_ lines: [String], to c: Connection) {
+        c.send("OK \(lines.count)")
+        for l in lines { c.send(l) }
+    }
+
+    func ticketLine(_ v: Centre.TicketView) -> String {
+        let t = v.ticket
+        var w = LineWriter("OK \(t.number)")
+        w.field("state", t.state.rawValue)
+        w.field("queue", t.queue)
+        if let p = v.position, let wait = v.wait {
+            w.field("position", p)
+            w.field("wait", wait)
+        }
+        if t.state == .called || t.state == .done || t.state == .noshow, let counter = t.counter {
+            w.field("counter", counter)
+        }
+        if t.priority > 0 { w.field("priority", t.priority) }
+        return w.text
+    }
+
+    private func finishedEvent(_ t: Ticket) {
+        var w = LineWriter("EVENT finished \(t.number)")
+        w.field("state", t.state.rawValue)
+        w.field("queue", t.queue)
+        if let counter = t.counter, t.state == .done || t.state == .noshow { w.field("counter", counter) }
+        publish(w.text)
+    }
+
+    private func counterEvent(_ rec: CounterRecord) -> String {
+        "EVENT counter \(rec.id) state=\(rec.paused ? "paused" : "open") queues=\(rec.queues.joined(separator: ","))"
+    }
+}

@@ -1,0 +1,240 @@
+// The single owner of the centre's state: applies requests in arrival order, commits each batch once, then
+// answers and publishes. Runs on one event loop; nothing here takes a lock.
+import Logging
+import NIOCore
+import VuoroCore
+import VuoroProtocol
+import VuoroStore
+
+/// Applies requests to the centre and groups their commits: every request read in one event-loop pass shares one
+/// transaction, and no reply of that pass is written before it is committed.
+final class Engine: @unchecked Sendable {  // confined to its event loop
+    let loop: EventLoop
+    let store: Store
+    let logger: Logger
+    let options: ServerOptions
+    private(set) var centre: Centre
+
+    private var connections: [Int: Connection] = [:]
+    private var nextConnectionID = 0
+    private var watchers: [Int: Connection] = [:]
+    private var touched: [Connection] = []
+    /// What this batch did, in order, to answer it again if its commit fails.
+    private var batch: [(Connection, BatchItem)] = []
+    private var events: [String] = []
+    private var flushScheduled = false
+    private var lastFigures: [QueueID: Centre.QueueFigures] = [:]
+    /// Writes fail at the moment; logged once when it starts and once when it ends.
+    private(set) var storageFailing = false
+    /// The state could not be read back after a failed commit: everything answers `unavailable` until it can.
+    private var stateLost = false
+    var shuttingDown = false
+    /// Called after every batch that committed, with the number of waiting tickets (for systemd's STATUS=).
+    var onCommit: ((Int) -> Void)?
+
+    enum BatchItem {
+        case request(Request)
+        case fixed(String)
+    }
+
+    init(loop: EventLoop, centre: Centre, store: Store, options: ServerOptions, logger: Logger) {
+        self.loop = loop
+        self.centre = centre
+        self.store = store
+        self.options = options
+        self.logger = logger
+        for id in centre.queueOrder { if let f = centre.figures(id) { lastFigures[id] = f } }
+        _ = centre.takeDirtyQueues()
+    }
+
+    var connectionCount: Int { connections.count }
+
+    // MARK: connections
+
+    func makeConnection() -> Connection {
+        nextConnectionID += 1
+        return Connection(engine: self, id: nextConnectionID)
+    }
+
+    func opened(_ c: Connection) {
+        if shuttingDown {
+            c.refuse("ERR shutting-down the server is stopping")
+            return
+        }
+        if connections.count >= options.maxConnections {
+            logger.warning("refusing a connection: \(connections.count) open, limit \(options.maxConnections)")
+            c.refuse("ERR too-many-connections the server has \(options.maxConnections) connections open")
+            return
+        }
+        connections[c.id] = c
+    }
+
+    func closed(_ c: Connection) {
+        connections.removeValue(forKey: c.id)
+        watchers.removeValue(forKey: c.id)
+    }
+
+    func touch(_ c: Connection) {
+        touched.append(c)
+        scheduleFlush()
+    }
+
+    // MARK: requests
+
+    func received(_ frame: LineFramer.Frame, on c: Connection) {
+        c.active = true
+        switch frame {
+        case .tooLong:
+            answerFixed(c, ProtocolError(.lineTooLong, "a request is at most \(LineFramer.requestLimit) bytes").line)
+        case .line(let bytes):
+            if bytes.contains(0) {
+                answerFixed(c, ProtocolError(.badArgument, "NUL byte in the request").line)
+                return
+            }
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                answerFixed(c, ProtocolError(.badArgument, "the request is not valid UTF-8").line)
+                return
+            }
+            switch Request.parse(text) {
+            case .failure(let e): answerFixed(c, e.line)
+            case .success(let r):
+                if shuttingDown {
+                    answerFixed(c, ProtocolError(.shuttingDown, "the server is stopping").line)
+                } else if stateLost && r != .quit {
+                    answerFixed(c, ProtocolError(.unavailable, "the state cannot be read from storage").line)
+                } else {
+                    batch.append((c, .request(r)))
+                    execute(r, for: c, writesAllowed: true)
+                }
+            }
+        }
+        scheduleFlush()
+    }
+
+    private func answerFixed(_ c: Connection, _ line: String) {
+        batch.append((c, .fixed(line)))
+        c.send(line)
+    }
+
+    func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        // Runs after this pass has read every ready connection: that is what sizes the group commit.
+        loop.execute { self.flush() }
+    }
+
+    /// Commits what the batch changed, then writes every reply and event of the batch.
+    func flush() {
+        flushScheduled = false
+        if centre.hasChanges {
+            let changes = centre.takeChanges()
+            do {
+                try store.commit(changes)
+                if storageFailing {
+                    storageFailing = false
+                    logger.notice("storage writes work again")
+                }
+            } catch {
+                if !storageFailing {
+                    storageFailing = true
+                    logger.error("storage write failed, answering unavailable until it works: \(error)")
+                }
+                recoverFromFailedCommit()
+            }
+        }
+        publishQueueFigures()
+        if !events.isEmpty {
+            for w in watchers.values { for e in events { w.send(e) } }
+            events.removeAll(keepingCapacity: true)
+        }
+        let toWrite = touched
+        touched.removeAll(keepingCapacity: true)
+        batch.removeAll(keepingCapacity: true)
+        for c in toWrite { c.writeOutbox() }
+        if !storageFailing { onCommit?(centre.waitingCount) }
+    }
+
+    /// Puts the state back to what the store holds, and answers the batch again with its writes refused.
+    private func recoverFromFailedCommit() {
+        events.removeAll()
+        for c in touched { c.discardOutbox() }
+        do {
+            let snapshot = try store.load(today: centre.calendar.day(containing: centre.clock.now()).date)
+            centre = Centre(config: centre.config, clock: centre.clock, snapshot: snapshot)
+            stateLost = false
+        } catch {
+            if !stateLost { logger.critical("cannot read the state back from storage: \(error)") }
+            stateLost = true
+        }
+        _ = centre.takeDirtyQueues()
+        for (c, item) in batch {
+            switch item {
+            case .fixed(let line): c.send(line)
+            case .request(let r):
+                if r.isWrite || (stateLost && r != .quit) {
+                    c.send(ProtocolError(.unavailable, "storage failed; nothing was changed").line)
+                } else {
+                    execute(r, for: c, writesAllowed: false)
+                }
+            }
+        }
+    }
+
+    private func publishQueueFigures() {
+        let dirty = centre.takeDirtyQueues()
+        guard !dirty.isEmpty else { return }
+        for id in centre.queueOrder where dirty.contains(id) {
+            guard let f = centre.figures(id), lastFigures[id] != f else { continue }
+            lastFigures[id] = f
+            var w = LineWriter("EVENT queue")
+            w.word(id)
+            w.field("waiting", f.waiting)
+            w.field("wait", f.wait)
+            w.field("open", f.open ? 1 : 0)
+            w.field("counters", f.counters)
+            events.append(w.text)
+        }
+    }
+
+    /// Once a second: the day change at midnight, and queues opening or closing by their hours.
+    func tick() {
+        guard !shuttingDown, !stateLost else {
+            if stateLost { retryLoad() }
+            return
+        }
+        if centre.rollDayIfNeeded() { events.append("EVENT day \(centre.today.date)") }
+        centre.markDirty(centre.queueOrder.filter { centre.figures($0)?.open != lastFigures[$0]?.open })
+        if centre.hasChanges || !events.isEmpty || centre.hasDirtyQueues { flush() }
+    }
+
+    private func retryLoad() {
+        do {
+            let snapshot = try store.load(today: centre.calendar.day(containing: centre.clock.now()).date)
+            centre = Centre(config: centre.config, clock: centre.clock, snapshot: snapshot)
+            stateLost = false
+            logger.notice("state read back from storage")
+        } catch {}
+    }
+
+    /// Replaces the configuration, keeping every ticket and connection.
+    func reconfigure(_ config: CentreConfig) {
+        flush()
+        centre = Centre(config: config, clock: centre.clock, snapshot: centre.snapshot())
+        centre.markDirty(centre.queueOrder)
+        flush()
+    }
+
+    func addWatcher(_ c: Connection) {
+        c.watching = true
+        watchers[c.id] = c
+    }
+
+    func publish(_ event: String) { events.append(event) }
+
+    /// Stops taking requests, writes what is pending and closes every connection.
+    func shutdown() {
+        shuttingDown = true
+        flush()
+        for c in connections.values { c.close() }
+    }
+}

@@ -1,0 +1,109 @@
+// The NIO server: listens (or takes inherited sockets), runs every connection and the engine on one event loop.
+import Logging
+import NIOCore
+import NIOPosix
+import VuoroCore
+import VuoroStore
+
+/// The daemon's network side. All state lives on one event loop, owned by the engine.
+public final class VuoroServer: @unchecked Sendable {
+    public let group: MultiThreadedEventLoopGroup
+    let loop: EventLoop
+    let engine: Engine
+    let logger: Logger
+    private var listeners: [Channel] = []
+    private var ticker: RepeatedTask?
+
+    public init(centre: Centre, store: Store, options: ServerOptions = ServerOptions(), logger: Logger) {
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        loop = group.next()
+        self.logger = logger
+        engine = Engine(loop: loop, centre: centre, store: store, options: options, logger: logger)
+    }
+
+    private func bootstrap() -> ServerBootstrap {
+        ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 256 * 1024))
+            .childChannelInitializer { [engine] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(BackPressureHandler())
+                    try channel.pipeline.syncOperations.addHandler(engine.makeConnection())
+                }
+            }
+    }
+
+    /// Starts listening on each address; returns the addresses bound (a port 0 becomes the real port).
+    public func start(listen: [ListenAddress]) async throws -> [SocketAddress] {
+        var bound: [SocketAddress] = []
+        for address in listen {
+            let channel: Channel
+            switch address {
+            case .tcp(let host, let port):
+                channel = try await bootstrap().bind(host: host, port: port).get()
+            case .unix(let path):
+                channel = try await bootstrap().bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
+            }
+            listeners.append(channel)
+            if let a = channel.localAddress { bound.append(a) }
+        }
+        try await startTicker()
+        return bound
+    }
+
+    /// Serves sockets already listening, handed over by systemd (`LISTEN_FDS`).
+    public func start(inheritedDescriptors fds: [CInt]) async throws -> [SocketAddress] {
+        var bound: [SocketAddress] = []
+        for fd in fds {
+            let channel = try await bootstrap().withBoundSocket(fd).get()
+            listeners.append(channel)
+            if let a = channel.localAddress { bound.append(a) }
+        }
+        try await startTicker()
+        return bound
+    }
+
+    private func startTicker() async throws {
+        ticker = loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { [engine] _ in engine.tick() }
+    }
+
+    /// Runs `body` on the engine's loop, for the daemon's signals (reload) and systemd's watchdog.
+    public func onLoop<T: Sendable>(_ body: @escaping @Sendable () -> T) async throws -> T {
+        try await loop.submit(body).get()
+    }
+
+    /// Replaces the configuration without dropping connections or tickets.
+    public func reconfigure(_ config: CentreConfig) async throws {
+        try await loop.submit { [engine] in engine.reconfigure(config) }.get()
+    }
+
+    /// Called on the loop after each batch with the number of waiting tickets.
+    public func setCommitObserver(_ observer: @escaping (Int) -> Void) async throws {
+        try await loop.submit { [engine] in engine.onCommit = observer }.get()
+    }
+
+    /// Waiting tickets now.
+    public func waitingCount() async throws -> Int {
+        try await loop.submit { [engine] in engine.centre.waitingCount }.get()
+    }
+
+    /// Stops accepting, finishes the batch in flight, closes every connection and the loop.
+    public func shutdown() async {
+        let listeners = self.listeners
+        for l in listeners { try? await l.close() }
+        try? await loop.submit { [engine, ticker] in
+            ticker?.cancel()
+            engine.shutdown()
+        }.get()
+        try? await Task.sleep(nanoseconds: 50_000_000)
+        try? await group.shutdownGracefully()
+    }
+
+    /// A test seam: makes the store's commits fail with a storage fault (or work again with nil).
+    public func injectStorageFault(_ fault: SQLiteError?) async throws {
+        try await loop.submit { [engine] in engine.store.injectedFault = fault }.get()
+    }
+}

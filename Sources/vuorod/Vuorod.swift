@@ -1,0 +1,165 @@
+// vuorod: the queue daemon's entry point. Wires configuration, store, server and signals together.
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import ServiceLifecycle
+import VuoroConfig
+import VuoroCore
+import VuoroServer
+import VuoroStore
+
+@main
+struct Vuorod: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vuorod",
+        abstract: "The vuoro queue daemon: ticket queues for walk-in service counters, over a line protocol.",
+        discussion: """
+            Without --config it runs a built-in demo centre (queues kela/K, health/H, citizen/C, lab/L and
+            counters 1-6). State is kept in SQLite in the state directory: --state-dir, else $STATE_DIRECTORY,
+            else ./vuoro-state. SIGTERM or SIGINT stops it gracefully; SIGHUP re-reads the configuration.
+
+            Example: vuorod --config /etc/vuoro/vuoro.toml --listen 127.0.0.1:7410
+            """)
+
+    @Option(help: "The centre's TOML configuration file; without it, the built-in demo centre.")
+    var config: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Address to listen on, HOST:PORT, [IPv6]:PORT or unix:PATH; repeatable.", valueName: "address"))
+    var listen: [String] = []
+
+    @Option(help: "Directory of the SQLite state (vuoro.db).")
+    var stateDir: String?
+
+    @Option(help: "Connections served at once; one more is refused with ERR too-many-connections.")
+    var maxConnections: Int = 1024
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    @Flag(help: "Check the configuration, print a summary and exit: 0 when it is good, 2 when not.")
+    var checkConfig = false
+
+    func validate() throws {
+        for l in listen where ListenAddress(l) == nil {
+            throw ValidationError("--listen \(l): expected HOST:PORT, [IPv6]:PORT or unix:PATH")
+        }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    func loadConfig() throws -> CentreConfig {
+        guard let path = config else { return CentreConfig.demo }
+        do {
+            return try ConfigFile.load(path: path)
+        } catch {
+            FileHandle.standardError.write(Data("vuorod: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    func run() async throws {
+        let centreConfig = try loadConfig()
+        if checkConfig {
+            print(
+                "\(config ?? "built-in demo"): ok, \(centreConfig.queues.count) queues, \(centreConfig.counters.count) counters, time zone \(centreConfig.timeZone)"
+            )
+            return
+        }
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = level
+            return h
+        }
+        let logger = Logger(label: "vuorod")
+
+        let dir = stateDir ?? ProcessInfo.processInfo.environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init) ?? "./vuoro-state"
+        let store: Store
+        let centre: Centre
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            store = try Store(path: dir + "/vuoro.db")
+            let clock = SystemClock()
+            let calendar = ServiceCalendar(timeZoneIdentifier: centreConfig.timeZone)!
+            let snapshot = try store.load(today: calendar.day(containing: clock.now()).date)
+            centre = Centre(config: centreConfig, clock: clock, snapshot: snapshot)
+            try store.commit(centre.takeChanges())
+        } catch {
+            logger.critical("cannot open the state in \(dir): \(error)")
+            throw ExitCode(1)
+        }
+
+        let server = VuoroServer(centre: centre, store: store, options: ServerOptions(maxConnections: maxConnections), logger: logger)
+        let addresses = listen.isEmpty ? [ListenAddress.default] : listen.compactMap(ListenAddress.init)
+        do {
+            let bound = try await server.start(listen: addresses)
+            logger.notice("serving \(centreConfig.site) on \(bound.map { "\($0)" }.joined(separator: ", ")), state in \(dir)")
+        } catch {
+            logger.critical("cannot listen on \(addresses.map(\.description).joined(separator: ", ")): \(error)")
+            await server.shutdown()
+            throw ExitCode(1)
+        }
+
+        let reload = Reloader(path: config, server: server, logger: logger)
+        reload.install()
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: DaemonService(server: server))],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+        logger.notice("stopped")
+    }
+}
+
+/// Keeps the server running until a graceful-shutdown signal, then stops it.
+struct DaemonService: Service {
+    let server: VuoroServer
+    func run() async throws {
+        try? await gracefulShutdown()
+        await server.shutdown()
+    }
+}
+
+/// SIGHUP: re-reads the configuration; a file that does not parse is refused and the old one stays.
+final class Reloader: @unchecked Sendable {
+    let path: String?
+    let server: VuoroServer
+    let logger: Logger
+    private var source: DispatchSourceSignal?
+
+    init(path: String?, server: VuoroServer, logger: Logger) {
+        self.path = path
+        self.server = server
+        self.logger = logger
+    }
+
+    func install() {
+        signal(SIGHUP, SIG_IGN)
+        let s = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        s.setEventHandler { [self] in
+            Task { await self.reload() }
+        }
+        s.resume()
+        source = s
+    }
+
+    func reload() async {
+        guard let path else {
+            logger.notice("SIGHUP: running the built-in demo centre, nothing to re-read")
+            return
+        }
+        do {
+            let config = try ConfigFile.load(path: path)
+            try await server.reconfigure(config)
+            logger.notice("configuration re-read from \(path)")
+        } catch {
+            logger.error("configuration not re-read, keeping the old one: \(error)")
+        }
+    }
+}
