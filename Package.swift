@@ -42,6 +42,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "VuoroTestSupport",
+            dependencies: [
+                "VuoroServer", "VuoroCore", "VuoroStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/VuoroTestSupport"
+        ),
         .testTarget(name: "VuoroCoreTests", dependencies: ["VuoroCore"]),
         .testTarget(name: "VuoroProtocolTests", dependencies: ["VuoroProtocol"]),
         .testTarget(name: "VuoroStoreTests", dependencies: ["VuoroStore", "VuoroCore"]),
@@ -49,11 +58,11 @@ let package = Package(
         .testTarget(
             name: "VuoroServerTests",
             dependencies: [
-                "VuoroServer", "VuoroCore", "VuoroStore", "VuoroProtocol",
+                "VuoroServer", "VuoroCore", "VuoroStore", "VuoroProtocol", "VuoroTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "VuorodTests", dependencies: ["VuoroTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

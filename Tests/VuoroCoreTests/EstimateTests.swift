@@ -1,0 +1,92 @@
+// Wait estimates, pauses, opening hours and holidays.
+import Testing
+import VuoroCore
+
+@Suite struct EstimateTests {
+    @Test func estimateIsPositionTimesMeanOverOpenCounters() throws {
+        let (c, clock) = makeCentre()
+        // kela: 480 s configured, 3 counters serve it (1, 2, 3).
+        #expect(try c.issue(queue: "kela").wait == 160)
+        #expect(try c.issue(queue: "kela").wait == 320)
+        _ = try c.pause(counter: "3")
+        #expect(try c.view("K002").wait == 480)  // 2 × 480 / 2
+        // A call reopens a paused counter.
+        _ = try c.call(counter: "3")
+        clock.advance(seconds: 300)
+        _ = try c.finish(counter: "3", as: .done)
+        // Mean of today's services is now 300 s: K002 at position 1, 3 counters.
+        #expect(try c.view("K002").wait == 100)
+    }
+
+    @Test func meanUsesTheLastTwentyServices() throws {
+        let (c, clock) = makeCentre()
+        for i in 0..<25 {
+            _ = try c.issue(queue: "lab")
+            _ = try c.call(counter: "9")
+            clock.advance(seconds: i < 5 ? 1000 : 100)
+            _ = try c.finish(counter: "9", as: .done)
+        }
+        #expect(c.figures("lab")?.wait == 100)
+    }
+
+    @Test func noCountersStillDividesByOne() throws {
+        var config = testConfig()
+        config.counters = []
+        let (c, _) = makeCentre(config)
+        #expect(try c.issue(queue: "lab").wait == 240)
+    }
+
+    @Test func openingHoursCloseTheQueueAndSayWhenItOpens() throws {
+        let hours = try OpeningHours.parse(weekly: [("mon-fri", "08:00-12:00,13:00-16:00"), ("sat", "10:00-14:00")])
+        let (c, clock) = makeCentre(testConfig(hours: hours))
+        #expect(try c.issue(queue: "kela").ticket.number == "K001")
+        clock.advance(seconds: 2.5 * 3600)  // 12:30
+        let result = Result { () throws(CentreError) in try c.issue(queue: "kela") }
+        guard case .failure(let error) = result, case .queueClosed(let q, let opensAt) = error else {
+            Issue.record("issued while closed: \(result)")
+            return
+        }
+        #expect(q == "kela")
+        #expect(opensAt.map { c.calendar.timestamp($0) } == "2026-11-23T13:00:00+02:00")
+        #expect(c.figures("kela")?.open == false)
+        // Waiting tickets are still served while closed.
+        #expect(try c.call(counter: "1").ticket?.number == "K001")
+        clock.advance(seconds: 4 * 3600)  // 16:30 Monday: opens Tuesday 08:00
+        #expect(throws: CentreError.queueClosed("kela", opensAt: c.calendar.instant(daysAfter: 1, of: clock.now(), minute: 480))) {
+            try c.issue(queue: "kela")
+        }
+    }
+
+    @Test func closeAndOpenByHandAndHolidays() throws {
+        var config = testConfig()
+        config.holidays = ["2026-12-24"]
+        let (c, clock) = makeCentre(config)
+        #expect(try c.setClosed("kela", true) == false)
+        #expect(throws: CentreError.queueClosed("kela", opensAt: nil)) { try c.issue(queue: "kela") }
+        #expect(try c.setClosed("kela", false) == true)
+        clock.time = 1_798_104_000_000  // 2026-12-24 10:00 Helsinki
+        #expect(!c.isOpen("kela"))
+        #expect(c.opensAt("kela", after: clock.now()).map { c.calendar.timestamp($0) } == "2026-12-25T00:00:00+02:00")
+    }
+
+    @Test func hoursNotation() throws {
+        #expect(try OpeningHours.parse(everyDay: "08:00-18:00").description == "08:00-18:00")
+        let w = try OpeningHours.parse(weekly: [("mon-fri", "08:00-18:00"), ("sat", "10:00-14:00")])
+        #expect(w.description == "mon-fri=08:00-18:00 sat=10:00-14:00")
+        #expect(throws: HoursError.self) { try OpeningHours.parse(everyDay: "18:00-08:00") }
+        #expect(throws: HoursError.self) { try OpeningHours.parse(everyDay: "8-18") }
+        #expect(throws: HoursError.self) { try OpeningHours.parse(weekly: [("mon-funday", "08:00-18:00")]) }
+        #expect(throws: HoursError.self) { try OpeningHours.parse(weekly: [("mon-fri", "08:00-18:00"), ("fri", "09:00-10:00")]) }
+    }
+
+    @Test func timestampsAndDaysInTheSiteTimeZone() {
+        let cal = ServiceCalendar(timeZoneIdentifier: "Europe/Helsinki")!
+        #expect(cal.timestamp(monday10) == "2026-11-23T10:00:00+02:00")
+        let day = cal.day(containing: monday10)
+        #expect(day.date == "2026-11-23")
+        #expect(cal.timestamp(day.start) == "2026-11-23T00:00:00+02:00")
+        #expect(cal.timestamp(day.end) == "2026-11-24T00:00:00+02:00")
+        // Summer time.
+        #expect(cal.timestamp(1_779_096_303_000) == "2026-05-18T12:25:03+03:00")
+    }
+}

@@ -1,0 +1,118 @@
+// Transfers, cancel, no-show, wrap-around of numbers, the day change and rebuilding from a snapshot.
+import Testing
+import VuoroCore
+
+@Suite struct LifecycleTests {
+    @Test func transferKeepsNumberAndWaitsFromTransfer() throws {
+        let (c, clock) = makeCentre()
+        _ = try c.issue(queue: "kela")
+        _ = try c.issue(queue: "lab")
+        _ = try c.issue(queue: "lab")
+        _ = try c.call(counter: "1")
+        clock.advance(seconds: 120)
+        let t = try c.transfer(counter: "1", to: "lab", front: false)
+        #expect(t.ticket.number == "K001")
+        #expect(t.ticket.queue == "lab")
+        #expect(t.position == 3)
+        #expect(c.currentTicket(of: "1") == nil)
+        clock.advance(seconds: 5)
+        #expect(try c.call(counter: "9").ticket?.number == "L001")
+        #expect(try c.call(counter: "9").ticket?.number == "L002")
+        let k = try c.call(counter: "9")
+        #expect(k.ticket?.number == "K001")
+        #expect(k.waited == 5 + 0)  // waits from the transfer, not from the issue
+    }
+
+    @Test func transferToFrontGoesBeforeItsPriority() throws {
+        let (c, clock) = makeCentre()
+        _ = try c.issue(queue: "kela")
+        _ = try c.issue(queue: "lab")
+        _ = try c.issue(queue: "lab", priority: 2)
+        _ = try c.call(counter: "1")
+        clock.advance(seconds: 10)
+        let t = try c.transfer(counter: "1", to: "lab", front: true)
+        #expect(t.position == 2)  // after the priority ticket, before L001
+        #expect(try c.view("L001").position == 3)
+        #expect(try c.call(counter: "9").ticket?.number == "L002")
+        #expect(try c.call(counter: "9").ticket?.number == "K001")
+    }
+
+    @Test func cancelNoshowAndStates() throws {
+        let (c, _) = makeCentre()
+        _ = try c.issue(queue: "kela")
+        _ = try c.issue(queue: "kela")
+        #expect(try c.cancel("K002").state == .cancelled)
+        _ = try c.call(counter: "1")
+        #expect(try c.finish(counter: "1", as: .noshow).state == .noshow)
+        #expect(throws: CentreError.wrongState(number: "K002", state: .cancelled)) { try c.cancel("K002") }
+        #expect(throws: CentreError.noCurrentTicket("1")) { try c.recall(counter: "1") }
+        _ = try c.call(counter: "1", ticket: "K001")
+        #expect(throws: CentreError.wrongState(number: "K001", state: .noshow)) { try c.call(counter: "1", ticket: "K001") }
+    }
+
+    @Test func numbersWrapAfter999SkippingOpenOnes() throws {
+        let (c, _) = makeCentre()
+        var last = ""
+        for _ in 0..<999 { last = try c.issue(queue: "lab").ticket.number }
+        #expect(last == "L999")
+        #expect(throws: CentreError.queueFull("lab")) { try c.issue(queue: "lab") }
+        _ = try c.cancel("L002")
+        _ = try c.cancel("L005")
+        #expect(try c.issue(queue: "lab").ticket.number == "L002")
+        #expect(try c.issue(queue: "lab").ticket.number == "L005")
+        #expect(throws: CentreError.queueFull("lab")) { try c.issue(queue: "lab") }
+        // The number now means the most recent ticket with it.
+        #expect(c.lookup("L002")?.state == .waiting)
+    }
+
+    @Test func midnightExpiresOpenTicketsAndRestartsNumbering() throws {
+        let (c, clock) = makeCentre()
+        _ = try c.issue(queue: "kela")
+        _ = try c.issue(queue: "kela")
+        _ = try c.call(counter: "1")
+        let yesterday = c.today.date
+        clock.time = c.today.end  // the first moment of the next service day
+        _ = c.takeChanges()
+        #expect(c.rollDayIfNeeded())
+        let expired = c.takeChanges().compactMap { if case .ticket(let t) = $0 { t } else { nil } }
+        #expect(Set(expired.map(\.number)) == ["K001", "K002"])
+        #expect(expired.allSatisfy { $0.state == .expired && $0.day == yesterday })
+        #expect(c.today.date == "2026-11-24")
+        #expect(c.currentTicket(of: "1") == nil)
+        #expect(try c.issue(queue: "kela").ticket.number == "K001")
+        #expect(c.figures("kela")?.waiting == 1)
+    }
+
+    @Test func snapshotAcrossMidnightExpiresOnceAndContinuesDuringTheDay() throws {
+        let (c, clock) = makeCentre()
+        _ = try c.issue(queue: "kela")
+        _ = try c.issue(queue: "kela")
+        _ = try c.call(counter: "1")
+        // Restart during the day: numbering continues, the call is still there.
+        let same = Centre(config: c.config, clock: clock, snapshot: c.snapshot())
+        #expect(!same.hasChanges)
+        #expect(same.currentTicket(of: "1")?.number == "K001")
+        #expect(try same.issue(queue: "kela").ticket.number == "K003")
+        #expect(try same.view("K002").position == 1)
+        // Down over midnight: open tickets of yesterday expire at start.
+        clock.advance(seconds: 86_400)
+        let next = Centre(config: c.config, clock: clock, snapshot: same.snapshot())
+        let expired = next.takeChanges().compactMap { if case .ticket(let t) = $0 { t.number } else { nil } }
+        #expect(Set(expired) == ["K001", "K002", "K003"])
+        #expect(try next.issue(queue: "kela").ticket.number == "K001")
+    }
+
+    @Test func removedQueueServesItsTicketsButIssuesNone() throws {
+        let (c, _) = makeCentre()
+        _ = try c.issue(queue: "lab")
+        var config = c.config
+        config.queues.removeAll { $0.id == "lab" }
+        config.counters.removeAll { $0.id == "9" }
+        config.counters[0].queues = ["kela"]
+        let next = Centre(config: config, clock: c.clock, snapshot: c.snapshot())
+        #expect(next.isRemoved("lab"))
+        #expect(throws: CentreError.unknownQueue("lab")) { try next.issue(queue: "lab") }
+        _ = try next.serve(counter: "1", queues: ["kela", "lab"])
+        #expect(try next.call(counter: "1").ticket?.number == "L001")
+    }
+}
