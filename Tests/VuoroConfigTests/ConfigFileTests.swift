@@ -1,0 +1,97 @@
+// The TOML configuration: a good file, and each kind of mistake named with its key.
+import Testing
+import VuoroConfig
+import Foundation
+import VuoroCore
+
+@Suite struct ConfigFileTests {
+    let good = """
+        site = "Iso Omena Service Centre"
+        timezone = "Europe/Helsinki"
+        languages = ["fi", "sv", "en"]
+        max_priority_streak = 3
+        holidays = ["2026-12-24"]
+
+        [[queue]]
+        id = "kela"
+        prefix = "K"
+        name = { fi = "Kela", sv = "FPA", en = "Kela" }
+        weight = 1.0
+        service_time = 480
+        hours = "08:00-18:00"
+
+        [[queue]]
+        id = "health"
+        prefix = "H"
+        name = "Terveysasema"
+        weight = 2
+        hours = { mon-fri = "08:00-16:00", sat = "10:00-14:00" }
+        last_ticket_before_close = 15
+
+        [[counter]]
+        id = "3"
+        queues = ["kela", "health"]
+
+        [[counter]]
+        id = 4
+        queues = ["health"]
+        """
+
+    @Test func readsAGoodFile() throws {
+        let c = try ConfigFile.parse(good, file: "good.toml")
+        #expect(c.site == "Iso Omena Service Centre")
+        #expect(c.queues.map(\.id) == ["kela", "health"])
+        #expect(c.queues[0].names["sv"] == "FPA")
+        #expect(c.queues[1].names == ["fi": "Terveysasema", "sv": "Terveysasema", "en": "Terveysasema"])
+        #expect(c.queues[1].weight == 2.0)
+        #expect(c.queues[1].serviceTime == 300)
+        #expect(c.queues[1].hours?.description == "mon-fri=08:00-16:00 sat=10:00-14:00")
+        #expect(c.queues[1].lastTicketBeforeClose == 15)
+        #expect(c.counters.map(\.id) == ["3", "4"])
+        #expect(c.holidays == ["2026-12-24"])
+    }
+
+    func failure(_ text: String) -> ConfigError? {
+        do {
+            _ = try ConfigFile.parse(text, file: "bad.toml")
+            return nil
+        } catch { return error }
+    }
+
+    @Test(arguments: [
+        ("prefix = \"K\"", "prefix = \"k\"", "queue[1].prefix"),
+        ("prefix = \"H\"", "prefix = \"K\"", "queue[2].prefix"),
+        ("id = \"health\"", "id = \"kela\"", "queue[2].id"),
+        ("weight = 1.0", "weight = \"heavy\"", "queue[1].weight"),
+        ("service_time = 480", "service_time = 4.5", "queue[1].service_time"),
+        ("hours = \"08:00-18:00\"", "hours = \"18:00-08:00\"", "queue[1].hours"),
+        ("sat = \"10:00-14:00\"", "caturday = \"10:00-14:00\"", "queue[2].hours"),
+        ("timezone = \"Europe/Helsinki\"", "timezone = \"Europe/Espoo\"", "timezone"),
+        ("max_priority_streak = 3", "max_priority_strek = 3", "max_priority_strek"),
+        ("queues = [\"health\"]", "queues = [\"dentist\"]", "counter[2].queues"),
+        ("id = 4", "id = 3", "counter[2].id"),
+        ("holidays = [\"2026-12-24\"]", "holidays = [\"24.12.2026\"]", "holidays[1]"),
+        ("site = \"Iso Omena Service Centre\"", "", "site"),
+    ])
+    func namesTheKeyOfEachMistake(from: String, to: String, key: String) throws {
+        #expect(good.contains(from))
+        let e = try #require(failure(good.replacingOccurrences(of: from, with: to)))
+        #expect(e.file == "bad.toml")
+        #expect(e.key == key, "\(e)")
+        #expect(!e.reason.isEmpty)
+    }
+
+    @Test func syntaxErrorsGiveTheLine() throws {
+        let e = try #require(failure("site = \"x\"\n[[queue]\nid = 1"))
+        #expect(e.description.hasPrefix("bad.toml: line 2"))
+    }
+
+    @Test func missingFileIsNamed() throws {
+        do {
+            _ = try ConfigFile.load(path: "/nonexistent/vuoro.toml")
+            Issue.record("loaded a missing file")
+        } catch {
+            #expect(error.description == "/nonexistent/vuoro.toml: cannot be read")
+        }
+    }
+}
