@@ -53,7 +53,7 @@ let package = Package(
         ),
         .testTarget(name: "VuoroCoreTests", dependencies: ["VuoroCore"]),
         .testTarget(name: "VuoroProtocolTests", dependencies: ["VuoroProtocol"]),
-        .testTarget(name: "VuoroStoreTests", dependencies: ["VuoroStore", "VuoroCore"]),
+        .testTarget(name: "VuoroStoreTests", dependencies: ["VuoroStore", "VuoroCore", "CSQLite"]),
         .testTarget(name: "VuoroConfigTests", dependencies: ["VuoroConfig"]),
         .testTarget(
             name: "VuoroServerTests",

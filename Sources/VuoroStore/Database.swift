@@ -6,6 +6,11 @@ public struct SQLiteError: Error, CustomStringConvertible, Equatable {
     public let code: Int32
     public let message: String
     public let context: String
+    public init(code: Int32, message: String, context: String) {
+        self.code = code
+        self.message = message
+        self.context = context
+    }
     public var description: String { "\(context): \(message) (SQLite code \(code))" }
 
     /// The disk is full, the file is read-only, or an I/O error happened: the write may work later.

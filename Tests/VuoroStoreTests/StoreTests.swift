@@ -1,0 +1,114 @@
+// The store on real SQLite files: commit and reopen, failed writes, foreign and newer files.
+import CSQLite
+import Foundation
+import Testing
+import VuoroCore
+import VuoroStore
+
+@Suite struct StoreTests {
+    let dir: String = {
+        let d = NSTemporaryDirectory() + "vuoro-store-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }()
+    let clock = ManualClock(1_795_420_800_000)
+
+    /// The error opening `path` gives, or nil when it opens.
+    func openError(_ path: String) -> StoreError? {
+        if case .failure(let e) = Result(catching: { () throws(StoreError) in try Store(path: path) }) { return e }
+        return nil
+    }
+
+    func centre(_ store: Store) throws -> Centre {
+        let snap = try store.load(today: "2026-11-23")
+        return Centre(config: .demo, clock: clock, snapshot: snap)
+    }
+
+    @Test func committedStateSurvivesReopening() throws {
+        let path = dir + "/a.db"
+        do {
+            let store = try Store(path: path)
+            let c = try centre(store)
+            try store.commit(c.takeChanges())
+            _ = try c.issue(queue: "kela")
+            _ = try c.issue(queue: "kela", priority: 4)
+            _ = try c.issue(queue: "health")
+            _ = try c.call(counter: "1")
+            _ = try c.serve(counter: "2", queues: ["citizen"])
+            _ = try c.pause(counter: "5")
+            _ = try c.setClosed("lab", true)
+            try store.commit(c.takeChanges())
+        }
+        let store = try Store(path: path)
+        let c = try centre(store)
+        #expect(c.currentTicket(of: "1")?.number == "K002")
+        #expect(try c.view("K001").position == 1)
+        #expect(c.counter("2")?.queues == ["citizen"])
+        #expect(c.counter("5")?.paused == true)
+        #expect(!c.isOpen("lab"))
+        #expect(try c.issue(queue: "kela").ticket.number == "K003")
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    @Test func failedCommitKeepsNothing() throws {
+        let store = try Store(path: dir + "/b.db")
+        let c = try centre(store)
+        try store.commit(c.takeChanges())
+        _ = try c.issue(queue: "kela")
+        try store.commit(c.takeChanges())
+        _ = try c.issue(queue: "kela")
+        store.injectedFault = SQLiteError(code: SQLITE_FULL, message: "database or disk is full", context: "test")
+        #expect(throws: SQLiteError.self) { try store.commit(c.takeChanges()) }
+        store.injectedFault = nil
+        let again = try centre(store)
+        #expect(again.lookup("K001") != nil)
+        #expect(again.lookup("K002") == nil)
+    }
+
+    @Test func readOnlyFileFailsWritesAndKeepsReads() throws {
+        let path = dir + "/ro.db"
+        do {
+            let store = try Store(path: path)
+            let c = try centre(store)
+            _ = try c.issue(queue: "kela")
+            try store.commit(c.takeChanges())
+        }
+        let ro = try Database(path: path, readOnly: true)
+        #expect(try ro.scalar("SELECT count(*) FROM ticket") == 1)
+        #expect(throws: SQLiteError.self) { try ro.execute("INSERT INTO queue(id, closed) VALUES ('x', 1)") }
+    }
+
+    @Test func refusesAFileThatIsNotVuoro() throws {
+        let path = dir + "/notes.txt"
+        try Data("dear diary, this is not a database at all, not even close to one\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.self) { try Store(path: path) }
+        #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("dear diary"))
+
+        let other = dir + "/other.db"
+        let db = try Database(path: other)
+        try db.execute("CREATE TABLE invoices(id INTEGER)")
+        let e = try #require(openError(other))
+        #expect(e.description.contains("not a vuoro database"))
+        #expect(try db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'ticket'") == 0)
+    }
+
+    @Test func refusesANewerSchema() throws {
+        let path = dir + "/newer.db"
+        _ = try Store(path: path)
+        let db = try Database(path: path)
+        try db.execute("PRAGMA user_version = 99")
+        let e = try #require(openError(path))
+        #expect(e.description.contains("schema version 99"))
+        #expect(try db.scalar("PRAGMA user_version") == 99)
+    }
+
+    @Test func usesWALWithFullSync() throws {
+        let path = dir + "/wal.db"
+        _ = try Store(path: path)
+        let db = try Database(path: path)
+        let s = try db.prepare("PRAGMA journal_mode")
+        #expect(try s.step() && s.text(0) == "wal")
+        #expect(try db.scalar("PRAGMA application_id") == Store.applicationID)
+        #expect(try db.scalar("PRAGMA user_version") == Store.schemaVersion)
+    }
+}
