@@ -102,6 +102,11 @@ public final class VuoroServer: @unchecked Sendable {
         try? await group.shutdownGracefully()
     }
 
+    /// Transactions the store has committed (for tests of group commit).
+    public func commitCount() async throws -> Int {
+        try await loop.submit { [engine] in engine.store.commits }.get()
+    }
+
     /// A test seam: makes the store's commits fail with a storage fault (or work again with nil).
     public func injectStorageFault(_ fault: SQLiteError?) async throws {
         try await loop.submit { [engine] in engine.store.injectedFault = fault }.get()

@@ -35,6 +35,9 @@ public final class Store {
     /// A test seam: while set, `commit` fails with this error before writing, as a full disk would.
     public var injectedFault: SQLiteError?
 
+    /// Transactions committed since opening: with group commit, fewer than the writes they hold.
+    public private(set) var commits = 0
+
     public init(path: String) throws(StoreError) {
         self.path = path
         do {
@@ -160,6 +163,7 @@ public final class Store {
             try db.execute("BEGIN IMMEDIATE")
             for change in changes { try write(change) }
             try db.execute("COMMIT")
+            commits += 1
         } catch {
             if !db.isAutocommit { try? db.execute("ROLLBACK") }
             throw error

@@ -98,7 +98,8 @@ struct Vuorod: AsyncParsableCommand {
         let addresses = listen.isEmpty ? [ListenAddress.default] : listen.compactMap(ListenAddress.init)
         do {
             let bound = try await server.start(listen: addresses)
-            logger.notice("serving \(centreConfig.site) on \(bound.map { "\($0)" }.joined(separator: ", ")), state in \(dir)")
+            let names = bound.map { a in a.pathname.map { "unix:\($0)" } ?? "\(a.ipAddress ?? "?"):\(a.port ?? 0)" }
+            logger.notice("listening on \(names.joined(separator: " ")) for \(centreConfig.site), state in \(dir)")
         } catch {
             logger.critical("cannot listen on \(addresses.map(\.description).joined(separator: ", ")): \(error)")
             await server.shutdown()
