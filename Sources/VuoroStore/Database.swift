@@ -39,7 +39,7 @@ public final class Database {
         }
         handle = db
         sqlite3_extended_result_codes(db, 1)
-        sqlite3_busy_timeout(db, 5000)
+        sqlite3_busy_timeout(db, 200)
     }
 
     deinit { sqlite3_close_v2(handle) }

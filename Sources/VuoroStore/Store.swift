@@ -42,7 +42,8 @@ public final class Store {
         self.path = path
         do {
             db = try Database(path: path)
-            try db.execute("PRAGMA busy_timeout=5000")
+            // A lock held by another process is waited for briefly: the whole server waits with it.
+            try db.execute("PRAGMA busy_timeout=200")
             try Store.checkAndMigrate(db, path: path)
             // WAL with a full sync at every commit: an acknowledged change survives power loss.
             try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")

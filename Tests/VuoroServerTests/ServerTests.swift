@@ -1,0 +1,168 @@
+// The real server over loopback: group commit, storage failures, limits, bad input and restarts.
+import CSQLite
+import Foundation
+import Testing
+import VuoroServer
+import VuoroStore
+import VuoroTestSupport
+
+@Suite struct ServerTests {
+    @Test func pipelinedWritesShareCommits() async throws {
+        let server = try await TestServer()
+        let c = try server.client()
+        let before = try await server.server.commitCount()
+        c.sendRaw(Array(String(repeating: "ISSUE lab\n", count: 100).utf8))
+        var numbers = Set<String>()
+        for _ in 0..<100 {
+            let reply = try c.readLine()
+            #expect(reply.hasPrefix("OK L"))
+            numbers.insert(String(reply.split(separator: " ")[1]))
+        }
+        #expect(numbers.count == 100)
+        let commits = try await server.server.commitCount() - before
+        #expect(commits >= 1 && commits <= 10, "\(commits) commits for 100 writes")
+        await server.stop()
+    }
+
+    @Test func concurrentKiosksNeverShareANumber() async throws {
+        let server = try await TestServer()
+        let clients = try (0..<8).map { _ in try server.client() }
+        for c in clients { c.sendRaw(Array(String(repeating: "ISSUE kela\n", count: 25).utf8)) }
+        var numbers: [String] = []
+        for c in clients { for _ in 0..<25 { numbers.append(String(try c.readLine().split(separator: " ")[1])) } }
+        #expect(Set(numbers).count == 200)
+        #expect(try clients[0].request("STATUS") == "OK 4")
+        await server.stop()
+    }
+
+    @Test func failedCommitAnswersUnavailableAndChangesNothing() async throws {
+        let server = try await TestServer()
+        let kiosk = try server.client()
+        let display = try server.client()
+        #expect(try display.request("WATCH") == "OK watching")
+        #expect(try kiosk.request("ISSUE kela") == "OK K001 queue=kela position=1 wait=160")
+        #expect(try display.readLine() == "EVENT queue kela waiting=1 wait=320 open=1 counters=3")
+        try await server.server.injectStorageFault(
+            SQLiteError(code: SQLITE_FULL, message: "database or disk is full", context: "test"))
+        #expect(try kiosk.request("ISSUE kela").hasPrefix("ERR unavailable "))
+        #expect(try kiosk.request("CALL 1").hasPrefix("ERR unavailable "))
+        // Reads still work and show nothing changed.
+        #expect(try kiosk.request("TICKET K001") == "OK K001 state=waiting queue=kela position=1 wait=160")
+        #expect(try kiosk.request("TICKET K002").hasPrefix("ERR unknown-ticket"))
+        #expect(try kiosk.list("STATUS").first == "kela open=1 waiting=1 wait=320 counters=3")
+        // A pipelined batch with a read after a failed write: the read sees the state before the batch.
+        kiosk.send("ISSUE kela")
+        kiosk.send("TICKET K002")
+        #expect(try kiosk.readLine().hasPrefix("ERR unavailable "))
+        #expect(try kiosk.readLine().hasPrefix("ERR unknown-ticket"))
+        // Writes work again by themselves; the number refused was never handed out.
+        try await server.server.injectStorageFault(nil)
+        #expect(try kiosk.request("ISSUE kela") == "OK K002 queue=kela position=2 wait=320")
+        #expect(try display.readLine() == "EVENT queue kela waiting=2 wait=480 open=1 counters=3")
+        await server.stop()
+    }
+
+    @Test func lockedDatabaseAnswersUnavailable() async throws {
+        let server = try await TestServer()
+        let c = try server.client()
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
+        // Another process holds the write lock: commits fail with SQLITE_BUSY after the busy timeout.
+        let other = try Database(path: server.dbPath)
+        try other.execute("BEGIN EXCLUSIVE")
+        #expect(try c.request("ISSUE kela").hasPrefix("ERR unavailable "))
+        try other.execute("ROLLBACK")
+        #expect(try c.request("ISSUE kela") == "OK K002 queue=kela position=2 wait=320")
+        await server.stop()
+    }
+
+    @Test func overLongLinesAreSkippedAndTheConnectionStaysUsable() async throws {
+        let server = try await TestServer()
+        let c = try server.client()
+        c.sendRaw([UInt8](repeating: 65, count: 5000) + [10])
+        #expect(try c.readLine().hasPrefix("ERR line-too-long "))
+        c.sendRaw(Array(("ISSUE kela " + String(repeating: "x", count: 1013) + "\n").utf8))  // 1025 bytes
+        #expect(try c.readLine().hasPrefix("ERR line-too-long "))
+        #expect(try c.request("PING") == "OK PONG")
+        await server.stop()
+    }
+
+    @Test func garbageGetsErrorsAndChangesNothing() async throws {
+        let server = try await TestServer()
+        let c = try server.client()
+        c.sendRaw([0xff, 0xfe, 0x41, 10])
+        #expect(try c.readLine().hasPrefix("ERR bad-argument "))
+        c.sendRaw([0x50, 0x00, 0x49, 10])
+        #expect(try c.readLine().hasPrefix("ERR bad-argument "))
+        #expect(try c.request("").hasPrefix("ERR bad-argument "))
+        #expect(try c.request("ISSUE kela priority=99999999999999999999").hasPrefix("ERR bad-argument "))
+        #expect(try c.request("ISSUE kela a=1 b=2 c=3 d=4").hasPrefix("ERR bad-argument "))
+        #expect(try c.request("CALL 3 ticket=K999").hasPrefix("ERR unknown-ticket "))
+        #expect(try c.list("STATUS").allSatisfy { $0.contains("waiting=0") })
+        #expect(try c.request("PING") == "OK PONG")
+        await server.stop()
+    }
+
+    @Test func connectionsPastTheLimitAreRefused() async throws {
+        let server = try await TestServer(options: ServerOptions(maxConnections: 2))
+        let a = try server.client()
+        let b = try server.client()
+        #expect(try a.request("PING") == "OK PONG")
+        #expect(try b.request("PING") == "OK PONG")
+        let c = try server.client()
+        #expect(try c.readLine().hasPrefix("ERR too-many-connections "))
+        #expect(c.isClosedByServer())
+        #expect(try a.request("PING") == "OK PONG")
+        await server.stop()
+    }
+
+    @Test func quitAndHalfCloseAnswerThenClose() async throws {
+        let server = try await TestServer()
+        let c = try server.client()
+        #expect(try c.request("QUIT") == "OK bye")
+        #expect(c.isClosedByServer())
+        let d = try server.client()
+        d.send("ISSUE lab")
+        d.send("PING")
+        shutdown(d.fd, Int32(SHUT_WR))
+        #expect(try d.readLine() == "OK L001 queue=lab position=1 wait=240")
+        #expect(try d.readLine() == "OK PONG")
+        #expect(d.isClosedByServer())
+        await server.stop()
+    }
+
+    @Test func restartKeepsTicketsAndContinuesNumbering() async throws {
+        let server = try await TestServer()
+        var c = try server.client()
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K002"))
+        #expect(try c.request("CALL 1").hasPrefix("OK K001"))
+        #expect(try c.request("CLOSE lab") == "OK lab open=0")
+        try await server.restart()
+        c = try server.client()
+        #expect(try c.request("ISSUE kela") == "OK K003 queue=kela position=2 wait=320")
+        #expect(try c.request("TICKET K001") == "OK K001 state=called queue=kela counter=1")
+        #expect(try c.list("COUNTERS").first == "1 state=open ticket=K001 queues=kela")
+        #expect(try c.request("ISSUE lab") == "ERR queue-closed lab is closed")
+        // Over midnight: yesterday's open tickets expire and numbering restarts.
+        server.clock.advance(seconds: 86_400)
+        try await server.restart()
+        c = try server.client()
+        #expect(try c.request("ISSUE kela") == "OK K001 queue=kela position=1 wait=160")
+        #expect(try c.list("COUNTERS").first == "1 state=open ticket=- queues=kela")
+        await server.stop()
+    }
+
+    @Test func midnightWhileRunningExpiresAndTellsWatchers() async throws {
+        let server = try await TestServer()
+        let c = try server.client()
+        let display = try server.client()
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
+        #expect(try display.request("WATCH") == "OK watching")
+        server.clock.advance(seconds: 14 * 3600)  // Tuesday 00:00
+        #expect(try display.readLine(timeout: 5) == "EVENT day 2026-11-24")
+        #expect(try display.readLine() == "EVENT queue kela waiting=0 wait=160 open=1 counters=3")
+        #expect(try c.request("TICKET K001").hasPrefix("ERR unknown-ticket"))
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
+        await server.stop()
+    }
+}
