@@ -1,0 +1,128 @@
+// The built vuorod executable run as a user runs it: demo centre, kill -9 and restart, SIGTERM, bad config.
+import Foundation
+import Testing
+import VuoroTestSupport
+
+/// The built executable, next to the test bundle.
+let vuorodPath: String = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    return root.appendingPathComponent(".build/debug/vuorod").path
+}()
+
+/// A vuorod process on a free loopback port, its stderr collected.
+final class Daemon {
+    let process = Process()
+    let stderr = Pipe()
+    var port = 0
+    var log = ""
+
+    init(arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: vuorodPath)
+        process.arguments = arguments
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Waits for the "listening on 127.0.0.1:PORT" line.
+    func waitUntilListening() throws {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let data = stderr.fileHandleForReading.availableData
+            if data.isEmpty && !process.isRunning { break }
+            log += String(decoding: data, as: UTF8.self)
+            if let r = log.range(of: "listening on 127.0.0.1:") {
+                let digits = log[r.upperBound...].prefix { $0.isNumber }
+                port = Int(digits) ?? 0
+                return
+            }
+        }
+        throw TestClientError.timeout("vuorod to listen; log: \(log)")
+    }
+
+    func finish() -> (Int32, String) {
+        process.waitUntilExit()
+        log += String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return (process.terminationStatus, log)
+    }
+}
+
+@Suite(.serialized) struct VuorodTests {
+    @Test func servesTheDemoCentreAndSurvivesKill9() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let args = ["--state-dir", dir, "--listen", "127.0.0.1:0"]
+        var d = try Daemon(arguments: args)
+        try d.waitUntilListening()
+        var c = try LineClient(port: d.port)
+        #expect(try c.request("PING") == "OK PONG")
+        #expect(try c.list("QUEUES").map { $0.split(separator: " ")[0] } == ["kela", "health", "citizen", "lab"])
+        let first = try c.request("ISSUE kela")
+        #expect(first.hasPrefix("OK K001 queue=kela position=1 "))
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K002 "))
+        #expect(try c.request("CALL 1").hasPrefix("OK K001 queue=kela counter=1 "))
+        kill(d.process.processIdentifier, SIGKILL)
+        _ = d.finish()
+
+        d = try Daemon(arguments: args)
+        try d.waitUntilListening()
+        c = try LineClient(port: d.port)
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K003 "))
+        #expect(try c.request("TICKET K001") == "OK K001 state=called queue=kela counter=1")
+        #expect(try c.request("TICKET K002").hasPrefix("OK K002 state=waiting queue=kela position=1 "))
+        kill(d.process.processIdentifier, SIGTERM)
+        let (status, log) = d.finish()
+        #expect(status == 0, "\(log)")
+        #expect(log.contains("stopped"))
+    }
+
+    @Test func checkConfigAcceptsGoodAndNamesTheKeyOfBad() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let good = dir + "/good.toml"
+        try """
+        site = "Test"
+        [[queue]]
+        id = "kela"
+        prefix = "K"
+        [[counter]]
+        id = "1"
+        queues = ["kela"]
+        """.write(toFile: good, atomically: true, encoding: .utf8)
+        let ok = try Daemon(arguments: ["--config", good, "--check-config"])
+        #expect(ok.finish().0 == 0)
+
+        let bad = dir + "/bad.toml"
+        try """
+        site = "Test"
+        [[queue]]
+        id = "kela"
+        prefix = "k1"
+        """.write(toFile: bad, atomically: true, encoding: .utf8)
+        let refused = try Daemon(arguments: ["--config", bad, "--state-dir", dir])
+        let (status, log) = refused.finish()
+        #expect(status == 2)
+        #expect(log.contains("\(bad): queue[1].prefix: 'k1' must be 1 or 2 capital letters"), "\(log)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/vuoro.db"))
+    }
+
+    @Test func refusesAStateFileThatIsNotVuoro() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let text = String(repeating: "not a database, my thesis\n", count: 100)
+        try text.write(toFile: dir + "/vuoro.db", atomically: true, encoding: .utf8)
+        let d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:0"])
+        let (status, log) = d.finish()
+        #expect(status == 1)
+        #expect(log.contains("is not a vuoro database"), "\(log)")
+        #expect(try String(contentsOfFile: dir + "/vuoro.db", encoding: .utf8) == text)
+    }
+
+    @Test func badListenAddressIsAUsageError() throws {
+        let d = try Daemon(arguments: ["--listen", "nowhere"])
+        let (status, log) = d.finish()
+        #expect(status == 64)
+        #expect(log.contains("--listen nowhere"), "\(log)")
+    }
+}
