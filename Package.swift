@@ -20,6 +20,11 @@ let package = Package(
         .target(name: "VuoroProtocol"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "VuoroStore", dependencies: ["CSQLite", "VuoroCore"]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .target(
+            name: "VuoroSystemd",
+            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "VuoroConfig",
             dependencies: ["VuoroCore", .product(name: "TOMLKit", package: "TOMLKit")]
@@ -36,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "vuorod",
             dependencies: [
-                "VuoroCore", "VuoroConfig", "VuoroStore", "VuoroServer",
+                "VuoroCore", "VuoroConfig", "VuoroStore", "VuoroServer", "VuoroSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -75,6 +75,12 @@ public final class VuoroServer: @unchecked Sendable {
         try await loop.submit(body).get()
     }
 
+    /// Runs `body` on the engine's loop every `interval`: a ping from there proves the loop that serves
+    /// requests is alive (systemd's watchdog).
+    public func every(_ interval: TimeAmount, _ body: @escaping @Sendable () -> Void) {
+        _ = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in body() }
+    }
+
     /// Replaces the configuration without dropping connections or tickets.
     public func reconfigure(_ config: CentreConfig) async throws {
         try await loop.submit { [engine] in engine.reconfigure(config) }.get()

@@ -8,6 +8,7 @@ import VuoroConfig
 import VuoroCore
 import VuoroServer
 import VuoroStore
+import VuoroSystemd
 
 @main
 struct Vuorod: AsyncParsableCommand {
@@ -71,7 +72,9 @@ struct Vuorod: AsyncParsableCommand {
             return
         }
         let level = Logger.Level(rawValue: logLevel) ?? .info
+        let journal = Systemd.stderrIsJournal
         LoggingSystem.bootstrap { label in
+            if journal { return JournalLogHandler(identifier: "vuorod", level: level) }
             var h = StreamLogHandler.standardError(label: label)
             h.logLevel = level
             return h
@@ -96,8 +99,11 @@ struct Vuorod: AsyncParsableCommand {
 
         let server = VuoroServer(centre: centre, store: store, options: ServerOptions(maxConnections: maxConnections), logger: logger)
         let addresses = listen.isEmpty ? [ListenAddress.default] : listen.compactMap(ListenAddress.init)
+        let inherited = Systemd.listenDescriptors()
         do {
-            let bound = try await server.start(listen: addresses)
+            // Sockets passed by systemd are served instead of --listen.
+            let bound = inherited.isEmpty
+                ? try await server.start(listen: addresses) : try await server.start(inheritedDescriptors: inherited)
             let names = bound.map { a in a.pathname.map { "unix:\($0)" } ?? "\(a.ipAddress ?? "?"):\(a.port ?? 0)" }
             logger.notice("listening on \(names.joined(separator: " ")) for \(centreConfig.site), state in \(dir)")
         } catch {
@@ -106,6 +112,14 @@ struct Vuorod: AsyncParsableCommand {
             throw ExitCode(1)
         }
 
+        let waiting = try await server.waitingCount()
+        Systemd.ready(status: Vuorod.statusLine(waiting))
+        let status = StatusThrottle()
+        try await server.setCommitObserver { waiting in status.update(waiting) }
+        if let usec = Systemd.watchdogMicroseconds() {
+            logger.info("watchdog every \(usec / 2000) ms")
+            server.every(.microseconds(Int64(usec / 2))) { Systemd.watchdog() }
+        }
         let reload = Reloader(path: config, server: server, logger: logger)
         reload.install()
         let group = ServiceGroup(
@@ -118,11 +132,29 @@ struct Vuorod: AsyncParsableCommand {
     }
 }
 
+extension Vuorod {
+    static func statusLine(_ waiting: Int) -> String { "Serving; \(waiting) tickets waiting" }
+}
+
+/// Tells systemd how many tickets wait, at most once a second, from the engine's loop.
+final class StatusThrottle: @unchecked Sendable {
+    private var last: Int = -1
+    private var sentAt: UInt64 = 0
+    func update(_ waiting: Int) {
+        let now = Systemd.monotonicMicroseconds()
+        guard waiting != last, now - sentAt >= 1_000_000 else { return }
+        last = waiting
+        sentAt = now
+        Systemd.status(Vuorod.statusLine(waiting))
+    }
+}
+
 /// Keeps the server running until a graceful-shutdown signal, then stops it.
 struct DaemonService: Service {
     let server: VuoroServer
     func run() async throws {
         try? await gracefulShutdown()
+        Systemd.stopping()
         await server.shutdown()
     }
 }
@@ -151,6 +183,8 @@ final class Reloader: @unchecked Sendable {
     }
 
     func reload() async {
+        Systemd.reloading()
+        defer { Systemd.notify("READY=1") }
         guard let path else {
             logger.notice("SIGHUP: running the built-in demo centre, nothing to re-read")
             return

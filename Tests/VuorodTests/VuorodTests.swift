@@ -17,9 +17,10 @@ final class Daemon {
     var port = 0
     var log = ""
 
-    init(arguments: [String]) throws {
+    init(arguments: [String], environment: [String: String]? = nil) throws {
         process.executableURL = URL(fileURLWithPath: vuorodPath)
         process.arguments = arguments
+        if let environment { process.environment = environment }
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
         try process.run()

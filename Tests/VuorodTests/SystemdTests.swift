@@ -1,0 +1,162 @@
+// vuorod under systemd's protocols without systemd as PID 1: a notify socket, socket activation, the units.
+import Foundation
+import Testing
+import VuoroTestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// An abstract AF_UNIX datagram socket standing in for systemd's notify socket.
+final class NotifySocket {
+    let fd: Int32
+    let name = "vuoro-test-\(UUID().uuidString.prefix(12))"
+
+    init() {
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(name.utf8)
+        withUnsafeMutableBytes(of: &addr.sun_path) { p in
+            p[0] = 0  // abstract namespace
+            for (i, b) in bytes.enumerated() { p[i + 1] = b }
+        }
+        let len = socklen_t(MemoryLayout<sa_family_t>.size + 1 + bytes.count)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+    }
+
+    deinit { close(fd) }
+
+    /// The value for `NOTIFY_SOCKET`.
+    var address: String { "@" + name }
+
+    /// The next datagram within `timeout` seconds.
+    func receive(timeout: Double = 10) -> String? {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&p, 1, Int32(timeout * 1000)) > 0 else { return nil }
+        var buf = [UInt8](repeating: 0, count: 4096)
+        let n = recv(fd, &buf, buf.count, 0)
+        return n > 0 ? String(decoding: buf[..<n], as: UTF8.self) : nil
+    }
+
+    /// Datagrams until one contains `needle`; nil when none does in time.
+    func await(_ needle: String, timeout: Double = 10) -> [String]? {
+        var seen: [String] = []
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            guard let m = receive(timeout: deadline.timeIntervalSinceNow) else { break }
+            seen.append(m)
+            if m.contains(needle) { return seen }
+        }
+        return nil
+    }
+}
+
+/// The package's root folder.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+func tool(_ name: String) -> String? {
+    ["/usr/bin/", "/bin/", "/usr/local/bin/"].map { $0 + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+/// Runs a command, returning its exit status and combined output.
+func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+@Suite(.serialized) struct SystemdTests {
+    @Test func notifiesReadyWatchdogReloadingAndStopping() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let notify = NotifySocket()
+        let config = dir + "/centre.toml"
+        try "site = \"Test\"\n[[queue]]\nid = \"kela\"\nprefix = \"K\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        var env = ProcessInfo.processInfo.environment
+        env["NOTIFY_SOCKET"] = notify.address
+        env["WATCHDOG_USEC"] = "400000"
+        env.removeValue(forKey: "WATCHDOG_PID")
+        let d = try Daemon(arguments: ["--config", config, "--state-dir", dir, "--listen", "127.0.0.1:0"], environment: env)
+        let ready = try #require(notify.await("READY=1"), "no READY=1")
+        #expect(ready.last!.contains("STATUS=Serving; 0 tickets waiting"))
+        try d.waitUntilListening()
+        // The watchdog pings come from the serving loop at half the interval.
+        #expect(notify.await("WATCHDOG=1", timeout: 2) != nil)
+        #expect(notify.await("WATCHDOG=1", timeout: 2) != nil)
+
+        // A reload: a new queue appears; tickets and connections stay.
+        let c = try LineClient(port: d.port)
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
+        try "site = \"Test\"\n[[queue]]\nid = \"kela\"\nprefix = \"K\"\n[[queue]]\nid = \"lab\"\nprefix = \"L\"\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        kill(d.process.processIdentifier, SIGHUP)
+        let reloading = try #require(notify.await("RELOADING=1"))
+        #expect(reloading.last!.contains("MONOTONIC_USEC="))
+        #expect(notify.await("READY=1") != nil)
+        #expect(try c.request("ISSUE lab").hasPrefix("OK L001"))
+        #expect(try c.request("TICKET K001").hasPrefix("OK K001 state=waiting"))
+
+        // A configuration that does not parse is refused; the old one stays.
+        try "site = [broken".write(toFile: config, atomically: true, encoding: .utf8)
+        kill(d.process.processIdentifier, SIGHUP)
+        #expect(notify.await("READY=1") != nil)
+        #expect(try c.request("ISSUE lab").hasPrefix("OK L002"))
+
+        kill(d.process.processIdentifier, SIGTERM)
+        #expect(notify.await("STOPPING=1") != nil)
+        let (status, log) = d.finish()
+        #expect(status == 0)
+        #expect(log.contains("configuration not re-read, keeping the old one"), "\(log)")
+    }
+
+    @Test(.enabled(if: tool("systemd-socket-activate") != nil, "systemd-socket-activate is not installed"))
+    func servesASocketPassedBySystemd() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let port = Int.random(in: 20000..<40000)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tool("systemd-socket-activate")!)
+        p.arguments = ["-l", "127.0.0.1:\(port)", vuorodPath, "--state-dir", dir, "--listen", "127.0.0.1:1"]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer {
+            kill(p.processIdentifier, SIGTERM)
+            p.waitUntilExit()
+        }
+        var client: LineClient?
+        for _ in 0..<100 where client == nil {
+            client = try? LineClient(port: port)
+            if client == nil { usleep(50_000) }
+        }
+        let c = try #require(client)
+        // The first connection starts vuorod, which serves the inherited socket, not --listen.
+        #expect(try c.request("PING") == "OK PONG")
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
+    }
+
+    @Test(.enabled(if: tool("systemd-analyze") != nil, "systemd-analyze is not installed"))
+    func unitsVerifyAndAreHardened() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // verify checks that ExecStart exists: point it at the built executable.
+        let service = try String(contentsOfFile: packageRoot + "/systemd/vuorod.service", encoding: .utf8)
+            .replacingOccurrences(of: "/usr/local/bin/vuorod", with: vuorodPath)
+        try service.write(toFile: dir + "/vuorod.service", atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: packageRoot + "/systemd/vuorod.socket", toPath: dir + "/vuorod.socket")
+        let (rc, out) = try run(tool("systemd-analyze")!, ["verify", dir + "/vuorod.service", dir + "/vuorod.socket"])
+        #expect(rc == 0, "\(out)")
+        let (_, security) = try run(tool("systemd-analyze")!, ["security", "--offline=yes", dir + "/vuorod.service"])
+        let line = try #require(security.split(separator: "\n").first { $0.contains("Overall exposure level") })
+        let level = try #require(Double(line.split(separator: ":")[1].split(separator: " ")[0]))
+        #expect(level <= 1.5, "\(line)")
+    }
+}
