@@ -3,8 +3,10 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 DESTDIR ?=
 APT_PACKAGES = libsqlite3-dev libsystemd-dev pkg-config
+# Tools some tests use (systemd-analyze, systemd-socket-activate); installed when possible, skipped when not.
+TEST_PACKAGES = systemd
 
-.PHONY: deps build release run test clean format
+.PHONY: deps test-deps build release run test install clean format
 
 # Installs the system libraries the package links, when missing (apt, as root).
 deps:
@@ -25,9 +27,27 @@ release: deps
 run: release
 	.build/release/vuorod
 
-test: deps
+test-deps:
+	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing for tests:$$missing"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
+	    || echo "could not install$$missing: the tests that need them will say they are skipped"; \
+	elif [ -n "$$missing" ]; then echo "not installed:$$missing: the tests that need them will say they are skipped"; fi
+
+test: deps test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel --num-workers 2
+
+# Executables, systemd units, the example configuration and the documents.
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/lib/systemd/system $(DESTDIR)/etc/vuoro \
+	  $(DESTDIR)$(PREFIX)/share/doc/vuoro
+	install -m 755 .build/release/vuorod $(DESTDIR)$(PREFIX)/bin/
+	sed 's#/usr/local/bin/vuorod#$(PREFIX)/bin/vuorod#; s#/usr/local/share/doc#$(PREFIX)/share/doc#g' \
+	  systemd/vuorod.service > $(DESTDIR)/lib/systemd/system/vuorod.service
+	sed 's#/usr/local/share/doc#$(PREFIX)/share/doc#g' systemd/vuorod.socket > $(DESTDIR)/lib/systemd/system/vuorod.socket
+	install -m 644 config/vuoro.example.toml $(DESTDIR)/etc/vuoro/vuoro.example.toml
+	install -m 644 README.md protocol.md $(DESTDIR)$(PREFIX)/share/doc/vuoro/
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

@@ -86,6 +86,14 @@ import VuoroCore
         #expect(e.description.hasPrefix("bad.toml: line 2"))
     }
 
+    @Test func exampleConfigurationIsValid() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let c = try ConfigFile.load(path: root.appendingPathComponent("config/vuoro.example.toml").path)
+        #expect(c.queues.map(\.prefix) == ["K", "H", "C", "L"])
+        #expect(c.queues[0].hours?.description == "mon-fri=08:00-18:00 sat=10:00-14:00")
+    }
+
     @Test func missingFileIsNamed() throws {
         do {
             _ = try ConfigFile.load(path: "/nonexistent/vuoro.toml")
