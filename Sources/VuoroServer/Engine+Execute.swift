@@ -4,7 +4,7 @@ import VuoroProtocol
 
 extension Engine {
     /// Applies one request and queues its reply (and events) on the batch.
-    func execute(_ r: Request, for c: Connection, writesAllowed: Bool) {
+    func execute(_ r: Request, for c: Connection) {
         do {
             try answer(r, for: c)
         } catch {

@@ -104,7 +104,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
                     answerFixed(c, ProtocolError(.unavailable, "the state cannot be read from storage").line)
                 } else {
                     batch.append((c, .request(r)))
-                    execute(r, for: c, writesAllowed: true)
+                    execute(r, for: c)
                 }
             }
         }
@@ -158,14 +158,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
     private func recoverFromFailedCommit() {
         events.removeAll()
         for c in touched { c.discardOutbox() }
-        do {
-            let snapshot = try store.load(today: centre.calendar.day(containing: centre.clock.now()).date)
-            centre = Centre(config: centre.config, clock: centre.clock, snapshot: snapshot)
-            stateLost = false
-        } catch {
-            if !stateLost { logger.critical("cannot read the state back from storage: \(error)") }
-            stateLost = true
-        }
+        reloadState()
         _ = centre.takeDirtyQueues()
         for (c, item) in batch {
             switch item {
@@ -174,7 +167,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
                 if r.isWrite || (stateLost && r != .quit) {
                     c.send(ProtocolError(.unavailable, "storage failed; nothing was changed").line)
                 } else {
-                    execute(r, for: c, writesAllowed: false)
+                    execute(r, for: c)
                 }
             }
         }
@@ -199,7 +192,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
     /// Once a second: the day change at midnight, and queues opening or closing by their hours.
     func tick() {
         guard !shuttingDown, !stateLost else {
-            if stateLost { retryLoad() }
+            if stateLost { reloadState() }
             return
         }
         if centre.rollDayIfNeeded() { events.append("EVENT day \(centre.today.date)") }
@@ -207,13 +200,17 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         if centre.hasChanges || !events.isEmpty || centre.hasDirtyQueues { flush() }
     }
 
-    private func retryLoad() {
+    /// Rebuilds the centre from what the store holds; while that fails, every request answers `unavailable`.
+    private func reloadState() {
         do {
             let snapshot = try store.load(today: centre.calendar.day(containing: centre.clock.now()).date)
             centre = Centre(config: centre.config, clock: centre.clock, snapshot: snapshot)
+            if stateLost { logger.notice("state read back from storage") }
             stateLost = false
-            logger.notice("state read back from storage")
-        } catch {}
+        } catch {
+            if !stateLost { logger.critical("cannot read the state back from storage: \(error)") }
+            stateLost = true
+        }
     }
 
     /// Replaces the configuration, keeping every ticket and connection.
