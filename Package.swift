@@ -27,7 +27,7 @@ let package = Package(
         ),
         .target(
             name: "VuoroConfig",
-            dependencies: ["VuoroCore", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["VuoroCore", "VuoroProtocol", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .target(
             name: "VuoroServer",
@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "VuoroCoreTests", dependencies: ["VuoroCore"]),
         .testTarget(name: "VuoroProtocolTests", dependencies: ["VuoroProtocol"]),
         .testTarget(name: "VuoroStoreTests", dependencies: ["VuoroStore", "VuoroCore", "CSQLite"]),
-        .testTarget(name: "VuoroConfigTests", dependencies: ["VuoroConfig"]),
+        .testTarget(name: "VuoroConfigTests", dependencies: ["VuoroConfig", "VuoroProtocol"]),
         .testTarget(
             name: "VuoroServerTests",
             dependencies: [

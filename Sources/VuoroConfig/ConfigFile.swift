@@ -2,6 +2,17 @@
 import Foundation
 import TOMLKit
 import VuoroCore
+import VuoroProtocol
+
+/// Everything a configuration file sets: the centre, and who may do what.
+public struct Configuration: Equatable, Sendable {
+    public var centre: CentreConfig
+    public var access: AccessConfig
+    public init(centre: CentreConfig, access: AccessConfig = AccessConfig()) {
+        self.centre = centre
+        self.access = access
+    }
+}
 
 /// A configuration refused: which file, which key, and why.
 public struct ConfigError: Error, CustomStringConvertible, Equatable {
@@ -14,7 +25,7 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
 /// Parses configuration files into a `CentreConfig`.
 public enum ConfigFile {
     /// Reads and checks `path`.
-    public static func load(path: String) throws(ConfigError) -> CentreConfig {
+    public static func load(path: String) throws(ConfigError) -> Configuration {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(file: path, key: "", reason: "cannot be read")
         }
@@ -25,7 +36,7 @@ public enum ConfigFile {
     }
 
     /// Parses TOML text; `file` names it in errors.
-    public static func parse(_ text: String, file: String) throws(ConfigError) -> CentreConfig {
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> Configuration {
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -36,7 +47,8 @@ public enum ConfigFile {
             throw ConfigError(file: file, key: "", reason: "\(error)")
         }
         var r = Reader(file: file)
-        return try r.centre(root)
+        let centre = try r.centre(root)
+        return Configuration(centre: centre, access: try r.access(root, counters: Set(centre.counters.map(\.id))))
     }
 }
 
@@ -90,7 +102,7 @@ struct Reader {
 
     mutating func centre(_ root: TOMLTable) throws(ConfigError) -> CentreConfig {
         try known(
-            root, ["site", "timezone", "languages", "max_priority_streak", "holidays", "queue", "counter"], at: "")
+            root, ["site", "timezone", "languages", "max_priority_streak", "holidays", "queue", "counter", "access", "token"], at: "")
         guard let siteV = root["site"] else { throw fail("site", "is missing") }
         let site = try string(siteV, "site")
         let tz = try root["timezone"].map { v throws(ConfigError) in try string(v, "timezone") } ?? "Europe/Helsinki"
@@ -184,6 +196,58 @@ struct Reader {
         let qs = try strings(qV, "\(path).queues")
         if qs.isEmpty { throw fail("\(path).queues", "must name at least one queue") }
         return CounterConfig(id: id, queues: qs)
+    }
+
+    func access(_ root: TOMLTable, counters: Set<String>) throws(ConfigError) -> AccessConfig {
+        var config = AccessConfig()
+        if let a = root["access"] {
+            guard let t = a.table else { throw fail("access", "must be a table, written [access]") }
+            try known(t, ["default_role"], at: "access")
+            if let r = t["default_role"] {
+                let name = try string(r, "access.default_role")
+                guard let role = Role(name: name) else {
+                    throw fail("access.default_role", "'\(name)' is not a role: display, kiosk, counter or admin")
+                }
+                config.defaultRole = role
+            }
+        }
+        guard let tokensV = root["token"] else { return config }
+        var secrets = Set<[UInt8]>()
+        for (i, t) in try tables(tokensV, "token").enumerated() {
+            let path = "token[\(i + 1)]"
+            try known(t, ["role", "secret", "secret_file", "counters"], at: path)
+            guard let roleV = t["role"] else { throw fail("\(path).role", "is missing") }
+            let name = try string(roleV, "\(path).role")
+            guard let role = Role(name: name) else {
+                throw fail("\(path).role", "'\(name)' is not a role: display, kiosk, counter or admin")
+            }
+            var secret: String
+            switch (t["secret"], t["secret_file"]) {
+            case (let s?, nil): secret = try string(s, "\(path).secret")
+            case (nil, let f?):
+                let file = try string(f, "\(path).secret_file")
+                guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8)
+                else { throw fail("\(path).secret_file", "'\(file)' cannot be read") }
+                secret = text
+                while secret.last == "\n" || secret.last == "\r" { secret.removeLast() }
+            case (nil, nil): throw fail("\(path).secret", "is missing (or give secret_file)")
+            default: throw fail("\(path).secret", "give secret or secret_file, not both")
+            }
+            guard secret.utf8.count >= 12, !secret.contains(" ") else {
+                throw fail("\(path).secret", "must be at least 12 characters without spaces")
+            }
+            guard secrets.insert(Array(secret.utf8)).inserted else {
+                throw fail("\(path).secret", "is the same as another token's")
+            }
+            var limit: Set<String>?
+            if let c = t["counters"] {
+                let ids = try strings(c, "\(path).counters")
+                for id in ids where !counters.contains(id) { throw fail("\(path).counters", "no counter has the id '\(id)'") }
+                limit = Set(ids)
+            }
+            config.tokens.append(AccessToken(role: role, secret: secret, counters: limit))
+        }
+        return config
     }
 
     static func isDate(_ s: String) -> Bool {

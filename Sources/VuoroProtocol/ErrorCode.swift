@@ -15,6 +15,8 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case unavailable = "unavailable"
     case shuttingDown = "shutting-down"
     case tooManyConnections = "too-many-connections"
+    case authFailed = "auth-failed"
+    case notAllowed = "not-allowed"
 }
 
 /// An `ERR` reply.

@@ -21,6 +21,8 @@ public enum Request: Equatable, Sendable {
     case open(String)
     case close(String)
     case quit
+    /// `AUTH <secret>`: takes the role of the token with this secret.
+    case auth(String)
 
     /// `CALLED` without a count lists this many; at most `calledMax`.
     public static let calledDefault = 10
@@ -30,7 +32,7 @@ public enum Request: Equatable, Sendable {
     public var isWrite: Bool {
         switch self {
         case .issue, .cancel, .call, .recall, .done, .noshow, .transfer, .serve, .pause, .open, .close: true
-        case .ping, .ticket, .queues, .status, .counters, .called, .watch, .quit: false
+        case .ping, .ticket, .queues, .status, .counters, .called, .watch, .quit, .auth: false
         }
     }
 
@@ -56,6 +58,7 @@ public enum Request: Equatable, Sendable {
         case .open: "OPEN"
         case .close: "CLOSE"
         case .quit: "QUIT"
+        case .auth: "AUTH"
         }
     }
 
@@ -76,11 +79,18 @@ public enum Request: Equatable, Sendable {
         case .queues(let lang): return lang.map { "QUEUES lang=\($0)" } ?? "QUEUES"
         case .called(let n): return "CALLED \(n)"
         case .open(let q), .close(let q): return "\(command) \(q)"
+        case .auth(let secret): return "AUTH \(secret)"
         }
     }
 
     /// Parses one request line (without its LF). Errors are `unknown-command` or `bad-argument`.
     public static func parse(_ line: String) -> Result<Request, ProtocolError> {
+        // A secret is taken as it is: it may hold `=` or `"`.
+        let words = line.split(separator: " ")
+        if let first = words.first, first.uppercased() == "AUTH" {
+            guard words.count == 2 else { return .failure(bad("AUTH takes one secret without spaces")) }
+            return .success(.auth(String(words[1])))
+        }
         guard let f = Fields.split(line) else { return .failure(bad("unbalanced quote")) }
         guard let word = f.words.first else { return .failure(bad("empty line: send a command such as PING")) }
         var a = Args(fields: f)

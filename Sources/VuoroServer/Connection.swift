@@ -1,5 +1,8 @@
 // One client connection: bounded line framing in, replies and events gathered in an outbox and written per batch.
 import NIOCore
+#if canImport(Glibc)
+    import Glibc
+#endif
 import VuoroProtocol
 
 /// The channel handler of one client. Lives on the engine's event loop, like everything in the server.
@@ -20,10 +23,18 @@ final class Connection: ChannelInboundHandler {
     var closed = false
     /// Has sent at least one request (idle connections that never did may be closed).
     var active = false
+    let openedAt = NIODeadline.now()
+    var role: Role
+    /// The secret this connection authenticated with, to find its token again after a reload.
+    var secret: String?
+    /// Counters a counter token may act for; nil means any.
+    var counters: Set<String>?
+    var authFailures = 0
 
-    init(engine: Engine, id: Int) {
+    init(engine: Engine, id: Int, role: Role) {
         self.engine = engine
         self.id = id
+        self.role = role
         outbox = ByteBufferAllocator().buffer(capacity: 256)
     }
 
@@ -85,6 +96,18 @@ final class Connection: ChannelInboundHandler {
             let out = outbox
             outbox = context.channel.allocator.buffer(capacity: 256)
             context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+            // A client that stopped reading: past the cap it is dropped, and nobody else waits for it.
+            if let pending = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes),
+                pending > engine.options.maxPendingOutput
+            {
+                engine.logger.warning("dropping connection \(id): \(pending) bytes of output unread")
+                // Reset rather than close: nothing more is sent to it, and its buffers are freed at once.
+                if let provider = context.channel as? SocketOptionProvider {
+                    provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in context.close(promise: nil) }
+                } else {
+                    context.close(promise: nil)
+                }
+            }
         }
         if quitting { context.close(promise: nil) }
     }

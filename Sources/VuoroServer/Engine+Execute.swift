@@ -8,19 +8,19 @@ extension Engine {
         do {
             try answer(r, for: c)
         } catch {
-            c.send(Engine.protocolError(error).line)
+            c.send(Engine.protocolError(error, calendar: centre.calendar).line)
         }
     }
 
     /// The one place where the centre's refusals become protocol error codes.
-    static func protocolError(_ e: CentreError) -> ProtocolError {
+    static func protocolError(_ e: CentreError, calendar: ServiceCalendar) -> ProtocolError {
         switch e {
         case .unknownQueue(let q): ProtocolError(.unknownQueue, "no queue '\(q)'")
         case .unknownCounter(let c): ProtocolError(.unknownCounter, "no counter '\(c)'")
         case .unknownTicket(let t): ProtocolError(.unknownTicket, "no ticket \(t) today")
         case .queueClosed(let q, let opensAt):
             ProtocolError(
-                .queueClosed, opensAt.map { "\(q) is closed; opens \(Engine.timestamp($0))" } ?? "\(q) is closed")
+                .queueClosed, opensAt.map { "\(q) is closed; opens \(calendar.timestamp($0))" } ?? "\(q) is closed")
         case .queueFull(let q): ProtocolError(.queueFull, "every number of \(q) is waiting or called")
         case .noCurrentTicket(let c): ProtocolError(.noCurrentTicket, "counter \(c) serves no ticket")
         case .wrongState(let t, let s): ProtocolError(.wrongState, "\(t) is \(s.rawValue)")
@@ -28,11 +28,7 @@ extension Engine {
         }
     }
 
-    private static var formatCalendar: ServiceCalendar?
-    static func timestamp(_ t: Millis) -> String { formatCalendar?.timestamp(t) ?? String(t) }
-
     private func answer(_ r: Request, for c: Connection) throws(CentreError) {
-        Engine.formatCalendar = centre.calendar
         switch r {
         case .ping:
             c.send("OK PONG")
@@ -132,6 +128,8 @@ extension Engine {
         case .quit:
             c.send("OK bye")
             c.quitting = true
+        case .auth:
+            preconditionFailure("AUTH is answered before requests reach the centre")
         }
     }
 

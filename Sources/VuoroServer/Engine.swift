@@ -12,7 +12,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
     let loop: EventLoop
     let store: Store
     let logger: Logger
-    let options: ServerOptions
+    var options: ServerOptions
     private(set) var centre: Centre
 
     private var connections: [Int: Connection] = [:]
@@ -53,7 +53,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
 
     func makeConnection() -> Connection {
         nextConnectionID += 1
-        return Connection(engine: self, id: nextConnectionID)
+        return Connection(engine: self, id: nextConnectionID, role: options.access.initialRole)
     }
 
     func opened(_ c: Connection) {
@@ -100,6 +100,12 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
             case .success(let r):
                 if shuttingDown {
                     answerFixed(c, ProtocolError(.shuttingDown, "the server is stopping").line)
+                } else if case .auth(let secret) = r {
+                    authenticate(c, secret)
+                } else if r.requiredRole > c.role {
+                    answerFixed(c, ProtocolError(.notAllowed, "\(r.command) needs the \(r.requiredRole) role").line)
+                } else if let limit = c.counters, let counter = r.counterID, !limit.contains(counter) {
+                    answerFixed(c, ProtocolError(.notAllowed, "\(r.command) for counter \(counter)").line)
                 } else if stateLost && r != .quit {
                     answerFixed(c, ProtocolError(.unavailable, "the state cannot be read from storage").line)
                 } else {
@@ -109,6 +115,34 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
             }
         }
         scheduleFlush()
+    }
+
+    private func authenticate(_ c: Connection, _ secret: String) {
+        guard let token = options.access.token(for: secret) else {
+            c.authFailures += 1
+            logger.warning("authentication failed on connection \(c.id) (\(c.authFailures) of \(options.maxAuthFailures))")
+            answerFixed(c, ProtocolError(.authFailed, "no token has that secret").line)
+            if c.authFailures >= options.maxAuthFailures { c.quitting = true }
+            return
+        }
+        c.role = token.role
+        c.secret = secret
+        c.counters = token.counters
+        answerFixed(c, "OK role=\(token.role)")
+    }
+
+    /// After a reload: each connection keeps the role of its token if that still exists, else the default.
+    private func reapplyAccess() {
+        for c in connections.values {
+            if let secret = c.secret, let token = options.access.token(for: secret) {
+                c.role = token.role
+                c.counters = token.counters
+            } else {
+                c.role = options.access.initialRole
+                c.secret = nil
+                c.counters = nil
+            }
+        }
     }
 
     private func answerFixed(_ c: Connection, _ line: String) {
@@ -189,8 +223,10 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         }
     }
 
-    /// Once a second: the day change at midnight, and queues opening or closing by their hours.
+    /// Once a second: the day change at midnight, queues opening or closing by their hours, idle connections.
     func tick() {
+        let idleSince = NIODeadline.now() - .seconds(options.idleTimeout)
+        for c in connections.values where !c.active && !c.watching && c.openedAt < idleSince { c.close() }
         guard !shuttingDown, !stateLost else {
             if stateLost { reloadState() }
             return
@@ -213,8 +249,10 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         }
     }
 
-    /// Replaces the configuration, keeping every ticket and connection.
-    func reconfigure(_ config: CentreConfig) {
+    /// Replaces the configuration and access rules, keeping every ticket and connection.
+    func reconfigure(_ config: CentreConfig, access: AccessConfig) {
+        options.access = access
+        reapplyAccess()
         flush()
         centre = Centre(config: config, clock: centre.clock, snapshot: centre.snapshot())
         centre.markDirty(centre.queueOrder)

@@ -1,12 +1,27 @@
 // The server's settings, with their documented defaults.
+import VuoroProtocol
 
-/// Where and how the server listens, and its limits.
+/// The server's limits and access rules.
 public struct ServerOptions: Sendable {
     /// One more connection than this gets `ERR too-many-connections` and is closed.
-    public var maxConnections: Int = 1024
+    public var maxConnections: Int
+    /// A connection that has sent no request for this many seconds since it opened is closed.
+    public var idleTimeout: Int64
+    /// Output a client has not read, in bytes, past which it is disconnected (a display that stopped reading).
+    public var maxPendingOutput: Int
+    /// Failed `AUTH` attempts after which the connection is closed.
+    public var maxAuthFailures: Int
+    public var access: AccessConfig
 
-    public init(maxConnections: Int = 1024) {
+    public init(
+        maxConnections: Int = 1024, idleTimeout: Int64 = 60, maxPendingOutput: Int = 1 << 20, maxAuthFailures: Int = 3,
+        access: AccessConfig = AccessConfig()
+    ) {
         self.maxConnections = maxConnections
+        self.idleTimeout = idleTimeout
+        self.maxPendingOutput = maxPendingOutput
+        self.maxAuthFailures = maxAuthFailures
+        self.access = access
     }
 }
 

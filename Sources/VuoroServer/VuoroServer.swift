@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import VuoroCore
+import VuoroProtocol
 import VuoroStore
 
 /// The daemon's network side. All state lives on one event loop, owned by the engine.
@@ -82,8 +83,8 @@ public final class VuoroServer: @unchecked Sendable {
     }
 
     /// Replaces the configuration without dropping connections or tickets.
-    public func reconfigure(_ config: CentreConfig) async throws {
-        try await loop.submit { [engine] in engine.reconfigure(config) }.get()
+    public func reconfigure(_ config: CentreConfig, access: AccessConfig) async throws {
+        try await loop.submit { [engine] in engine.reconfigure(config, access: access) }.get()
     }
 
     /// Called on the loop after each batch with the number of waiting tickets.
@@ -94,6 +95,15 @@ public final class VuoroServer: @unchecked Sendable {
     /// Waiting tickets now.
     public func waitingCount() async throws -> Int {
         try await loop.submit { [engine] in engine.centre.waitingCount }.get()
+    }
+
+    /// Whether an address is reachable from this host only.
+    public static func isLoopback(_ a: SocketAddress) -> Bool {
+        switch a {
+        case .unixDomainSocket: return true
+        case .v4: return a.ipAddress?.hasPrefix("127.") ?? false
+        case .v6: return a.ipAddress == "::1"
+        }
     }
 
     /// Stops accepting, finishes the batch in flight, closes every connection and the loop.

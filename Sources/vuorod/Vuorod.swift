@@ -37,6 +37,9 @@ struct Vuorod: AsyncParsableCommand {
     @Option(help: "Connections served at once; one more is refused with ERR too-many-connections.")
     var maxConnections: Int = 1024
 
+    @Option(help: "Seconds after which a connection that has sent no request is closed (watchers are kept).")
+    var idleTimeout: Int = 60
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -48,13 +51,14 @@ struct Vuorod: AsyncParsableCommand {
             throw ValidationError("--listen \(l): expected HOST:PORT, [IPv6]:PORT or unix:PATH")
         }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
     }
 
-    func loadConfig() throws -> CentreConfig {
-        guard let path = config else { return CentreConfig.demo }
+    func loadConfig() throws -> Configuration {
+        guard let path = config else { return Configuration(centre: CentreConfig.demo) }
         do {
             return try ConfigFile.load(path: path)
         } catch {
@@ -64,10 +68,11 @@ struct Vuorod: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let centreConfig = try loadConfig()
+        let loaded = try loadConfig()
+        let centreConfig = loaded.centre
         if checkConfig {
             print(
-                "\(config ?? "built-in demo"): ok, \(centreConfig.queues.count) queues, \(centreConfig.counters.count) counters, time zone \(centreConfig.timeZone)"
+                "\(config ?? "built-in demo"): ok, \(centreConfig.queues.count) queues, \(centreConfig.counters.count) counters, \(loaded.access.tokens.count) tokens, time zone \(centreConfig.timeZone)"
             )
             return
         }
@@ -97,15 +102,33 @@ struct Vuorod: AsyncParsableCommand {
             throw ExitCode(1)
         }
 
-        let server = VuoroServer(centre: centre, store: store, options: ServerOptions(maxConnections: maxConnections), logger: logger)
+        let options = ServerOptions(
+            maxConnections: maxConnections, idleTimeout: Int64(idleTimeout), access: loaded.access)
         let addresses = listen.isEmpty ? [ListenAddress.default] : listen.compactMap(ListenAddress.init)
         let inherited = Systemd.listenDescriptors()
+        // Without tokens every connection is admin: only this host may reach such a daemon.
+        if loaded.access.isOpen, inherited.isEmpty, let open = addresses.first(where: { !$0.isLoopback }) {
+            logger.critical(
+                "refusing to listen on \(open): no [[token]] is configured, so every connection would be admin; configure tokens or listen on loopback only"
+            )
+            throw ExitCode(1)
+        }
+        let server = VuoroServer(centre: centre, store: store, options: options, logger: logger)
         do {
             // Sockets passed by systemd are served instead of --listen.
             let bound = inherited.isEmpty
                 ? try await server.start(listen: addresses) : try await server.start(inheritedDescriptors: inherited)
+            if loaded.access.isOpen, let open = bound.first(where: { !VuoroServer.isLoopback($0) }) {
+                logger.critical(
+                    "refusing to serve \(open) passed by systemd: no [[token]] is configured, so every connection would be admin"
+                )
+                await server.shutdown()
+                throw ExitCode(1)
+            }
             let names = bound.map { a in a.pathname.map { "unix:\($0)" } ?? "\(a.ipAddress ?? "?"):\(a.port ?? 0)" }
             logger.notice("listening on \(names.joined(separator: " ")) for \(centreConfig.site), state in \(dir)")
+        } catch let e as ExitCode {
+            throw e
         } catch {
             logger.critical("cannot listen on \(addresses.map(\.description).joined(separator: ", ")): \(error)")
             await server.shutdown()
@@ -191,7 +214,7 @@ final class Reloader: @unchecked Sendable {
         }
         do {
             let config = try ConfigFile.load(path: path)
-            try await server.reconfigure(config)
+            try await server.reconfigure(config.centre, access: config.access)
             logger.notice("configuration re-read from \(path)")
         } catch {
             logger.error("configuration not re-read, keeping the old one: \(error)")

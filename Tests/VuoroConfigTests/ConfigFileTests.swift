@@ -38,7 +38,7 @@ import VuoroCore
         """
 
     @Test func readsAGoodFile() throws {
-        let c = try ConfigFile.parse(good, file: "good.toml")
+        let c = try ConfigFile.parse(good, file: "good.toml").centre
         #expect(c.site == "Iso Omena Service Centre")
         #expect(c.queues.map(\.id) == ["kela", "health"])
         #expect(c.queues[0].names["sv"] == "FPA")
@@ -89,7 +89,7 @@ import VuoroCore
     @Test func exampleConfigurationIsValid() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let c = try ConfigFile.load(path: root.appendingPathComponent("config/vuoro.example.toml").path)
+        let c = try ConfigFile.load(path: root.appendingPathComponent("config/vuoro.example.toml").path).centre
         #expect(c.queues.map(\.prefix) == ["K", "H", "C", "L"])
         #expect(c.queues[0].hours?.description == "mon-fri=08:00-18:00 sat=10:00-14:00")
     }

@@ -20,7 +20,11 @@ public enum TestClientError: Error, CustomStringConvertible {
 /// One TCP connection to a vuoro server on loopback.
 public final class LineClient {
     public let fd: Int32
-    private var buffer: [UInt8] = []
+    /// Received bytes not yet returned are `buffer[start..<end]`.
+    private let buffer = UnsafeMutableRawPointer.allocate(byteCount: LineClient.capacity, alignment: 1)
+    private var start = 0
+    private var end = 0
+    static let capacity = 1 << 20
 
     public init(port: Int, host: String = "127.0.0.1") throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -40,7 +44,48 @@ public final class LineClient {
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
-    deinit { close(fd) }
+    /// Connects to a Unix socket.
+    public init(unixPath: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { p in
+            for (i, b) in unixPath.utf8.enumerated() where i < p.count - 1 { p[i] = b }
+        }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        if rc != 0 {
+            let e = String(cString: strerror(errno))
+            close(fd)
+            throw TestClientError.connect(e)
+        }
+    }
+
+    deinit {
+        close(fd)
+        buffer.deallocate()
+    }
+
+    /// Shrinks the kernel's receive buffer, for a client that stops reading.
+    public func setReceiveBuffer(_ bytes: Int32) {
+        var v = bytes
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// Writes without blocking for at most `seconds`; returns the bytes the kernel took.
+    public func sendWithoutBlocking(_ bytes: [UInt8], seconds: Double) -> Int {
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        defer { _ = fcntl(fd, F_SETFL, flags) }
+        let deadline = Date().addingTimeInterval(seconds)
+        var off = 0
+        while off < bytes.count && Date() < deadline {
+            let n = bytes[off...].withUnsafeBytes { write(fd, $0.baseAddress, min($0.count, 65536)) }
+            if n > 0 { off += n } else { usleep(1000) }
+        }
+        return off
+    }
 
     /// Sends raw bytes.
     public func sendRaw(_ bytes: [UInt8]) {
@@ -59,19 +104,25 @@ public final class LineClient {
     public func readLine(timeout: Double = 5) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
-            if let nl = buffer.firstIndex(of: 10) {
-                let line = String(decoding: buffer[..<nl], as: UTF8.self)
-                buffer.removeSubrange(...nl)
+            if end > start, let p = memchr(buffer + start, 10, end - start) {
+                let nl = buffer.distance(to: p)
+                let line = String(decoding: UnsafeRawBufferPointer(start: buffer + start, count: nl - start), as: UTF8.self)
+                start = nl + 1
                 return line
             }
+            if start > 0 {
+                memmove(buffer, buffer + start, end - start)
+                end -= start
+                start = 0
+            }
+            if end == LineClient.capacity { throw TestClientError.timeout("a line shorter than 1 MiB") }
             let left = deadline.timeIntervalSinceNow
             if left <= 0 { throw TestClientError.timeout("a line") }
             var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             if poll(&p, 1, Int32(left * 1000) + 1) <= 0 { continue }
-            var chunk = [UInt8](repeating: 0, count: 65536)
-            let n = read(fd, &chunk, chunk.count)
+            let n = read(fd, buffer + end, LineClient.capacity - end)
             if n <= 0 { throw TestClientError.closed }
-            buffer.append(contentsOf: chunk[..<n])
+            end += n
         }
     }
 
