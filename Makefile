@@ -6,7 +6,7 @@ APT_PACKAGES = libsqlite3-dev libsystemd-dev pkg-config
 # Tools some tests use (systemd-analyze, systemd-socket-activate); installed when possible, skipped when not.
 TEST_PACKAGES = systemd
 
-.PHONY: deps test-deps build release run test install clean format
+.PHONY: deps test-deps build release run test install clean format fuzz
 
 # Installs the system libraries the package links, when missing (apt, as root).
 deps:
@@ -48,6 +48,15 @@ install: release
 	sed 's#/usr/local/share/doc#$(PREFIX)/share/doc#g' systemd/vuorod.socket > $(DESTDIR)/lib/systemd/system/vuorod.socket
 	install -m 644 config/vuoro.example.toml $(DESTDIR)/etc/vuoro/vuoro.example.toml
 	install -m 644 README.md protocol.md $(DESTDIR)$(PREFIX)/share/doc/vuoro/
+
+# Fuzzes the protocol parser with libFuzzer for FUZZ_SECONDS, seeded with the requests of protocol.md.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	mkdir -p .build/fuzz/corpus
+	swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name VuoroProtocol \
+	  Sources/VuoroProtocol/*.swift Fuzz/RequestFuzzer.swift -o .build/fuzz/request-fuzzer
+	grep -E '^[a-z]+> ' protocol.md | sed 's/^[a-z]*> //' | awk '{ f = sprintf(".build/fuzz/corpus/seed-%03d", NR); print > f; close(f) }'
+	.build/fuzz/request-fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 .build/fuzz/corpus Fuzz/corpus
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

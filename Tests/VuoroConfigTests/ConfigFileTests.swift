@@ -1,6 +1,7 @@
 // The TOML configuration: a good file, and each kind of mistake named with its key.
 import Testing
 import VuoroConfig
+import VuoroProtocol
 import Foundation
 import VuoroCore
 
@@ -79,6 +80,33 @@ import VuoroCore
         #expect(e.file == "bad.toml")
         #expect(e.key == key, "\(e)")
         #expect(!e.reason.isEmpty)
+    }
+
+    @Test func readsAccessAndTokens() throws {
+        let c = try ConfigFile.parse(
+            good + "\n[access]\ndefault_role = \"kiosk\"\n[[token]]\nrole = \"counter\"\nsecret = \"abcdefghijkl\"\ncounters = [\"3\"]\n",
+            file: "t.toml")
+        #expect(c.access.defaultRole == .kiosk)
+        #expect(c.access.tokens == [AccessToken(role: .counter, secret: "abcdefghijkl", counters: ["3"])])
+        #expect(c.access.token(for: "abcdefghijkl")?.role == .counter)
+        #expect(c.access.token(for: "abcdefghijk") == nil)
+        #expect(c.access.token(for: "abcdefghijklm") == nil)
+    }
+
+    @Test(arguments: [
+        ("[access]\ndefault_role = \"boss\"", "access.default_role"),
+        ("[access]\nrole = \"kiosk\"", "access.role"),
+        ("[[token]]\nrole = \"king\"\nsecret = \"abcdefghijkl\"", "token[1].role"),
+        ("[[token]]\nrole = \"kiosk\"\nsecret = \"short\"", "token[1].secret"),
+        ("[[token]]\nrole = \"kiosk\"", "token[1].secret"),
+        ("[[token]]\nrole = \"kiosk\"\nsecret = \"abcdefghijkl\"\nsecret_file = \"/x\"", "token[1].secret"),
+        ("[[token]]\nrole = \"kiosk\"\nsecret_file = \"/nonexistent/t\"", "token[1].secret_file"),
+        ("[[token]]\nrole = \"counter\"\nsecret = \"abcdefghijkl\"\ncounters = [\"99\"]", "token[1].counters"),
+        ("[[token]]\nrole = \"kiosk\"\nsecret = \"abcdefghijkl\"\n[[token]]\nrole = \"admin\"\nsecret = \"abcdefghijkl\"", "token[2].secret"),
+    ])
+    func refusesBadAccess(extra: String, key: String) throws {
+        let e = try #require(failure(good + "\n" + extra + "\n"))
+        #expect(e.key == key, "\(e)")
     }
 
     @Test func syntaxErrorsGiveTheLine() throws {

@@ -17,8 +17,8 @@ final class Daemon {
     var port = 0
     var log = ""
 
-    init(arguments: [String], environment: [String: String]? = nil) throws {
-        process.executableURL = URL(fileURLWithPath: vuorodPath)
+    init(arguments: [String], environment: [String: String]? = nil, executable: String = vuorodPath) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
         process.standardError = stderr
@@ -125,5 +125,76 @@ final class Daemon {
         let (status, log) = d.finish()
         #expect(status == 64)
         #expect(log.contains("--listen nowhere"), "\(log)")
+    }
+}
+
+@Suite(.serialized) struct VuorodAccessTests {
+    @Test func withoutTokensRefusesToListenBeyondLoopback() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let d = try Daemon(arguments: ["--state-dir", dir, "--listen", "0.0.0.0:0"])
+        let (status, log) = d.finish()
+        #expect(status == 1)
+        #expect(log.contains("refusing to listen on 0.0.0.0:0: no [[token]] is configured"), "\(log)")
+    }
+
+    @Test func withTokensListensBeyondLoopbackAndChecksRoles() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = dir + "/centre.toml"
+        try "counter-file-secret-1\n".write(toFile: dir + "/counter.token", atomically: true, encoding: .utf8)
+        try """
+        site = "Test"
+        [access]
+        default_role = "display"
+        [[queue]]
+        id = "kela"
+        prefix = "K"
+        [[counter]]
+        id = "3"
+        queues = ["kela"]
+        [[token]]
+        role = "kiosk"
+        secret = "kiosk-secret-12345"
+        [[token]]
+        role = "counter"
+        secret_file = "\(dir)/counter.token"
+        counters = ["3"]
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let d = try Daemon(arguments: ["--config", config, "--state-dir", dir, "--listen", "0.0.0.0:0"])
+        let deadline = Date().addingTimeInterval(20)
+        while !d.log.contains("listening on 0.0.0.0:"), Date() < deadline {
+            d.log += String(decoding: d.stderr.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        let port = Int(d.log.components(separatedBy: "listening on 0.0.0.0:").last!.prefix { $0.isNumber }) ?? 0
+        let c = try LineClient(port: port)
+        #expect(try c.request("ISSUE kela").hasPrefix("ERR not-allowed"))
+        #expect(try c.request("AUTH kiosk-secret-12345") == "OK role=kiosk")
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
+        #expect(try c.request("AUTH counter-file-secret-1") == "OK role=counter")
+        #expect(try c.request("CALL 3").hasPrefix("OK K001"))
+        kill(d.process.processIdentifier, SIGTERM)
+        let (_, log) = d.finish()
+        #expect(!log.contains("kiosk-secret-12345") && !log.contains("counter-file-secret-1"), "a secret was logged")
+    }
+
+    @Test func keepsServingWhenOutOfFileDescriptors() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // A file-descriptor limit far below --max-connections: accept fails with EMFILE.
+        let d = try Daemon(
+            arguments: ["-c", "ulimit -n 48; exec \(vuorodPath) --state-dir \(dir) --listen 127.0.0.1:0"],
+            executable: "/bin/bash")
+        try d.waitUntilListening()
+        var clients: [LineClient] = []
+        for _ in 0..<80 { clients.append(try LineClient(port: d.port)) }
+        #expect(try clients[0].request("ISSUE kela").hasPrefix("OK K001"))
+        // The last ones wait in the kernel's backlog; closing others lets the daemon accept them.
+        clients.removeFirst(60)
+        let last = clients[clients.count - 1]
+        #expect(try last.request("PING") == "OK PONG")
+        #expect(try last.request("TICKET K001").hasPrefix("OK K001 state=waiting"))
+        kill(d.process.processIdentifier, SIGTERM)
+        #expect(d.finish().0 == 0)
     }
 }
