@@ -7,6 +7,10 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "vuorod", targets: ["vuorod"]),
+        .executable(name: "vuoro-ticket", targets: ["vuoro-ticket"]),
+        .executable(name: "vuoro-display", targets: ["vuoro-display"]),
+        .executable(name: "vuoro-counter", targets: ["vuoro-counter"]),
+        .executable(name: "vuoroctl", targets: ["vuoroctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -38,6 +42,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "VuoroClient",
+            dependencies: ["VuoroProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "vuoro-ticket", dependencies: ["VuoroClient", "VuoroProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "vuoro-display", dependencies: ["VuoroClient", "VuoroProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "vuoro-counter", dependencies: ["VuoroClient", "VuoroProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "vuoroctl", dependencies: ["VuoroClient", "VuoroConfig", "VuoroProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "vuorod",
             dependencies: [
@@ -68,6 +80,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "VuorodTests", dependencies: ["VuoroTestSupport"]),
+        .testTarget(name: "VuoroClientTests", dependencies: ["VuoroClient"], exclude: ["golden"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -77,7 +77,7 @@ extension Request {
     /// The lowest role that may send this request.
     public var requiredRole: Role {
         switch self {
-        case .ping, .queues, .status, .counters, .called, .ticket, .watch, .quit, .auth: .display
+        case .ping, .queues, .status, .counters, .called, .ticket, .watch, .quit, .auth, .site: .display
         case .issue, .cancel: .kiosk
         case .call, .recall, .done, .noshow, .transfer, .serve, .pause: .counter
         case .open, .close: .admin

@@ -23,6 +23,8 @@ public enum Request: Equatable, Sendable {
     case quit
     /// `AUTH <secret>`: takes the role of the token with this secret.
     case auth(String)
+    /// The site's name, time zone and languages.
+    case site
 
     /// `CALLED` without a count lists this many; at most `calledMax`.
     public static let calledDefault = 10
@@ -32,7 +34,7 @@ public enum Request: Equatable, Sendable {
     public var isWrite: Bool {
         switch self {
         case .issue, .cancel, .call, .recall, .done, .noshow, .transfer, .serve, .pause, .open, .close: true
-        case .ping, .ticket, .queues, .status, .counters, .called, .watch, .quit, .auth: false
+        case .ping, .ticket, .queues, .status, .counters, .called, .watch, .quit, .auth, .site: false
         }
     }
 
@@ -59,13 +61,14 @@ public enum Request: Equatable, Sendable {
         case .close: "CLOSE"
         case .quit: "QUIT"
         case .auth: "AUTH"
+        case .site: "SITE"
         }
     }
 
     /// The request as a line, without its LF.
     public func format() -> String {
         switch self {
-        case .ping, .status, .counters, .watch, .quit: return command
+        case .ping, .status, .counters, .watch, .quit, .site: return command
         case .issue(let q, let p, let lang):
             var s = "ISSUE \(q)"
             if p != 0 { s += " priority=\(p)" }
@@ -127,6 +130,7 @@ public enum Request: Equatable, Sendable {
             case "PAUSE": request = .pause(counter: try a.id("counter"))
             case "QUEUES": request = .queues(lang: try a.option("lang").map(language))
             case "STATUS": request = .status
+            case "SITE": request = .site
             case "COUNTERS": request = .counters
             case "CALLED":
                 var n = calledDefault

@@ -128,6 +128,13 @@ extension Engine {
         case .quit:
             c.send("OK bye")
             c.quitting = true
+        case .site:
+            var w = LineWriter("OK")
+            w.text("name", centre.config.site)
+            w.field("timezone", centre.config.timeZone)
+            w.field("languages", centre.config.languages.joined(separator: ","))
+            w.field("day", centre.today.date)
+            c.send(w.text)
         case .auth:
             preconditionFailure("AUTH is answered before requests reach the centre")
         }

@@ -28,6 +28,7 @@ import VuoroProtocol
         ("QUEUES", .queues(lang: nil)),
         ("QUEUES lang=en", .queues(lang: "en")),
         ("STATUS", .status),
+        ("site", .site),
         ("COUNTERS", .counters),
         ("CALLED", .called(10)),
         ("CALLED 5", .called(5)),

@@ -1,0 +1,112 @@
+// The terminal for the full-screen clients: raw keys, size, and ANSI drawing.
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Raw-mode keyboard input and full-screen output on the controlling terminal.
+public final class Terminal {
+    private var saved = termios()
+    private var raw = false
+
+    public init() {}
+
+    /// Keys arrive one by one, unechoed; the screen switches to the alternate buffer.
+    public func enterFullScreen() {
+        if tcgetattr(0, &saved) == 0 {
+            var t = saved
+            t.c_lflag &= ~tcflag_t(ICANON | ECHO)
+            withUnsafeMutableBytes(of: &t.c_cc) { cc in
+                cc[Int(VMIN)] = 1
+                cc[Int(VTIME)] = 0
+            }
+            tcsetattr(0, TCSANOW, &t)
+            raw = true
+        }
+        write("\u{1B}[?1049h\u{1B}[?25l")
+    }
+
+    public func leaveFullScreen() {
+        write("\u{1B}[?25h\u{1B}[?1049l")
+        if raw { tcsetattr(0, TCSANOW, &saved) }
+        raw = false
+    }
+
+    deinit { if raw { leaveFullScreen() } }
+
+    /// Columns and rows; 80×24 when not a terminal.
+    public var size: (columns: Int, rows: Int) {
+        var w = winsize()
+        if ioctl(1, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0, w.ws_row > 0 { return (Int(w.ws_col), Int(w.ws_row)) }
+        return (80, 24)
+    }
+
+    /// Waits up to `seconds` for a key on stdin or data on `other`; returns the key, if one came.
+    public func waitForKey(seconds: Double, orReadable other: Int32? = nil) -> Character? {
+        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
+        if let other { fds.append(pollfd(fd: other, events: Int16(POLLIN), revents: 0)) }
+        guard poll(&fds, nfds_t(fds.count), Int32(seconds * 1000)) > 0, fds[0].revents & Int16(POLLIN) != 0 else {
+            return nil
+        }
+        var b: UInt8 = 0
+        guard read(0, &b, 1) == 1 else { return "q" }
+        return Character(Unicode.Scalar(b))
+    }
+
+    public func write(_ s: String) {
+        FileHandle.standardOutput.write(Data(s.utf8))
+    }
+
+    /// Replaces the whole screen with `lines`.
+    public func draw(_ lines: [String]) {
+        write("\u{1B}[H\u{1B}[2J" + lines.joined(separator: "\r\n"))
+    }
+
+    public static func bold(_ s: String) -> String { "\u{1B}[1m\(s)\u{1B}[0m" }
+    public static func reverse(_ s: String) -> String { "\u{1B}[7m\(s)\u{1B}[0m" }
+    public static func dim(_ s: String) -> String { "\u{1B}[2m\(s)\u{1B}[0m" }
+
+    /// `s` centred in `width` columns.
+    public static func center(_ s: String, _ width: Int) -> String {
+        let pad = max(0, (width - s.count) / 2)
+        return String(repeating: " ", count: pad) + s
+    }
+}
+
+/// Big block glyphs, 5 rows high, for ticket numbers and counters on the lobby screen.
+public enum BigText {
+    static let glyphs: [Character: [String]] = [
+        "0": ["###", "# #", "# #", "# #", "###"], "1": [" # ", "## ", " # ", " # ", "###"],
+        "2": ["###", "  #", "###", "#  ", "###"], "3": ["###", "  #", " ##", "  #", "###"],
+        "4": ["# #", "# #", "###", "  #", "  #"], "5": ["###", "#  ", "###", "  #", "###"],
+        "6": ["###", "#  ", "###", "# #", "###"], "7": ["###", "  #", " # ", " # ", " # "],
+        "8": ["###", "# #", "###", "# #", "###"], "9": ["###", "# #", "###", "  #", "###"],
+        "A": [" # ", "# #", "###", "# #", "# #"], "B": ["## ", "# #", "## ", "# #", "## "],
+        "C": ["###", "#  ", "#  ", "#  ", "###"], "D": ["## ", "# #", "# #", "# #", "## "],
+        "E": ["###", "#  ", "## ", "#  ", "###"], "F": ["###", "#  ", "## ", "#  ", "#  "],
+        "G": ["###", "#  ", "# #", "# #", "###"], "H": ["# #", "# #", "###", "# #", "# #"],
+        "I": ["###", " # ", " # ", " # ", "###"], "J": ["  #", "  #", "  #", "# #", "###"],
+        "K": ["# #", "## ", "#  ", "## ", "# #"], "L": ["#  ", "#  ", "#  ", "#  ", "###"],
+        "M": ["# #", "###", "###", "# #", "# #"], "N": ["## ", "# #", "# #", "# #", "# #"],
+        "O": ["###", "# #", "# #", "# #", "###"], "P": ["###", "# #", "###", "#  ", "#  "],
+        "Q": ["###", "# #", "# #", "###", "  #"], "R": ["## ", "# #", "## ", "# #", "# #"],
+        "S": ["###", "#  ", "###", "  #", "###"], "T": ["###", " # ", " # ", " # ", " # "],
+        "U": ["# #", "# #", "# #", "# #", "###"], "V": ["# #", "# #", "# #", "# #", " # "],
+        "W": ["# #", "# #", "###", "###", "# #"], "X": ["# #", "# #", " # ", "# #", "# #"],
+        "Y": ["# #", "# #", " # ", " # ", " # "], "Z": ["###", "  #", " # ", "#  ", "###"],
+        "-": ["   ", "   ", "###", "   ", "   "], " ": ["   ", "   ", "   ", "   ", "   "],
+        ">": ["#  ", " # ", "  #", " # ", "#  "],
+    ]
+
+    /// Five lines spelling `s`, each glyph cell `scale` columns wide per block.
+    public static func render(_ s: String, scale: Int = 2) -> [String] {
+        (0..<5).map { row in
+            s.uppercased().map { ch -> String in
+                let g = glyphs[ch] ?? glyphs[" "]!
+                return g[row].map { $0 == "#" ? String(repeating: "█", count: scale) : String(repeating: " ", count: scale) }
+                    .joined()
+            }.joined(separator: String(repeating: " ", count: scale))
+        }
+    }
+}

@@ -1,0 +1,91 @@
+// The printed ticket: its words in the visitor's language, as plain text or as ESC/POS bytes for an
+// 80 mm thermal printer (Epson TM-T88 class).
+import Foundation
+
+/// What one printed ticket shows.
+public struct TicketSlip: Equatable, Sendable {
+    public var site: String
+    public var queueName: String
+    public var number: String
+    public var position: Int
+    /// Estimated wait in seconds.
+    public var wait: Int
+    public var issuedAt: Date
+    public var timeZone: TimeZone
+    public var lang: String
+
+    public init(
+        site: String, queueName: String, number: String, position: Int, wait: Int, issuedAt: Date,
+        timeZone: TimeZone, lang: String
+    ) {
+        self.site = site
+        self.queueName = queueName
+        self.number = number
+        self.position = position
+        self.wait = wait
+        self.issuedAt = issuedAt
+        self.timeZone = timeZone
+        self.lang = lang
+    }
+
+    /// The slip's sentences per language; English for a language without its own.
+    struct Words {
+        let position: String
+        let wait: String
+        let minutes: String
+        let privacy: [String]
+    }
+
+    static let words: [String: Words] = [
+        "fi": Words(
+            position: "Paikka jonossa", wait: "Arvioitu odotus", minutes: "min",
+            privacy: ["Numerosi näkyy näytöillä.", "Nimiä ei koskaan kuuluteta."]),
+        "sv": Words(
+            position: "Plats i kön", wait: "Beräknad väntetid", minutes: "min",
+            privacy: ["Ditt nummer visas på skärmarna.", "Namn ropas aldrig upp."]),
+        "en": Words(
+            position: "Position in queue", wait: "Estimated wait", minutes: "min",
+            privacy: ["Your number is shown on the screens.", "Names are never called out."]),
+    ]
+
+    var w: Words { TicketSlip.words[lang] ?? TicketSlip.words["en"]! }
+
+    /// The wait in whole minutes, rounded up, at least 1.
+    var waitText: String { "\(max(1, (wait + 59) / 60)) \(w.minutes)" }
+
+    var dateText: String {
+        let f = DateFormatter()
+        f.timeZone = timeZone
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        return f.string(from: issuedAt)
+    }
+
+    /// Plain UTF-8: the same lines the printer prints.
+    public var text: String {
+        var lines = [site, queueName, "", number, "", "\(w.position): \(position)", "\(w.wait): \(waitText)", dateText, ""]
+        lines += w.privacy
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// ESC/POS: initialise, PC858, centred; the number at quadruple size; then feed and cut.
+    public var escpos: [UInt8] {
+        var b: [UInt8] = [0x1B, 0x40, 0x1B, 0x74, 19, 0x1B, 0x61, 1]
+        func line(_ s: String) { b += CP858.encode(s) + [0x0A] }
+        b += [0x1B, 0x45, 1]  // bold
+        line(site)
+        b += [0x1B, 0x45, 0]
+        b += [0x1D, 0x21, 0x11]  // double
+        line(queueName)
+        b += [0x1D, 0x21, 0x33]  // quadruple
+        line(number)
+        b += [0x1D, 0x21, 0x00]
+        line("\(w.position): \(position)")
+        line("\(w.wait): \(waitText)")
+        line(dateText)
+        b += [0x0A]
+        for p in w.privacy { line(p) }
+        b += [0x1D, 0x56, 0x42, 3]  // feed 3 and cut
+        return b
+    }
+}

@@ -1,0 +1,147 @@
+// vuoro-counter: the clerk's program. One action per run, or interactive with one key per action.
+import ArgumentParser
+import Foundation
+import VuoroClient
+import VuoroProtocol
+
+@main
+struct VuoroCounter: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vuoro-counter",
+        abstract: "Call and serve tickets at one counter.",
+        discussion: """
+            Actions: next, recall, done, noshow, transfer QUEUE [--front], serve Q1,Q2, pause, call TICKET.
+            Without an action it runs interactively: n next, r recall, d done, s no-show, t transfer,
+            p pause, q quit.
+
+            Examples:
+              vuoro-counter --counter 3 next
+              vuoro-counter --counter 3 transfer lab --front
+              vuoro-counter --counter 3 serve kela,health
+              vuoro-counter --counter 3          (interactive)
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "This counter's id, as in the configuration.")
+    var counter: String
+
+    @Flag(help: "With transfer: put the ticket before every waiting ticket of its priority.")
+    var front = false
+
+    @Argument(help: "The action and its argument; none for interactive use.")
+    var action: [String] = []
+
+    func request() throws -> Request? {
+        guard let verb = action.first?.lowercased() else { return nil }
+        let arg = action.count > 1 ? action[1] : nil
+        let expected = ["transfer", "serve", "call"].contains(verb) ? 2 : 1
+        guard action.count == expected else {
+            throw ValidationError(expected == 2 ? "\(verb) takes one argument" : "\(verb) takes no argument")
+        }
+        if front && verb != "transfer" { throw ValidationError("--front goes with transfer") }
+        let c = counter.lowercased()
+        switch verb {
+        case "next": return .call(counter: c, ticket: nil)
+        case "call": return .call(counter: c, ticket: arg!.uppercased())
+        case "recall": return .recall(counter: c)
+        case "done": return .done(counter: c)
+        case "noshow", "no-show": return .noshow(counter: c)
+        case "transfer": return .transfer(counter: c, queue: arg!.lowercased(), front: front)
+        case "serve": return .serve(counter: c, queues: arg!.lowercased().split(separator: ",").map(String.init))
+        case "pause": return .pause(counter: c)
+        default: throw ValidationError("unknown action '\(verb)': next, recall, done, noshow, transfer, serve, pause or call")
+        }
+    }
+
+    func validate() throws { _ = try request() }
+
+    func run() throws {
+        try runClient("vuoro-counter") {
+            let c = try connection.connect()
+            guard let r = try request() else {
+                try Desk(conn: c, counter: counter.lowercased()).run()
+                return
+            }
+            let reply = try c.request(r)
+            print(reply.words == ["none"] ? "none waiting" : (reply.words + reply.keys.map { "\($0)=\(reply[$0]!)" }).joined(separator: " "))
+        }
+    }
+}
+
+/// The interactive counter: the current ticket, how long it has been served, and the queues' figures.
+struct Desk {
+    let conn: ClientConnection
+    let counter: String
+
+    func run() throws {
+        let term = Terminal()
+        term.enterFullScreen()
+        defer { term.leaveFullScreen() }
+        var message = ""
+        var servedSince: [String: Date] = [:]
+        var menu = false
+        var front = false
+        while true {
+            guard let me = try conn.list(.counters).first(where: { $0.words.first == counter }) else {
+                throw ClientError.refused(code: "unknown-counter", text: "no counter '\(counter)'")
+            }
+            let myQueues = (me["queues"] ?? "").split(separator: ",").map(String.init)
+            let status = try conn.list(.status)
+            let current = me["ticket"].flatMap { $0 == "-" ? nil : $0 }
+            if let t = current, servedSince[t] == nil { servedSince[t] = Date() }
+            var lines = ["", Terminal.bold("  Counter \(counter)") + "   (\(me["state"] ?? "?"))", ""]
+            if let t = current {
+                let secs = Int(Date().timeIntervalSince(servedSince[t] ?? Date()))
+                lines.append("  Serving " + Terminal.bold(t) + "   for \(secs / 60):\(String(format: "%02d", secs % 60))")
+            } else {
+                lines.append("  No ticket")
+            }
+            lines.append("")
+            for f in status where myQueues.contains(f.words.first ?? "") {
+                lines.append("  \((f.words.first ?? "").padding(12)) waiting \(f["waiting"] ?? "?")   wait ~\((Int(f["wait"] ?? "0") ?? 0) / 60) min")
+            }
+            lines.append("")
+            if menu {
+                lines.append("  Transfer to (\(front ? "front" : "back"), f switches):")
+                for (i, f) in status.enumerated() { lines.append("    \(i + 1)  \(f.words.first ?? "")") }
+            } else {
+                lines.append("  n next   r recall   d done   s no-show   t transfer   p pause   q quit")
+            }
+            lines += ["", "  \(message)"]
+            term.draw(lines)
+            guard let key = term.waitForKey(seconds: 1) else { continue }
+            var request: Request?
+            if menu {
+                if key == "f" { front.toggle() }
+                if let n = key.wholeNumberValue, n >= 1, n <= status.count, let q = status[n - 1].words.first {
+                    request = .transfer(counter: counter, queue: q, front: front)
+                }
+                if key != "f" { menu = false }
+            } else {
+                switch key {
+                case "n": request = .call(counter: counter, ticket: nil)
+                case "r": request = .recall(counter: counter)
+                case "d": request = .done(counter: counter)
+                case "s": request = .noshow(counter: counter)
+                case "p": request = .pause(counter: counter)
+                case "t": menu = true
+                case "q": return
+                default: break
+                }
+            }
+            if let request {
+                do {
+                    let r = try conn.request(request)
+                    message = r.words == ["none"] ? "none waiting" : (r.words + r.keys.map { "\($0)=\(r[$0]!)" }).joined(separator: " ")
+                } catch ClientError.refused(let code, let text) {
+                    message = "\(code): \(text)"
+                }
+            }
+        }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self + " " : self + String(repeating: " ", count: width - count) }
+}

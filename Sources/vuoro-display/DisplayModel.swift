@@ -1,0 +1,138 @@
+// What the lobby screen knows and shows: the latest calls and each queue's figures.
+import Foundation
+import VuoroClient
+import VuoroProtocol
+
+/// One call on the screen.
+struct Call: Equatable {
+    var ticket: String
+    var counter: String
+    var queue: String
+    var at: Date
+}
+
+/// The lobby screen's state, fed by `STATUS`/`CALLED` snapshots and `WATCH` events.
+struct DisplayModel {
+    var site = ""
+    var languages = ["fi", "sv", "en"]
+    var names: [String: [String: String]] = [:]  // queue → lang → name
+    var order: [String] = []
+    var figures: [String: (waiting: Int, wait: Int, open: Bool)] = [:]
+    var calls: [Call] = []
+    /// Only these queues, when set (a screen in one wing).
+    var only: Set<String>?
+
+    static let labels: [String: (now: String, counter: String, waiting: String, wait: String, closed: String)] = [
+        "fi": ("Vuorossa", "palvelupiste", "jonossa", "odotus", "suljettu"),
+        "sv": ("Nu betjänas", "disk", "i kö", "väntetid", "stängd"),
+        "en": ("Now serving", "counter", "waiting", "wait", "closed"),
+    ]
+
+    func shows(_ queue: String) -> Bool { only.map { $0.contains(queue) } ?? true }
+
+    /// Loads everything anew from the daemon.
+    mutating func load(from c: ClientConnection) throws {
+        let s = try c.request(.site)
+        site = s["name"] ?? ""
+        languages = (s["languages"] ?? "en").split(separator: ",").map(String.init)
+        for l in languages {
+            for q in try c.list(.queues(lang: l)) {
+                guard let id = q.words.first else { continue }
+                names[id, default: [:]][l] = q["name"] ?? id
+            }
+        }
+        order = []
+        for f in try c.list(.status) {
+            guard let id = f.words.first else { continue }
+            order.append(id)
+            figures[id] = (f.int("waiting") ?? 0, f.int("wait") ?? 0, f["open"] == "1")
+        }
+        calls = try c.list(.called(Request.calledMax)).compactMap { f in
+            guard let t = f.words.first, let counter = f["counter"], let q = f["queue"] else { return nil }
+            return Call(ticket: t, counter: counter, queue: q, at: DisplayModel.parseTime(f["at"]) ?? Date())
+        }.filter { shows($0.queue) }
+    }
+
+    /// Applies one `EVENT` line; returns true when it is a new call to announce.
+    mutating func apply(event line: String) -> Bool {
+        guard let f = Fields.split(line), f.words.count >= 2 else { return false }
+        switch f.words[1] {
+        case "called", "recalled":
+            guard f.words.count >= 3, let counter = f["counter"], let q = f["queue"], shows(q) else { return false }
+            calls.removeAll { $0.ticket == f.words[2] }
+            calls.insert(Call(ticket: f.words[2], counter: counter, queue: q, at: Date()), at: 0)
+            if calls.count > 20 { calls.removeLast() }
+            return true
+        case "queue":
+            guard f.words.count >= 3 else { return false }
+            let id = f.words[2]
+            if !order.contains(id) { order.append(id) }
+            figures[id] = (f.int("waiting") ?? 0, f.int("wait") ?? 0, f["open"] == "1")
+        default: break
+        }
+        return false
+    }
+
+    static func parseTime(_ s: String?) -> Date? {
+        guard let s else { return nil }
+        return ISO8601DateFormatter().date(from: s)
+    }
+
+    func name(_ q: String, _ lang: String) -> String { names[q]?[lang] ?? names[q]?.values.first ?? q }
+
+    static func minutes(_ seconds: Int) -> String { "\(max(1, (seconds + 59) / 60)) min" }
+
+    static func clock(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.dateFormat = "HH:mm"
+        return f.string(from: d)
+    }
+
+    /// One plain-text snapshot, for `--once`.
+    func snapshot(lang: String) -> [String] {
+        let l = DisplayModel.labels[lang] ?? DisplayModel.labels["en"]!
+        var out = [site, "", l.now]
+        for c in calls.prefix(6) {
+            out.append("  \(c.ticket.padding(6))\(l.counter) \(c.counter.padding(4))\(name(c.queue, lang))")
+        }
+        if calls.isEmpty { out.append("  -") }
+        out += ["", "\(l.waiting.capitalized) / \(l.wait)"]
+        for id in order where shows(id) {
+            guard let f = figures[id] else { continue }
+            let tail = f.open ? "\(String(f.waiting).padding(4))\(l.waiting)   \(l.wait) \(DisplayModel.minutes(f.wait))" : "\(String(f.waiting).padding(4))\(l.waiting)   \(l.closed)"
+            out.append("  \(name(id, lang).padding(24))\(tail)")
+        }
+        return out
+    }
+
+    /// The full screen: the latest call in big letters, the previous ones, then the queues.
+    func screen(width: Int, height: Int, lang: String, highlight: Bool, status: String?) -> [String] {
+        let l = DisplayModel.labels[lang] ?? DisplayModel.labels["en"]!
+        var out = [Terminal.bold(Terminal.center(site, width)), ""]
+        if let latest = calls.first {
+            let big = BigText.render("\(latest.ticket)>\(latest.counter)", scale: width >= 100 ? 2 : 1)
+            for row in big { out.append(highlight ? Terminal.reverse(Terminal.center(row, width)) : Terminal.center(row, width)) }
+            out.append(Terminal.center("\(latest.ticket)  →  \(l.counter) \(latest.counter)   (\(name(latest.queue, lang)))", width))
+        } else {
+            out += Array(repeating: "", count: 6)
+        }
+        out.append("")
+        let previous = calls.dropFirst().prefix(max(5, min(8, height - 20)))
+        for c in previous {
+            out.append("   \(Terminal.bold(c.ticket.padding(6)))→ \(l.counter) \(c.counter.padding(4)) \(Terminal.dim(DisplayModel.clock(c.at)))")
+        }
+        out.append("")
+        for id in order where shows(id) {
+            guard let f = figures[id] else { continue }
+            let wait = f.open ? "\(l.wait) ~\(DisplayModel.minutes(f.wait))" : l.closed
+            out.append("   \(name(id, lang).padding(26)) \(String(f.waiting).padding(4)) \(l.waiting.padding(10)) \(wait)")
+        }
+        if let status { out += ["", Terminal.reverse(" \(status) ")] }
+        return Array(out.prefix(height))
+    }
+}
+
+extension String {
+    /// Left-aligned in `width` columns.
+    func padding(_ width: Int) -> String { count >= width ? self + " " : self + String(repeating: " ", count: width - count) }
+}

@@ -1,0 +1,124 @@
+// vuoro-display: the lobby screen. Which number goes to which counter, and how long each queue waits.
+import ArgumentParser
+import Foundation
+import VuoroClient
+import VuoroProtocol
+
+@main
+struct VuoroDisplay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vuoro-display",
+        abstract: "The lobby screen: the latest calls in big digits, and each queue's waiting figures.",
+        discussion: """
+            Updates are pushed by vuorod (WATCH); --poll asks every few seconds instead, for networks that drop idle
+            connections. A lost connection is retried with backoff. Labels rotate through the site's languages.
+
+            Examples:
+              vuoro-display                          full screen, all queues
+              vuoro-display --queues kela,health     a screen in one wing
+              vuoro-display --once                   one plain-text snapshot, for scripts
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: ArgumentHelp("Show only these queues, comma-separated.", valueName: "q1,q2"))
+    var queues: String?
+
+    @Option(help: ArgumentHelp("Poll STATUS and CALLED every SECONDS instead of WATCH.", valueName: "seconds"))
+    var poll: Double?
+
+    @Flag(help: "Print one plain-text snapshot and exit.")
+    var once = false
+
+    @Flag(help: "No terminal bell on a new call.")
+    var quiet = false
+
+    @Option(help: "Seconds between language changes of the labels.")
+    var rotate: Double = 8
+
+    func validate() throws {
+        if let poll, poll < 0.5 { throw ValidationError("--poll must be at least 0.5 seconds") }
+        guard rotate >= 1 else { throw ValidationError("--rotate must be at least 1 second") }
+    }
+
+    var subset: Set<String>? { queues.map { Set($0.lowercased().split(separator: ",").map(String.init)) } }
+
+    func run() throws {
+        try runClient("vuoro-display") {
+            var model = DisplayModel()
+            model.only = subset
+            if once {
+                let c = try connection.connect()
+                try model.load(from: c)
+                print(model.snapshot(lang: model.languages.first ?? "en").joined(separator: "\n"))
+                return
+            }
+            var screen = Screen(connection: connection, model: model, poll: poll, quiet: quiet, rotate: rotate)
+            try screen.run()
+        }
+    }
+}
+
+/// The full-screen loop: (re)connects with backoff, follows events or polls, redraws.
+struct Screen {
+    let connection: ConnectionOptions
+    var model: DisplayModel
+    let poll: Double?
+    let quiet: Bool
+    let rotate: Double
+
+    mutating func run() throws {
+        let term = Terminal()
+        term.enterFullScreen()
+        defer { term.leaveFullScreen() }
+        let started = Date()
+        var backoff = 1.0
+        var highlightUntil = Date.distantPast
+        var status: String? = "connecting to \(connection.address)"
+        var conn: ClientConnection?
+        var lastPoll = Date.distantPast
+        while true {
+            let langs = model.languages.isEmpty ? ["en"] : model.languages
+            let lang = langs[Int(Date().timeIntervalSince(started) / rotate) % langs.count]
+            let size = term.size
+            term.draw(model.screen(width: size.columns, height: size.rows, lang: lang, highlight: Date() < highlightUntil, status: status))
+            do {
+                if conn == nil {
+                    let c = try connection.connect()
+                    try model.load(from: c)
+                    if poll == nil { try c.request(.watch) }
+                    conn = c
+                    status = nil
+                    backoff = 1
+                    lastPoll = Date()
+                }
+                if let poll {
+                    if Date().timeIntervalSince(lastPoll) >= poll {
+                        let before = model.calls.first
+                        try model.load(from: conn!)
+                        lastPoll = Date()
+                        if let now = model.calls.first, now != before { announce(&highlightUntil) }
+                    }
+                    if term.waitForKey(seconds: 0.5) == "q" { return }
+                } else {
+                    if term.waitForKey(seconds: 0.5, orReadable: conn!.descriptor) == "q" { return }
+                    while let line = try conn!.readLine(wait: 0.01) {
+                        if model.apply(event: line) { announce(&highlightUntil) }
+                    }
+                }
+            } catch {
+                conn = nil
+                status = "\(error) - reconnecting in \(Int(backoff)) s"
+                let size = term.size
+                term.draw(model.screen(width: size.columns, height: size.rows, lang: lang, highlight: false, status: status))
+                if term.waitForKey(seconds: backoff) == "q" { return }
+                backoff = min(30, backoff * 2)
+            }
+        }
+    }
+
+    func announce(_ until: inout Date) {
+        until = Date().addingTimeInterval(4)
+        if !quiet { FileHandle.standardOutput.write(Data("\u{7}".utf8)) }
+    }
+}

@@ -1,0 +1,74 @@
+// The full-screen kiosk: open queues by number, a key prints a ticket, a key switches language.
+import Foundation
+import VuoroClient
+import VuoroProtocol
+
+/// The kiosk's loop. It reconnects on its own, so a daemon restart needs nothing here.
+struct Kiosk {
+    let connection: ConnectionOptions
+    let format: SlipFormat
+    let output: String?
+
+    static let titles = [
+        "fi": ("Valitse palvelu", "suljettu", "Vuoronumerosi", "kieli"),
+        "sv": ("Välj tjänst", "stängd", "Ditt nummer", "språk"),
+        "en": ("Choose a service", "closed", "Your number", "language"),
+    ]
+
+    func run() throws {
+        let term = Terminal()
+        term.enterFullScreen()
+        defer { term.leaveFullScreen() }
+        var conn: ClientConnection?
+        var languages = ["fi", "sv", "en"]
+        var lang = 0
+        var shown: (String, Date)?
+        var problem: String?
+        while true {
+            var queues: [Fields] = []
+            do {
+                if conn == nil {
+                    conn = try connection.connect()
+                    languages = (try conn!.request(.site)["languages"] ?? "fi,sv,en").split(separator: ",").map(String.init)
+                }
+                queues = try conn!.list(.queues(lang: languages[lang % languages.count]))
+                problem = nil
+            } catch {
+                conn = nil
+                problem = "\(error)"
+            }
+            let code = languages[lang % languages.count]
+            let t = Kiosk.titles[code] ?? Kiosk.titles["en"]!
+            var lines = ["", Terminal.bold("  \(t.0)"), ""]
+            for (i, q) in queues.prefix(9).enumerated() {
+                let name = q["name"] ?? q.words.first ?? "?"
+                lines.append(q["open"] == "1" ? "  \(i + 1)  \(name)" : Terminal.dim("  \(i + 1)  \(name) (\(t.1))"))
+            }
+            lines += ["", "  L  \(t.3): \(languages.joined(separator: " / "))"]
+            if let (number, at) = shown, Date().timeIntervalSince(at) < 5 {
+                lines += ["", "  \(t.2):", ""] + BigText.render(number).map { "  " + $0 }
+            }
+            if let problem { lines += ["", Terminal.dim("  \(problem); retrying")] }
+            term.draw(lines)
+            guard let key = term.waitForKey(seconds: problem == nil ? 1 : 2) else { continue }
+            if key == "q" || key == "\u{1B}" { return }
+            if key == "l" || key == "L" {
+                lang += 1
+                continue
+            }
+            guard let n = key.wholeNumberValue, n >= 1, n <= queues.count, let c = conn,
+                let id = queues[n - 1].words.first, queues[n - 1]["open"] == "1"
+            else { continue }
+            do {
+                let slip = try issue(on: c, queue: id, priority: 0, lang: code)
+                if let output { try write(slip, format: format, to: output) }
+                shown = (slip.number, Date())
+            } catch ClientError.refused(_, let text) {
+                problem = text
+            } catch {
+                conn = nil
+                problem = "\(error)"
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+// vuoro-ticket: the kiosk. Issues a ticket and prints it, as text or ESC/POS for a thermal printer.
+import ArgumentParser
+import Foundation
+import VuoroClient
+import VuoroProtocol
+
+enum SlipFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, escpos
+}
+
+@main
+struct VuoroTicket: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vuoro-ticket",
+        abstract: "Issue a queue ticket and print it: the kiosk of a service centre.",
+        discussion: """
+            Examples:
+              vuoro-ticket kela --lang sv                      print a Kela ticket in Swedish as text
+              vuoro-ticket lab --format escpos --output /dev/usb/lp0   print on an 80 mm thermal printer
+              vuoro-ticket --kiosk --output /dev/usb/lp0       a full-screen kiosk: keys choose queues
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "The queue to take a ticket in, for example kela.")
+    var queue: String?
+
+    @Option(help: "Priority 0 (normal) to 9; higher is served first.")
+    var priority: Int = 0
+
+    @Option(help: "Language of the ticket: one of the site's languages, for example fi, sv or en.")
+    var lang: String?
+
+    @Option(help: "text (UTF-8) or escpos (bytes for an Epson TM-T88 class printer).")
+    var format: SlipFormat = .text
+
+    @Option(help: "File or printer device to write to, for example /dev/usb/lp0 (default standard output).")
+    var output: String?
+
+    @Flag(help: "Run as a full-screen kiosk: list the open queues, print a ticket per key pressed.")
+    var kiosk = false
+
+    func validate() throws {
+        if !kiosk && queue == nil { throw ValidationError("name a queue, or use --kiosk") }
+        if kiosk && queue != nil { throw ValidationError("--kiosk chooses queues by key: name none") }
+        guard (0...9).contains(priority) else { throw ValidationError("--priority must be 0 to 9") }
+    }
+
+    func run() throws {
+        try runClient("vuoro-ticket") {
+            if kiosk {
+                try Kiosk(connection: connection, format: format, output: output).run()
+            } else {
+                let c = try connection.connect()
+                let slip = try issue(on: c, queue: queue!.lowercased(), priority: priority, lang: lang)
+                try write(slip, format: format, to: output)
+            }
+        }
+    }
+}
+
+/// Issues a ticket and gathers what its slip shows.
+func issue(on c: ClientConnection, queue: String, priority: Int, lang: String?) throws -> TicketSlip {
+    let site = try c.request(.site)
+    let languages = (site["languages"] ?? "en").split(separator: ",").map(String.init)
+    let language = lang ?? languages.first ?? "en"
+    let name = try c.list(.queues(lang: language)).first { $0.words.first == queue }?["name"] ?? queue
+    let r = try c.request(.issue(queue: queue, priority: priority, lang: language))
+    return TicketSlip(
+        site: site["name"] ?? "", queueName: name, number: r.words.first ?? "?", position: r.int("position") ?? 0,
+        wait: r.int("wait") ?? 0, issuedAt: Date(), timeZone: TimeZone(identifier: site["timezone"] ?? "") ?? .current,
+        lang: language)
+}
+
+/// Writes the slip to a file or device, or to standard output.
+func write(_ slip: TicketSlip, format: SlipFormat, to output: String?) throws {
+    let bytes = format == .escpos ? slip.escpos : Array(slip.text.utf8)
+    guard let output else {
+        FileHandle.standardOutput.write(Data(bytes))
+        return
+    }
+    if !FileManager.default.fileExists(atPath: output) {
+        FileManager.default.createFile(atPath: output, contents: nil)
+    }
+    guard let h = FileHandle(forWritingAtPath: output) else {
+        throw ClientError.unexpected("cannot write to \(output)")
+    }
+    if (try? h.seekToEnd()) == nil { /* a device: no seeking */ }
+    h.write(Data(bytes))
+    try? h.close()
+}

@@ -1,0 +1,132 @@
+// vuoroctl: the administrator's tool. Figures as aligned tables or JSON, opening and closing queues.
+import ArgumentParser
+import Foundation
+import VuoroClient
+import VuoroConfig
+import VuoroProtocol
+
+@main
+struct Vuoroctl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vuoroctl",
+        abstract: "Administer a running vuorod: queues, counters, calls; check a configuration file.",
+        discussion: """
+            Examples:
+              vuoroctl status
+              vuoroctl close lab --token-file /etc/vuoro/admin.token
+              vuoroctl called 20 --json
+              vuoroctl check-config /etc/vuoro/vuoro.toml
+            """,
+        subcommands: [Status.self, Queues.self, Counters.self, Open.self, Close.self, Called.self, CheckConfig.self])
+}
+
+/// `--json` for every listing.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print JSON instead of a table, for scripts.")
+    var json = false
+}
+
+/// Prints list lines as an aligned table (the first column titled `title`) or as a JSON array.
+func show(_ rows: [Fields], title: String, json: Bool) {
+    var columns = [title]
+    for r in rows { for k in r.keys where !columns.contains(k) { columns.append(k) } }
+    if json {
+        let objects = rows.map { r -> [String: Any] in
+            var o: [String: Any] = [title: r.words.first ?? ""]
+            for k in r.keys { o[k] = Int(r[k]!).map { $0 as Any } ?? r[k]! }
+            return o
+        }
+        let data = try! JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+        return
+    }
+    let cells = rows.map { r in [r.words.first ?? ""] + columns.dropFirst().map { r[$0] ?? "" } }
+    let widths = columns.indices.map { i in max(columns[i].count, cells.map { $0[i].count }.max() ?? 0) }
+    func line(_ c: [String]) -> String {
+        c.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+            .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+    }
+    print(line(columns.map { $0.uppercased() }))
+    for c in cells { print(line(c)) }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Each queue: open, waiting, estimated wait, counters.")
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    func run() throws {
+        try runClient("vuoroctl") { show(try connection.connect().list(.status), title: "queue", json: output.json) }
+    }
+}
+
+struct Queues: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Each queue: prefix, open, name.")
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "Language of the names.") var lang: String?
+    func run() throws {
+        try runClient("vuoroctl") {
+            show(try connection.connect().list(.queues(lang: lang)), title: "queue", json: output.json)
+        }
+    }
+}
+
+struct Counters: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Each counter: state, current ticket, queues.")
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    func run() throws {
+        try runClient("vuoroctl") { show(try connection.connect().list(.counters), title: "counter", json: output.json) }
+    }
+}
+
+struct Called: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Today's latest calls, newest first.")
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "How many, 1 to 100.") var count: Int = 10
+    func validate() throws {
+        guard (1...Request.calledMax).contains(count) else { throw ValidationError("count must be 1 to 100") }
+    }
+    func run() throws {
+        try runClient("vuoroctl") { show(try connection.connect().list(.called(count)), title: "ticket", json: output.json) }
+    }
+}
+
+struct Open: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Open a queue closed by close (admin).")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The queue.") var queue: String
+    func run() throws {
+        try runClient("vuoroctl") {
+            let r = try connection.connect().request(.open(queue.lowercased()))
+            print("\(r.words.first ?? queue) open=\(r["open"] ?? "?")")
+        }
+    }
+}
+
+struct Close: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Close a queue to new tickets; waiting ones are still served (admin).")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The queue.") var queue: String
+    func run() throws {
+        try runClient("vuoroctl") {
+            let r = try connection.connect().request(.close(queue.lowercased()))
+            print("\(r.words.first ?? queue) open=\(r["open"] ?? "?")")
+        }
+    }
+}
+
+struct CheckConfig: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check a configuration file without a daemon.")
+    @Argument(help: "The TOML file.") var file: String
+    func run() throws {
+        do {
+            let c = try ConfigFile.load(path: file)
+            print("\(file): ok, \(c.centre.queues.count) queues, \(c.centre.counters.count) counters, \(c.access.tokens.count) tokens")
+        } catch {
+            FileHandle.standardError.write(Data("vuoroctl: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}

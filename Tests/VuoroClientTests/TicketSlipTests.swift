@@ -1,0 +1,105 @@
+// The printed ticket: golden ESC/POS bytes, decoded into printer commands and CP858 text.
+import Foundation
+import Testing
+import VuoroClient
+
+/// Splits an ESC/POS stream into the commands vuoro uses and runs of CP858 text.
+enum EscPos: Equatable {
+    case initialize
+    case codePage(UInt8)
+    case align(UInt8)
+    case bold(UInt8)
+    case size(UInt8)
+    case feedAndCut(UInt8)
+    case text(String)
+    case newline
+
+    static func decode(_ bytes: [UInt8]) -> [EscPos]? {
+        var out: [EscPos] = []
+        var i = 0
+        var text: [UInt8] = []
+        func flush() {
+            if !text.isEmpty { out.append(.text(CP858.decode(text))) }
+            text.removeAll()
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            switch b {
+            case 0x1B, 0x1D:
+                flush()
+                guard i + 1 < bytes.count else { return nil }
+                switch (b, bytes[i + 1]) {
+                case (0x1B, 0x40): out.append(.initialize); i += 2
+                case (0x1B, 0x74): out.append(.codePage(bytes[i + 2])); i += 3
+                case (0x1B, 0x61): out.append(.align(bytes[i + 2])); i += 3
+                case (0x1B, 0x45): out.append(.bold(bytes[i + 2])); i += 3
+                case (0x1D, 0x21): out.append(.size(bytes[i + 2])); i += 3
+                case (0x1D, 0x56):
+                    guard bytes[i + 2] == 0x42 else { return nil }
+                    out.append(.feedAndCut(bytes[i + 3])); i += 4
+                default: return nil
+                }
+            case 0x0A:
+                flush()
+                out.append(.newline)
+                i += 1
+            default:
+                guard b >= 0x20 else { return nil }
+                text.append(b)
+                i += 1
+            }
+        }
+        flush()
+        return out
+    }
+}
+
+@Suite struct TicketSlipTests {
+    let slip = TicketSlip(
+        site: "Iso Omena", queueName: "Hälsostation", number: "H004", position: 4, wait: 960,
+        issuedAt: Date(timeIntervalSince1970: 1_795_420_800), timeZone: TimeZone(identifier: "Europe/Helsinki")!,
+        lang: "sv")
+
+    @Test func cp858EncodesNordicLettersAndEuro() {
+        #expect(CP858.encode("äöåÄÖÅéü€") == [0x84, 0x94, 0x86, 0x8E, 0x99, 0x8F, 0x82, 0x81, 0xD5])
+        #expect(CP858.encode("K≠") == [0x4B, 0x3F])
+        #expect(CP858.decode(CP858.encode("Hälsostation på väg €5")) == "Hälsostation på väg €5")
+        #expect(CP858.high.count == 128)
+    }
+
+    @Test func escposMatchesTheGoldenFile() throws {
+        let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("golden/H004-sv.escpos")
+        #expect(slip.escpos == Array(try Data(contentsOf: golden)))
+    }
+
+    @Test func escposDecodesIntoCommandsAndText() throws {
+        let commands = try #require(EscPos.decode(slip.escpos))
+        #expect(
+            commands == [
+                .initialize, .codePage(19), .align(1), .bold(1), .text("Iso Omena"), .newline, .bold(0), .size(0x11),
+                .text("Hälsostation"), .newline, .size(0x33), .text("H004"), .newline, .size(0), .text("Plats i kön: 4"),
+                .newline, .text("Beräknad väntetid: 16 min"), .newline, .text("2026-11-23 10:00"), .newline, .newline,
+                .text("Ditt nummer visas på skärmarna."), .newline, .text("Namn ropas aldrig upp."), .newline,
+                .feedAndCut(3),
+            ])
+    }
+
+    @Test func textSaysTheSameInUTF8() {
+        #expect(
+            slip.text
+                == "Iso Omena\nHälsostation\n\nH004\n\nPlats i kön: 4\nBeräknad väntetid: 16 min\n2026-11-23 10:00\n\nDitt nummer visas på skärmarna.\nNamn ropas aldrig upp.\n"
+        )
+        var fi = slip
+        fi.lang = "fi"
+        #expect(fi.text.contains("Nimiä ei koskaan kuuluteta."))
+        var other = slip
+        other.lang = "de"
+        #expect(other.text.contains("Names are never called out."))
+    }
+
+    @Test func bigTextSpellsTicketsAndCounters() {
+        let rows = BigText.render("K1", scale: 1)
+        #expect(rows.count == 5)
+        #expect(rows[0] == "█ █  █ ")
+    }
+}
