@@ -1,0 +1,170 @@
+// The client programs run as built executables against a real daemon on a free port; the full-screen ones
+// inside a pseudo-terminal (tmux), read back with capture-pane.
+import Foundation
+import Testing
+import VuoroTestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+func executable(_ name: String) -> String { packageRoot + "/.build/debug/" + name }
+
+/// Runs a client to completion: exit status, standard output (bytes) and standard error.
+func runClient(_ name: String, _ args: [String], server: String) throws -> (Int32, [UInt8], String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable(name))
+    p.arguments = args
+    var env = ProcessInfo.processInfo.environment
+    env["VUORO_SERVER"] = server
+    env.removeValue(forKey: "VUORO_TOKEN")
+    p.environment = env
+    let out = Pipe()
+    let err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, Array(o), String(decoding: e, as: UTF8.self))
+}
+
+/// A tmux session running one command in a 120×40 pseudo-terminal.
+final class Tmux {
+    let name = "vuoro-\(UUID().uuidString.prefix(8))"
+    init(_ command: String) throws {
+        let (rc, out) = try run(tool("tmux")!, ["new-session", "-d", "-s", name, "-x", "120", "-y", "40", command])
+        guard rc == 0 else { throw TestClientError.connect("tmux: \(out)") }
+    }
+    func keys(_ k: String) throws { _ = try run(tool("tmux")!, ["send-keys", "-t", name, k]) }
+    func screen() throws -> String { try run(tool("tmux")!, ["capture-pane", "-p", "-t", name]).1 }
+    /// Waits until the screen shows `text`.
+    func waitFor(_ text: String, seconds: Double = 15) throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try screen().contains(text) { return true }
+            usleep(100_000)
+        }
+        return false
+    }
+    deinit { _ = try? run(tool("tmux")!, ["kill-session", "-t", name]) }
+}
+
+@Suite(.serialized) struct ClientTests {
+    @Test func ticketInTextAndEscpos() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        let (rc, out, _) = try runClient("vuoro-ticket", ["health", "--lang", "sv"], server: addr)
+        #expect(rc == 0)
+        let text = String(decoding: out, as: UTF8.self)
+        #expect(text.hasPrefix("Iso Omena Service Centre (demo)\nHälsostation\n\nH001\n\nPlats i kön: 1\n"))
+        #expect(text.contains("Namn ropas aldrig upp."))
+
+        let file = server.directory + "/slip.bin"
+        let (rc2, _, _) = try runClient(
+            "vuoro-ticket", ["kela", "--priority", "2", "--format", "escpos", "--output", file], server: addr)
+        #expect(rc2 == 0)
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
+        #expect(Array(bytes.prefix(8)) == [0x1B, 0x40, 0x1B, 0x74, 19, 0x1B, 0x61, 1])
+        #expect(Array(bytes.suffix(4)) == [0x1D, 0x56, 0x42, 3])
+        let number: [UInt8] = [0x1D, 0x21, 0x33] + Array("K001\n".utf8)
+        #expect(bytes.indices.contains { Array(bytes[$0...].prefix(number.count)) == number })
+        // Finnish by default, encoded in CP858: "Nimiä" has ä = 0x84.
+        let nimia: [UInt8] = [0x4E, 0x69, 0x6D, 0x69, 0x84]
+        #expect(bytes.indices.contains { Array(bytes[$0...].prefix(5)) == nimia })
+        #expect(try server.client().request("TICKET K001").contains("priority=2"))
+        await server.stop()
+    }
+
+    @Test func aCallIsSeenByTheDisplayAndVuoroctl() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        _ = try runClient("vuoro-ticket", ["lab"], server: addr)
+        let (rc, out, _) = try runClient("vuoro-counter", ["--counter", "6", "next"], server: addr)
+        #expect(rc == 0)
+        #expect(String(decoding: out, as: UTF8.self) == "L001 queue=lab counter=6 waited=0\n")
+        let (_, snap, _) = try runClient("vuoro-display", ["--once"], server: addr)
+        let s = String(decoding: snap, as: UTF8.self)
+        #expect(s.contains("  L001  palvelupiste 6   Laboratorio"), "\(s)")
+        #expect(s.contains("  Kela                    0   jonossa   odotus 3 min"), "\(s)")
+        let (_, wing, _) = try runClient("vuoro-display", ["--once", "--queues", "kela"], server: addr)
+        #expect(!String(decoding: wing, as: UTF8.self).contains("L001"))
+        let (_, table, _) = try runClient("vuoroctl", ["counters"], server: addr)
+        #expect(String(decoding: table, as: UTF8.self).contains("6        open   L001    lab"))
+        let (_, json, _) = try runClient("vuoroctl", ["called", "--json"], server: addr)
+        let parsed = try JSONSerialization.jsonObject(with: Data(json)) as? [[String: Any]]
+        #expect(parsed?.first?["ticket"] as? String == "L001")
+        #expect(parsed?.first?["calls"] as? Int == 1)
+        let (rc3, out3, _) = try runClient("vuoroctl", ["close", "lab"], server: addr)
+        #expect(rc3 == 0 && String(decoding: out3, as: UTF8.self) == "lab open=0\n")
+        await server.stop()
+    }
+
+    @Test func clearErrorsWhenNothingListensOrTheDaemonRefuses() async throws {
+        for (name, args) in [("vuoro-ticket", ["kela"]), ("vuoro-display", ["--once"]), ("vuoro-counter", ["--counter", "1", "next"]), ("vuoroctl", ["status"])] {
+            let (rc, _, err) = try runClient(name, args, server: "127.0.0.1:1")
+            #expect(rc == 1)
+            #expect(err == "\(name): cannot reach vuorod at 127.0.0.1:1: Connection refused\n")
+        }
+        let server = try await TestServer()
+        let (rc, _, err) = try runClient("vuoro-counter", ["--counter", "1", "done"], server: "127.0.0.1:\(server.port)")
+        #expect(rc == 1)
+        #expect(err == "vuoro-counter: vuorod refused: no-current-ticket counter 1 serves no ticket\n")
+        let (rc2, _, err2) = try runClient("vuoroctl", ["check-config", "/nonexistent.toml"], server: "x:1")
+        #expect(rc2 == 2 && err2.contains("/nonexistent.toml: cannot be read"))
+        await server.stop()
+    }
+
+    @Test(.enabled(if: tool("tmux") != nil, "tmux is not installed"))
+    func displayFollowsCallsAndReconnects() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:0"])
+        try d.waitUntilListening()
+        let port = d.port
+        let addr = "127.0.0.1:\(port)"
+        let screen = try Tmux("\(executable("vuoro-display")) --server \(addr) --quiet --rotate 60")
+        #expect(try screen.waitFor("Kela"))
+        _ = try runClient("vuoro-ticket", ["kela"], server: addr)
+        _ = try runClient("vuoro-counter", ["--counter", "2", "next"], server: addr)
+        #expect(try screen.waitFor("K001  →  palvelupiste 2"), "\((try? screen.screen()) ?? "")")
+        #expect(try screen.screen().contains("███"))
+        kill(d.process.processIdentifier, SIGKILL)
+        _ = d.finish()
+        #expect(try screen.waitFor("reconnecting"), "\((try? screen.screen()) ?? "")")
+        d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:\(port)"])
+        try d.waitUntilListening()
+        _ = try runClient("vuoro-ticket", ["lab"], server: addr)
+        _ = try runClient("vuoro-counter", ["--counter", "6", "next"], server: addr)
+        #expect(try screen.waitFor("L001  →  palvelupiste 6", seconds: 40), "\((try? screen.screen()) ?? "")")
+        #expect(!(try screen.screen().contains("reconnecting")))
+        kill(d.process.processIdentifier, SIGTERM)
+        _ = d.finish()
+    }
+
+    @Test(.enabled(if: tool("tmux") != nil, "tmux is not installed"))
+    func interactiveCounterAndKiosk() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        let kiosk = try Tmux("\(executable("vuoro-ticket")) --kiosk --server \(addr) --output \(server.directory)/kiosk.txt")
+        #expect(try kiosk.waitFor("Valitse palvelu"))
+        try kiosk.keys("l")
+        #expect(try kiosk.waitFor("Välj tjänst"))
+        try kiosk.keys("1")
+        #expect(try kiosk.waitFor("Ditt nummer"), "\((try? kiosk.screen()) ?? "")")
+        #expect(try String(contentsOfFile: server.directory + "/kiosk.txt", encoding: .utf8).contains("K001"))
+
+        let desk = try Tmux("\(executable("vuoro-counter")) --counter 1 --server \(addr)")
+        #expect(try desk.waitFor("Counter 1"))
+        try desk.keys("n")
+        #expect(try desk.waitFor("Serving K001"), "\((try? desk.screen()) ?? "")")
+        try desk.keys("t")
+        #expect(try desk.waitFor("Transfer to"))
+        try desk.keys("4")
+        #expect(try desk.waitFor("K001 queue=lab position=1"), "\((try? desk.screen()) ?? "")")
+        #expect(try server.client().request("TICKET K001").hasPrefix("OK K001 state=waiting queue=lab"))
+        try desk.keys("q")
+        await server.stop()
+    }
+}
