@@ -4,9 +4,11 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 APT_PACKAGES = libsqlite3-dev libsystemd-dev pkg-config
 # Tools some tests use (systemd-analyze, systemd-socket-activate); installed when possible, skipped when not.
-TEST_PACKAGES = systemd
+TEST_PACKAGES = systemd tmux
 
-.PHONY: deps test-deps build release run test install clean format fuzz
+EXECUTABLES = vuorod vuoro-ticket vuoro-display vuoro-counter vuoroctl
+
+.PHONY: deps test-deps build release run test install install-check man clean format fuzz
 
 # Installs the system libraries the package links, when missing (apt, as root).
 deps:
@@ -37,12 +39,30 @@ test-deps:
 test: deps test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel --num-workers 2
+	$(MAKE) install-check
 
-# Executables, systemd units, the example configuration and the documents.
-install: release
+# Installs into a temporary DESTDIR and checks that every file is there and the man pages render.
+install-check:
+	rm -rf .build/install-check
+	$(MAKE) install DESTDIR=$(CURDIR)/.build/install-check PREFIX=/usr >/dev/null
+	for f in $(EXECUTABLES); do test -x .build/install-check/usr/bin/$$f || { echo "missing bin/$$f"; exit 1; }; \
+	  test -s .build/install-check/usr/share/man/man1/$$f.1 || { echo "missing man1/$$f.1"; exit 1; }; done
+	test -s .build/install-check/lib/systemd/system/vuorod.service && test -s .build/install-check/lib/systemd/system/vuorod.socket
+	grep -q '^ExecStart=/usr/bin/vuorod ' .build/install-check/lib/systemd/system/vuorod.service
+	test -s .build/install-check/etc/vuoro/vuoro.example.toml
+	.build/install-check/usr/bin/vuorod --check-config --config .build/install-check/etc/vuoro/vuoro.example.toml
+	@echo "install-check: all files installed"
+
+# One man page per executable, generated from the argument definitions.
+man:
+	$(SWIFT) package --allow-writing-to-package-directory generate-manual >/dev/null
+
+# Executables, man pages, systemd units, the example configuration and the documents.
+install: release man
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/lib/systemd/system $(DESTDIR)/etc/vuoro \
-	  $(DESTDIR)$(PREFIX)/share/doc/vuoro
-	install -m 755 .build/release/vuorod $(DESTDIR)$(PREFIX)/bin/
+	  $(DESTDIR)$(PREFIX)/share/doc/vuoro $(DESTDIR)$(PREFIX)/share/man/man1
+	for f in $(EXECUTABLES); do install -m 755 .build/release/$$f $(DESTDIR)$(PREFIX)/bin/; \
+	  install -m 644 .build/plugins/GenerateManual/outputs/$$f/$$f.1 $(DESTDIR)$(PREFIX)/share/man/man1/; done
 	sed 's#/usr/local/bin/vuorod#$(PREFIX)/bin/vuorod#; s#/usr/local/share/doc#$(PREFIX)/share/doc#g' \
 	  systemd/vuorod.service > $(DESTDIR)/lib/systemd/system/vuorod.service
 	sed 's#/usr/local/share/doc#$(PREFIX)/share/doc#g' systemd/vuorod.socket > $(DESTDIR)/lib/systemd/system/vuorod.socket
