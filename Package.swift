@@ -79,7 +79,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "VuorodTests", dependencies: ["VuoroTestSupport"]),
+        .testTarget(name: "VuorodTests", dependencies: ["VuoroTestSupport", "VuoroStore"]),
         .testTarget(name: "VuoroClientTests", dependencies: ["VuoroClient"], exclude: ["golden"]),
     ],
     swiftLanguageModes: [.v5]

@@ -25,6 +25,8 @@ public enum Request: Equatable, Sendable {
     case auth(String)
     /// The site's name, time zone and languages.
     case site
+    /// `BACKUP <path>`: an online copy of the database, written by the daemon at `path` on its host.
+    case backup(String)
 
     /// `CALLED` without a count lists this many; at most `calledMax`.
     public static let calledDefault = 10
@@ -34,7 +36,7 @@ public enum Request: Equatable, Sendable {
     public var isWrite: Bool {
         switch self {
         case .issue, .cancel, .call, .recall, .done, .noshow, .transfer, .serve, .pause, .open, .close: true
-        case .ping, .ticket, .queues, .status, .counters, .called, .watch, .quit, .auth, .site: false
+        case .ping, .ticket, .queues, .status, .counters, .called, .watch, .quit, .auth, .site, .backup: false
         }
     }
 
@@ -62,6 +64,7 @@ public enum Request: Equatable, Sendable {
         case .quit: "QUIT"
         case .auth: "AUTH"
         case .site: "SITE"
+        case .backup: "BACKUP"
         }
     }
 
@@ -83,6 +86,7 @@ public enum Request: Equatable, Sendable {
         case .called(let n): return "CALLED \(n)"
         case .open(let q), .close(let q): return "\(command) \(q)"
         case .auth(let secret): return "AUTH \(secret)"
+        case .backup(let path): return "BACKUP \(path)"
         }
     }
 
@@ -131,6 +135,10 @@ public enum Request: Equatable, Sendable {
             case "QUEUES": request = .queues(lang: try a.option("lang").map(language))
             case "STATUS": request = .status
             case "SITE": request = .site
+            case "BACKUP":
+                let path = try a.word("file path")
+                guard path.hasPrefix("/") else { throw bad("the backup path must be absolute") }
+                request = .backup(path)
             case "COUNTERS": request = .counters
             case "CALLED":
                 var n = calledDefault

@@ -135,6 +135,15 @@ extension Engine {
             w.field("languages", centre.config.languages.joined(separator: ","))
             w.field("day", centre.today.date)
             c.send(w.text)
+        case .backup(let path):
+            // Between batches: what is committed is copied, nothing half-done.
+            do {
+                try store.backup(to: path)
+                c.send("OK backup path=\(path)")
+                logger.notice("backup written to \(path)")
+            } catch {
+                c.send(ProtocolError(.unavailable, "backup failed: \(error)").line)
+            }
         case .auth:
             preconditionFailure("AUTH is answered before requests reach the centre")
         }

@@ -2,6 +2,10 @@
 import CSQLite
 import VuoroCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Why the store would not open a file.
 public enum StoreError: Error, CustomStringConvertible {
     /// The file is not a vuoro database; it is left untouched.
@@ -210,6 +214,29 @@ public final class Store {
             s.bind(1, id)
             s.bind(2, closed ? 1 : 0)
             try s.run()
+        }
+    }
+
+    /// Copies the whole database to `path` with SQLite's online backup API: a consistent copy taken between
+    /// commits. The file is written beside `path` first and renamed into place, so a half copy never lands.
+    public func backup(to path: String) throws {
+        let partial = path + ".partial"
+        unlink(partial)
+        let dest = try Database(path: partial)
+        guard let b = sqlite3_backup_init(dest.handle, "main", db.handle, "main") else {
+            throw dest.error(sqlite3_errcode(dest.handle), "starting the backup to \(path)")
+        }
+        let rc = sqlite3_backup_step(b, -1)
+        sqlite3_backup_finish(b)
+        guard rc == SQLITE_DONE else {
+            unlink(partial)
+            throw SQLiteError(code: rc, message: String(cString: sqlite3_errstr(rc)), context: "backing up to \(path)")
+        }
+        try dest.execute("PRAGMA journal_mode=DELETE")
+        guard rename(partial, path) == 0 else {
+            let e = String(cString: strerror(errno))
+            unlink(partial)
+            throw SQLiteError(code: SQLITE_CANTOPEN, message: e, context: "moving the backup to \(path)")
         }
     }
 

@@ -15,9 +15,12 @@ struct Vuoroctl: ParsableCommand {
               vuoroctl status
               vuoroctl close lab --token-file /etc/vuoro/admin.token
               vuoroctl called 20 --json
+              vuoroctl backup /var/lib/vuoro/backup-2026-11-23.db
               vuoroctl check-config /etc/vuoro/vuoro.toml
             """,
-        subcommands: [Status.self, Queues.self, Counters.self, Open.self, Close.self, Called.self, CheckConfig.self])
+        subcommands: [
+            Status.self, Queues.self, Counters.self, Open.self, Close.self, Called.self, Backup.self, CheckConfig.self,
+        ])
 }
 
 /// `--json` for every listing.
@@ -113,6 +116,26 @@ struct Close: ParsableCommand {
         try runClient("vuoroctl") {
             let r = try connection.connect().request(.close(queue.lowercased()))
             print("\(r.words.first ?? queue) open=\(r["open"] ?? "?")")
+        }
+    }
+}
+
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Have the daemon copy its database to FILE while it serves (admin).",
+        discussion: """
+            FILE is written by vuorod on its own host (a relative path is taken from this directory). Under the
+            systemd unit only the state directory is writable: use /var/lib/vuoro/... there. To restore: stop
+            vuorod, copy the backup over vuoro.db in the state directory, remove vuoro.db-wal and vuoro.db-shm,
+            start vuorod.
+            """)
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "Where the copy goes.") var file: String
+    func run() throws {
+        try runClient("vuoroctl") {
+            let path = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+            _ = try connection.connect().request(.backup(path))
+            print("backup written to \(path)")
         }
     }
 }

@@ -20,7 +20,7 @@ let everyCommand: [(String, Role)] = [
     ("TICKET K001", .display), ("WATCH", .display), ("ISSUE kela", .kiosk), ("CANCEL K001", .kiosk),
     ("CALL 1", .counter), ("RECALL 1", .counter), ("DONE 1", .counter), ("NOSHOW 1", .counter),
     ("TRANSFER 1 lab", .counter), ("SERVE 1 kela", .counter), ("PAUSE 1", .counter), ("OPEN kela", .admin),
-    ("CLOSE kela", .admin), ("QUIT", .display),
+    ("CLOSE kela", .admin), ("BACKUP /nonexistent-dir/b.db", .admin), ("QUIT", .display),
 ]
 
 @Suite struct AccessTests {

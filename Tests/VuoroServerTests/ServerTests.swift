@@ -35,7 +35,9 @@ import VuoroTestSupport
         await server.stop()
     }
 
-    @Test func failedCommitAnswersUnavailableAndChangesNothing() async throws {
+    /// Disk full, a read-only database, an I/O error: each through the store's seam that fails the commit.
+    @Test(arguments: [SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR])
+    func failedCommitAnswersUnavailableAndChangesNothing(code: Int32) async throws {
         let server = try await TestServer()
         let kiosk = try server.client()
         let display = try server.client()
@@ -43,7 +45,7 @@ import VuoroTestSupport
         #expect(try kiosk.request("ISSUE kela") == "OK K001 queue=kela position=1 wait=160")
         #expect(try display.readLine() == "EVENT queue kela waiting=1 wait=320 open=1 counters=3")
         try await server.server.injectStorageFault(
-            SQLiteError(code: SQLITE_FULL, message: "database or disk is full", context: "test"))
+            SQLiteError(code: code, message: "injected fault \(code)", context: "test"))
         #expect(try kiosk.request("ISSUE kela").hasPrefix("ERR unavailable "))
         #expect(try kiosk.request("CALL 1").hasPrefix("ERR unavailable "))
         // Reads still work and show nothing changed.

@@ -81,7 +81,7 @@ public final class LineClient {
         let deadline = Date().addingTimeInterval(seconds)
         var off = 0
         while off < bytes.count && Date() < deadline {
-            let n = bytes[off...].withUnsafeBytes { write(fd, $0.baseAddress, min($0.count, 65536)) }
+            let n = bytes[off...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, min($0.count, 65536), Int32(MSG_NOSIGNAL)) }
             if n > 0 { off += n } else { usleep(1000) }
         }
         return off
@@ -91,7 +91,7 @@ public final class LineClient {
     public func sendRaw(_ bytes: [UInt8]) {
         var off = 0
         while off < bytes.count {
-            let n = bytes[off...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            let n = bytes[off...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if n <= 0 { return }
             off += n
         }

@@ -1,0 +1,211 @@
+// The promise, proven: an acknowledged ticket is never lost or handed out twice, whatever happens to the
+// process or the disk. kill -9 under load, a read-only and a full file system, online backup and restore.
+import Foundation
+import Testing
+import VuoroStore
+import VuoroTestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What clients were told, gathered from several threads.
+final class Acks: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var issued: [String] = []
+    private(set) var calls: [(ticket: String, counter: String)] = []
+    func issue(_ t: String) { lock.withLock { issued.append(t) } }
+    func call(_ t: String, _ c: String) { lock.withLock { calls.append((t, c)) } }
+}
+
+/// A client thread that keeps sending its requests, reconnecting whenever the daemon is gone.
+final class Worker: @unchecked Sendable {
+    let port: Int
+    let script: [String]
+    let onReply: @Sendable (String, String) -> Void
+    private let lock = NSLock()
+    private var stopped = false
+    private let done = DispatchSemaphore(value: 0)
+
+    /// Requests answered after which it stops sending (so numbers never wrap past 999 in the test).
+    let limit: Int
+
+    init(port: Int, script: [String], limit: Int = .max, onReply: @escaping @Sendable (String, String) -> Void) {
+        self.port = port
+        self.script = script
+        self.limit = limit
+        self.onReply = onReply
+    }
+
+    func start() {
+        Thread {
+            var client: LineClient?
+            var i = 0
+            while !self.lock.withLock({ self.stopped }) {
+                if i >= self.limit {
+                    usleep(10_000)
+                    continue
+                }
+                do {
+                    if client == nil { client = try LineClient(port: self.port) }
+                    let request = self.script[i % self.script.count]
+                    let reply = try client!.request(request)
+                    self.onReply(request, reply)
+                    i += 1
+                } catch {
+                    client = nil
+                    usleep(20_000)
+                }
+            }
+            self.done.signal()
+        }.start()
+    }
+
+    func stop() {
+        lock.withLock { stopped = true }
+        done.wait()
+    }
+}
+
+@Suite(.serialized) struct CrashTests {
+    @Test func killNineUnderLoadLosesNothingAcknowledged() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:0"])
+        try d.waitUntilListening()
+        let port = d.port
+        let acks = Acks()
+        let issue: @Sendable (String, String) -> Void = { _, reply in
+            if reply.hasPrefix("OK ") { acks.issue(String(reply.split(separator: " ")[1])) }
+        }
+        let call: @Sendable (String, String) -> Void = { request, reply in
+            if request.hasPrefix("CALL"), reply.hasPrefix("OK "), reply != "OK none" {
+                acks.call(String(reply.split(separator: " ")[1]), String(request.split(separator: " ")[1]))
+            }
+        }
+        let workers = [
+            Worker(port: port, script: ["ISSUE kela", "ISSUE health"], limit: 900, onReply: issue),
+            Worker(port: port, script: ["ISSUE citizen", "ISSUE lab"], limit: 900, onReply: issue),
+            Worker(port: port, script: ["CALL 1", "DONE 1"], onReply: call),
+            Worker(port: port, script: ["CALL 3"], onReply: call),
+            Worker(port: port, script: ["CALL 4", "NOSHOW 4"], onReply: call),
+        ]
+        workers.forEach { $0.start() }
+        for _ in 0..<5 {
+            usleep(UInt32.random(in: 150_000...450_000))
+            kill(d.process.processIdentifier, SIGKILL)
+            _ = d.finish()
+            d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:\(port)"])
+            try d.waitUntilListening()
+        }
+        usleep(300_000)
+        workers.forEach { $0.stop() }
+
+        #expect(acks.issued.count > 50, "too little load to prove anything: \(acks.issued.count)")
+        #expect(acks.calls.count > 20, "\(acks.calls.count) calls")
+        #expect(Set(acks.issued).count == acks.issued.count, "a number was acknowledged twice")
+        let calledTickets = acks.calls.map(\.ticket)
+        #expect(Set(calledTickets).count == calledTickets.count, "a ticket was called by two counters")
+        let c = try LineClient(port: port)
+        for number in acks.issued {
+            let reply = try c.request("TICKET \(number)")
+            #expect(reply.hasPrefix("OK \(number) state="), "acknowledged \(number) is gone: \(reply)")
+        }
+        for (ticket, counter) in acks.calls {
+            let reply = try c.request("TICKET \(ticket)")
+            let later = ["state=called", "state=done", "state=noshow"].contains { reply.contains($0) }
+            #expect(later, "acknowledged call of \(ticket) went back: \(reply)")
+            if reply.contains("state=called") { #expect(reply.contains("counter=\(counter)")) }
+        }
+        kill(d.process.processIdentifier, SIGTERM)
+        #expect(d.finish().0 == 0)
+        #expect(try Store(path: dir + "/vuoro.db").integrityCheck() == "ok")
+    }
+
+    @Test func backupWhileServingAndRestore() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var d = try Daemon(arguments: ["--state-dir", dir + "/state", "--listen", "127.0.0.1:0"])
+        try d.waitUntilListening()
+        let addr = "127.0.0.1:\(d.port)"
+        let c = try LineClient(port: d.port)
+        for _ in 0..<20 { #expect(try c.request("ISSUE kela").hasPrefix("OK K")) }
+        #expect(try c.request("CALL 1").hasPrefix("OK K001"))
+        let backup = dir + "/backup.db"
+        let (rc, out, err) = try runClient("vuoroctl", ["backup", backup], server: addr)
+        #expect(rc == 0, "\(err)")
+        #expect(String(decoding: out, as: UTF8.self) == "backup written to \(backup)\n")
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K021"))
+        #expect(try Store(path: backup).integrityCheck() == "ok")
+        kill(d.process.processIdentifier, SIGTERM)
+        _ = d.finish()
+
+        // Restore as protocol.md says: the backup over vuoro.db, without the old WAL.
+        for f in ["vuoro.db", "vuoro.db-wal", "vuoro.db-shm"] { unlink(dir + "/state/" + f) }
+        try FileManager.default.copyItem(atPath: backup, toPath: dir + "/state/vuoro.db")
+        d = try Daemon(arguments: ["--state-dir", dir + "/state", "--listen", "127.0.0.1:0"])
+        try d.waitUntilListening()
+        let r = try LineClient(port: d.port)
+        #expect(try r.request("TICKET K001").hasPrefix("OK K001 state=called"))
+        #expect(try r.request("TICKET K021").hasPrefix("ERR unknown-ticket"))
+        #expect(try r.request("ISSUE kela").hasPrefix("OK K021"))
+        kill(d.process.processIdentifier, SIGTERM)
+        _ = d.finish()
+    }
+}
+
+/// Whether this process may mount a small tmpfs (root, and a kernel that allows it here).
+let canMount: Bool = {
+    guard getuid() == 0, let mount = tool("mount") else { return false }
+    let dir = TestServer.temporaryDirectory()
+    defer {
+        _ = try? run(tool("umount")!, [dir])
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+    return (try? run(mount, ["-t", "tmpfs", "-o", "size=1m", "tmpfs", dir]).0) == 0
+}()
+
+@Suite(.serialized) struct StorageFaultTests {
+    /// A daemon whose state lives on its own small tmpfs.
+    func withSmallDisk(_ body: (String, Daemon) throws -> Void) throws {
+        let dir = TestServer.temporaryDirectory()
+        try #require(try run(tool("mount")!, ["-t", "tmpfs", "-o", "size=4m", "tmpfs", dir]).0 == 0)
+        defer {
+            _ = try? run(tool("umount")!, ["-l", dir])
+            try? FileManager.default.removeItem(atPath: dir)
+        }
+        let d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:0"])
+        try d.waitUntilListening()
+        try body(dir, d)
+        kill(d.process.processIdentifier, SIGTERM)
+        let (_, log) = d.finish()
+        let failures = log.components(separatedBy: "storage write failed").count - 1
+        #expect(failures == 1, "the cause should be logged once: \(log)")
+        #expect(log.components(separatedBy: "storage writes work again").count - 1 == 1, "\(log)")
+    }
+
+    @Test(.enabled(if: canMount, "needs root and tmpfs mounts: skipped"))
+    func fullDisk() throws {
+        try withSmallDisk { dir, d in
+            let c = try LineClient(port: d.port)
+            #expect(try c.request("ISSUE lab").hasPrefix("OK L001"))
+            // Fill the file system to the last byte.
+            let filler = dir + "/filler"
+            _ = try run("/bin/dd", ["if=/dev/zero", "of=\(filler)", "bs=4k"])
+            var failed = 0
+            for _ in 0..<200 {
+                let reply = try c.request("ISSUE lab")
+                if reply.hasPrefix("ERR unavailable ") { failed += 1 } else { #expect(reply.hasPrefix("OK L")) }
+                if failed >= 3 { break }
+            }
+            #expect(failed >= 3, "the disk never filled")
+            let issued = try c.list("STATUS").first { $0.hasPrefix("lab ") } ?? ""
+            unlink(filler)
+            let next = try c.request("ISSUE lab")
+            #expect(next.hasPrefix("OK L"), "\(next)")
+            // Nothing refused was kept: the next number follows the last acknowledged one.
+            let waiting = Int(issued.split(separator: " ").first { $0.hasPrefix("waiting=") }!.dropFirst(8))!
+            #expect(next.hasPrefix("OK L\(String(format: "%03d", waiting + 1))"), "\(next) after \(issued)")
+        }
+    }
+}
