@@ -8,7 +8,7 @@ TEST_PACKAGES = systemd tmux
 
 EXECUTABLES = vuorod vuoro-ticket vuoro-display vuoro-counter vuoroctl
 
-.PHONY: deps test-deps build release run test install install-check man clean format fuzz soak
+.PHONY: deps test-deps build release run test install install-check man clean format fuzz soak bench
 
 # Installs the system libraries the package links, when missing (apt, as root).
 deps:
@@ -59,6 +59,14 @@ SOAK_SECONDS ?= 600
 soak: deps
 	$(SWIFT) build --build-tests
 	VUORO_SOAK_SECONDS=$(SOAK_SECONDS) $(SWIFT) test --skip-build --filter SoakTests
+
+# The four workloads of vuoro-bench against the release build, with redis-server and beanstalkd beside it.
+BENCH_ARGS ?=
+bench: release
+	@if [ "$$(id -u)" = 0 ]; then for p in redis-server beanstalkd; do command -v $$p >/dev/null || \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$p >/dev/null || echo "$$p not installed: skipped"; done; fi
+	@systemctl stop redis-server 2>/dev/null || true
+	.build/release/vuoro-bench $(BENCH_ARGS)
 
 # One man page per executable, generated from the argument definitions.
 man:

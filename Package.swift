@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "vuoro-display", targets: ["vuoro-display"]),
         .executable(name: "vuoro-counter", targets: ["vuoro-counter"]),
         .executable(name: "vuoroctl", targets: ["vuoroctl"]),
+        .executable(name: "vuoro-bench", targets: ["vuoro-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -50,6 +51,7 @@ let package = Package(
         .executableTarget(name: "vuoro-display", dependencies: ["VuoroClient", "VuoroProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "vuoro-counter", dependencies: ["VuoroClient", "VuoroProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "vuoroctl", dependencies: ["VuoroClient", "VuoroConfig", "VuoroProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "vuoro-bench", dependencies: ["VuoroCore", "VuoroStore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "vuorod",
             dependencies: [

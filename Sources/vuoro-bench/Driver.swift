@@ -1,0 +1,175 @@
+// A closed-loop load generator over real TCP: many connections on one poll() loop, each sending its next
+// request only when the last reply is complete, and every reply's latency recorded.
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+func connectTCP(_ port: Int) -> Int32 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = in_port_t(UInt16(port).bigEndian)
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
+    let rc = withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    if rc != 0 {
+        close(fd)
+        return -1
+    }
+    var one: Int32 = 1
+    setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    return fd
+}
+
+func nanos() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
+func sendAll(_ fd: Int32, _ bytes: [UInt8]) {
+    var off = 0
+    while off < bytes.count {
+        let n = bytes[off...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        if n <= 0 { return }
+        off += n
+    }
+}
+
+/// One request/reply protocol shape: what each connection sends at each step, and how long a reply is.
+protocol Shape {
+    var commands: [String] { get }
+    /// The request of `step` on connection `conn`; `last` is the previous reply (for ids to delete).
+    func request(conn: Int, step: Int, last: [UInt8]) -> [UInt8]
+    /// The length of the complete reply at the start of `buffer`, if it is all there.
+    func replyLength(_ buffer: ArraySlice<UInt8>) -> Int?
+    /// Whether the reply is a durable success.
+    func isSuccess(_ reply: ArraySlice<UInt8>) -> Bool
+}
+
+/// Latencies per command and the count of successful operations.
+struct Result {
+    var latencies: [[UInt64]]
+    var ok = 0
+    var failed = 0
+    var seconds: Double
+    var perSecond: Double { Double(ok) / seconds }
+
+    static func percentile(_ sorted: [UInt64], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        return Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1_000_000
+    }
+}
+
+func lineLength(_ b: ArraySlice<UInt8>) -> Int? { b.firstIndex(of: 10).map { $0 - b.startIndex + 1 } }
+
+/// Runs `shape` on `connections` connections for `seconds`.
+func closedLoop(port: Int, connections: Int, seconds: Double, shape: Shape) -> Result {
+    let fds = (0..<connections).map { _ in connectTCP(port) }
+    defer { fds.forEach { close($0) } }
+    var result = Result(latencies: Array(repeating: [], count: shape.commands.count), seconds: seconds)
+    guard fds.allSatisfy({ $0 >= 0 }) else { return result }
+    var buffers = Array(repeating: [UInt8](), count: connections)
+    var steps = Array(repeating: 0, count: connections)
+    var sentAt = Array(repeating: UInt64(0), count: connections)
+    var last = Array(repeating: [UInt8](), count: connections)
+    for i in 0..<connections {
+        sentAt[i] = nanos()
+        sendAll(fds[i], shape.request(conn: i, step: 0, last: []))
+    }
+    var pfds = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+    let start = nanos()
+    let end = start + UInt64(seconds * 1e9)
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    var running = true
+    while running {
+        if poll(&pfds, nfds_t(pfds.count), 1000) <= 0 { continue }
+        for i in 0..<connections where pfds[i].revents != 0 {
+            let n = read(fds[i], &chunk, chunk.count)
+            if n <= 0 {
+                running = false
+                break
+            }
+            buffers[i].append(contentsOf: chunk[..<n])
+            while let len = shape.replyLength(buffers[i][...]) {
+                let now = nanos()
+                let reply = buffers[i][..<len]
+                let cmd = steps[i] % shape.commands.count
+                result.latencies[cmd].append(now - sentAt[i])
+                if shape.isSuccess(reply) { result.ok += 1 } else { result.failed += 1 }
+                last[i] = Array(reply)
+                buffers[i].removeFirst(len)
+                steps[i] += 1
+                if now >= end {
+                    running = false
+                    continue
+                }
+                sentAt[i] = nanos()
+                sendAll(fds[i], shape.request(conn: i, step: steps[i], last: last[i]))
+            }
+        }
+    }
+    result.seconds = Double(nanos() - start) / 1e9
+    for i in result.latencies.indices { result.latencies[i].sort() }
+    return result
+}
+
+/// Opens `count` connections that each send `hello` and read its reply; returns their descriptors.
+func openWatchers(port: Int, count: Int, hello: [UInt8], ack: [UInt8]) -> [Int32] {
+    var fds: [Int32] = []
+    for _ in 0..<count {
+        let fd = connectTCP(port)
+        guard fd >= 0 else { break }
+        sendAll(fd, hello)
+        fds.append(fd)
+    }
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    for fd in fds {
+        var got: [UInt8] = []
+        while !got.contains(ack.last!) || got.count < ack.count {
+            let n = read(fd, &chunk, chunk.count)
+            if n <= 0 { break }
+            got += chunk[..<n]
+        }
+    }
+    return fds
+}
+
+/// Sends `trigger` on `publisher` and times until every watcher has received a chunk containing `marker`.
+func fanOutRound(publisher: Int32, trigger: [UInt8], watchers: [Int32], marker: [UInt8]) -> UInt64 {
+    var pending = Set(watchers.indices)
+    var pfds = watchers.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+    var tails = Array(repeating: [UInt8](), count: watchers.count)
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    let t0 = nanos()
+    sendAll(publisher, trigger)
+    while !pending.isEmpty {
+        if poll(&pfds, nfds_t(pfds.count), 5000) <= 0 { break }
+        for i in watchers.indices where pfds[i].revents != 0 {
+            let n = read(watchers[i], &chunk, chunk.count)
+            if n <= 0 {
+                pending.remove(i)
+                continue
+            }
+            tails[i] += chunk[..<n]
+            if contains(tails[i], marker) {
+                pending.remove(i)
+                tails[i].removeAll()
+            } else if tails[i].count > marker.count {
+                tails[i].removeFirst(tails[i].count - marker.count)
+            }
+        }
+    }
+    return nanos() - t0
+}
+
+func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+    guard hay.count >= needle.count else { return false }
+    for i in 0...(hay.count - needle.count) where hay[i] == needle[0] {
+        if Array(hay[i..<(i + needle.count)]) == needle { return true }
+    }
+    return false
+}

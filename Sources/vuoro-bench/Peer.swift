@@ -1,0 +1,118 @@
+// Starting the servers under test on a free loopback port, and the report.
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A server process on a free port.
+struct Peer {
+    let process: Process
+    let port: Int
+    var pid: Int32 { process.processIdentifier }
+
+    static func find(_ name: String) -> String? {
+        ["/usr/bin/", "/usr/sbin/", "/usr/local/bin/"].map { $0 + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p -> Int32 in
+                bind(fd, p, len)
+                return getsockname(fd, p, &len)
+            }
+        }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// Starts `path` with PORT in its arguments replaced, and waits until it answers (`ping`) or accepts.
+    static func start(_ path: String, _ args: [String], ping: String? = nil) throws -> Peer {
+        let port = freePort()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args.map { $0.replacingOccurrences(of: "PORT", with: String(port)) }
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let fd = connectTCP(port)
+            if fd >= 0 {
+                defer { close(fd) }
+                guard let ping else { return Peer(process: p, port: port) }
+                sendAll(fd, Array(ping.utf8))
+                var buf = [UInt8](repeating: 0, count: 64)
+                if read(fd, &buf, 64) > 0 { return Peer(process: p, port: port) }
+            }
+            usleep(1000)
+        }
+        p.terminate()
+        throw ValidationErrorText("\(path) did not start")
+    }
+
+    func stop() {
+        kill(pid, SIGTERM)
+        process.waitUntilExit()
+    }
+}
+
+struct ValidationErrorText: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+/// The figures of one run, printed against the targets.
+struct Report {
+    var lifecycle: [String: Result] = [:]
+    var fanout: [String: [UInt64]] = [:]
+    var recovery: Double = 0
+    var memoryKiB = 0
+
+    func ms(_ sorted: [UInt64], _ p: Double) -> String { String(format: "%.3f", Result.percentile(sorted, p)) }
+
+    func text(connections: Int, watchers: Int, finished: Int, waiting: Int, idle: Int) -> String {
+        var out = ["", "== 1. lifecycle: \(connections) connections, closed loop, every reply awaited (durable ops/s; latency ms p50 / p99 / p99.9)"]
+        for name in ["vuoro", "redis", "beanstalkd"] {
+            guard let r = lifecycle[name] else { continue }
+            var line = "\(name.padding(toLength: 11, withPad: " ", startingAt: 0)) \(Int(r.perSecond)) ops/s (\(r.ok) ok, \(r.failed) not)"
+            let cmds = name == "vuoro" ? ["ISSUE", "CALL", "DONE"] : name == "redis" ? ["RPUSH", "LPOP"] : ["put", "reserve", "delete"]
+            for (i, c) in cmds.enumerated() {
+                line += "  \(c) \(ms(r.latencies[i], 0.5)) / \(ms(r.latencies[i], 0.99)) / \(ms(r.latencies[i], 0.999))"
+            }
+            out.append(line)
+        }
+        if let v = lifecycle["vuoro"] {
+            let issueP99 = Result.percentile(v.latencies[0], 0.99)
+            if let r = lifecycle["redis"] {
+                out.append("  vuoro / redis (appendfsync always): \(String(format: "%.2f", v.perSecond / r.perSecond))x   target >= 1: \(v.perSecond >= r.perSecond ? "met" : "NOT met")")
+            }
+            if let b = lifecycle["beanstalkd"] {
+                out.append("  vuoro / beanstalkd (-f 0): \(String(format: "%.2f", v.perSecond / b.perSecond))x   target >= 5: \(v.perSecond >= 5 * b.perSecond ? "met" : "NOT met")")
+            }
+            out.append("  ISSUE p99 \(String(format: "%.3f", issueP99)) ms   target <= 2 ms: \(issueP99 <= 2 ? "met" : "NOT met")")
+        }
+        out += ["", "== 2. fan-out: one call to \(watchers) watching connections, until the last has it (ms p50 / p99 / p99.9)"]
+        for name in ["vuoro", "redis"] {
+            guard let f = fanout[name] else { continue }
+            out.append("\(name.padding(toLength: 11, withPad: " ", startingAt: 0)) \(ms(f, 0.5)) / \(ms(f, 0.99)) / \(ms(f, 0.999))  (\(f.count) rounds)")
+        }
+        if let v = fanout["vuoro"], let r = fanout["redis"] {
+            let a = Result.percentile(v, 0.99)
+            let b = Result.percentile(r, 0.99)
+            out.append("  vuoro p99 / redis p99: \(String(format: "%.2f", a / b))x   target <= 1: \(a <= b ? "met" : "NOT met")")
+        }
+        out += [
+            "", "== 3. recovery: \(finished) finished and \(waiting) waiting tickets, start to first OK PONG",
+            "vuoro       \(String(format: "%.3f", recovery)) s   target < 1 s: \(recovery < 1 ? "met" : "NOT met")",
+            "", "== 4. memory: \(waiting) waiting tickets and \(idle) idle connections",
+            "vuoro       \(memoryKiB / 1024) MiB resident   target < 64 MiB: \(memoryKiB < 64 * 1024 ? "met" : "NOT met")",
+        ]
+        return out.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+// The lifecycle workload in each server's own protocol: vuoro, redis (RESP) and beanstalkd.
+
+/// ISSUE, CALL as the connection's own counter, DONE.
+struct VuoroLifecycle: Shape {
+    let queues: Int
+    let commands = ["ISSUE", "CALL", "DONE"]
+    func request(conn: Int, step: Int, last: [UInt8]) -> [UInt8] {
+        switch step % 3 {
+        case 0: Array("ISSUE q\(conn % queues)\n".utf8)
+        case 1: Array("CALL c\(conn)\n".utf8)
+        default: Array("DONE c\(conn)\n".utf8)
+        }
+    }
+    func replyLength(_ b: ArraySlice<UInt8>) -> Int? { lineLength(b) }
+    func isSuccess(_ r: ArraySlice<UInt8>) -> Bool { r.starts(with: Array("OK ".utf8)) && !r.starts(with: Array("OK none".utf8)) }
+}
+
+/// RPUSH and LPOP on one list, with `appendfsync always`.
+struct RedisLifecycle: Shape {
+    let commands = ["RPUSH", "LPOP"]
+    static let push = Array("*3\r\n$5\r\nRPUSH\r\n$1\r\nq\r\n$1\r\nx\r\n".utf8)
+    static let pop = Array("*2\r\n$4\r\nLPOP\r\n$1\r\nq\r\n".utf8)
+    func request(conn: Int, step: Int, last: [UInt8]) -> [UInt8] { step % 2 == 0 ? RedisLifecycle.push : RedisLifecycle.pop }
+    func replyLength(_ b: ArraySlice<UInt8>) -> Int? {
+        guard let first = b.first, let line = lineLength(b) else { return nil }
+        guard first == UInt8(ascii: "$") else { return line }
+        let n = Int(String(decoding: b[(b.startIndex + 1)..<(b.startIndex + line - 2)], as: UTF8.self)) ?? -1
+        if n < 0 { return line }
+        return b.count >= line + n + 2 ? line + n + 2 : nil
+    }
+    func isSuccess(_ r: ArraySlice<UInt8>) -> Bool { r.first == UInt8(ascii: ":") || (r.first == UInt8(ascii: "$") && r.dropFirst().first != UInt8(ascii: "-")) }
+}
+
+/// put, reserve, delete, with `-f 0` (fsync at every write).
+struct BeanstalkLifecycle: Shape {
+    let commands = ["put", "reserve", "delete"]
+    func request(conn: Int, step: Int, last: [UInt8]) -> [UInt8] {
+        switch step % 3 {
+        case 0: return Array("put 0 0 60 1\r\nx\r\n".utf8)
+        case 1: return Array("reserve-with-timeout 1\r\n".utf8)
+        default:
+            let words = String(decoding: last, as: UTF8.self).split(separator: " ")
+            return Array("delete \(words.count > 1 ? words[1] : "0")\r\n".utf8)
+        }
+    }
+    func replyLength(_ b: ArraySlice<UInt8>) -> Int? {
+        guard let line = lineLength(b) else { return nil }
+        guard b.starts(with: Array("RESERVED ".utf8)) else { return line }
+        let words = String(decoding: b.prefix(line), as: UTF8.self).split(separator: " ")
+        let n = Int(words.last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+        return b.count >= line + n + 2 ? line + n + 2 : nil
+    }
+    func isSuccess(_ r: ArraySlice<UInt8>) -> Bool {
+        ["INSERTED", "RESERVED", "DELETED"].contains { r.starts(with: Array($0.utf8)) }
+    }
+}

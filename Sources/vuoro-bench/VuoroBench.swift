@@ -1,0 +1,160 @@
+// vuoro-bench: durable throughput, fan-out, recovery and memory of vuorod, beside redis and beanstalkd.
+import ArgumentParser
+import Foundation
+import VuoroCore
+import VuoroStore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@main
+struct VuoroBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vuoro-bench",
+        abstract: "Benchmark vuorod over real TCP, with redis-server and beanstalkd as peers when installed.",
+        discussion: "Run by `make bench`. Every operation compared is a write acknowledged after fsync.")
+
+    @Option(help: "Connections of the lifecycle workload.") var connections = 64
+    @Option(help: "Seconds each lifecycle run lasts.") var seconds = 5.0
+    @Option(help: "Watching connections of the fan-out workload.") var watchers = 1000
+    @Option(help: "Calls timed in the fan-out workload.") var rounds = 200
+    @Option(help: "Finished tickets in the recovery database.") var finished = 1_000_000
+    @Option(help: "Waiting tickets in the recovery and memory workloads.") var waiting = 10_000
+    @Option(help: "Idle connections in the memory workload.") var idle = 1000
+    @Flag(help: "Skip redis and beanstalkd even when installed.") var noPeers = false
+
+    func run() throws {
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        limit.rlim_cur = limit.rlim_max
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        let bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+        let work = NSTemporaryDirectory() + "vuoro-bench-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let config = work + "/bench.toml"
+        try benchConfig(queues: 20, counters: max(connections, 1)).write(toFile: config, atomically: true, encoding: .utf8)
+        var report = Report()
+
+        // 1 and 2: lifecycle and fan-out against vuorod.
+        var d = try Peer.start(bin + "/vuorod", ["--config", config, "--state-dir", work + "/state", "--listen", "127.0.0.1:PORT", "--max-connections", "4096", "--log-level", "error"])
+        let life = closedLoop(port: d.port, connections: connections, seconds: seconds, shape: VuoroLifecycle(queues: 20))
+        report.lifecycle["vuoro"] = life
+        let fan = fanOut(port: d.port, hello: "WATCH\n", ack: "OK watching\n", marker: "EVENT called", setup: "ISSUE q0\n", trigger: "CALL c0\n", replyLines: 2)
+        report.fanout["vuoro"] = fan
+        d.stop()
+
+        // 3 and 4: recovery with a large history, then memory with waiting tickets and idle connections.
+        let state = work + "/recovery"
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        try fillDatabase(state + "/vuoro.db", finished: finished, waiting: waiting, queues: 20)
+        let t0 = Date()
+        d = try Peer.start(bin + "/vuorod", ["--config", config, "--state-dir", state, "--listen", "127.0.0.1:PORT", "--max-connections", "4096", "--log-level", "error"], ping: "PING\n")
+        report.recovery = Date().timeIntervalSince(t0)
+        let idleFds = (0..<idle).map { _ in connectTCP(d.port) }
+        usleep(500_000)
+        report.memoryKiB = residentKiB(d.pid)
+        idleFds.forEach { close($0) }
+        d.stop()
+
+        if !noPeers, let redis = Peer.find("redis-server") {
+            let dir = work + "/redis"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let r = try Peer.start(redis, ["--port", "PORT", "--bind", "127.0.0.1", "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--dir", dir, "--maxclients", "4000"])
+            report.lifecycle["redis"] = closedLoop(port: r.port, connections: connections, seconds: seconds, shape: RedisLifecycle())
+            report.fanout["redis"] = fanOut(
+                port: r.port, hello: "SUBSCRIBE calls\r\n", ack: "calls\r\n:1\r\n", marker: "K001",
+                setup: nil, trigger: "PUBLISH calls K001\r\n", replyLines: 1)
+            r.stop()
+        }
+        if !noPeers, let beanstalkd = Peer.find("beanstalkd") {
+            let dir = work + "/beanstalkd"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let b = try Peer.start(beanstalkd, ["-l", "127.0.0.1", "-p", "PORT", "-b", dir, "-f", "0"])
+            report.lifecycle["beanstalkd"] = closedLoop(port: b.port, connections: connections, seconds: seconds, shape: BeanstalkLifecycle())
+            b.stop()
+        }
+        print(report.text(connections: connections, watchers: watchers, finished: finished, waiting: waiting, idle: idle))
+    }
+
+    /// Times `rounds` fan-outs to `watchers` connections: from the trigger sent to the last watcher served.
+    func fanOut(port: Int, hello: String, ack: String, marker: String, setup: String?, trigger: String, replyLines: Int) -> [UInt64] {
+        let ws = openWatchers(port: port, count: watchers, hello: Array(hello.utf8), ack: Array(ack.utf8))
+        defer { ws.forEach { close($0) } }
+        let publisher = connectTCP(port)
+        defer { close(publisher) }
+        var times: [UInt64] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        for _ in 0..<rounds {
+            if let setup {
+                sendAll(publisher, Array(setup.utf8))
+                _ = read(publisher, &chunk, chunk.count)
+            }
+            times.append(fanOutRound(publisher: publisher, trigger: Array(trigger.utf8), watchers: ws, marker: Array(marker.utf8)))
+            _ = read(publisher, &chunk, chunk.count)
+            // Let the watchers' other events (queue figures) drain before the next round.
+            usleep(2000)
+            for fd in ws {
+                var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                while poll(&p, 1, 0) > 0 { if read(fd, &chunk, chunk.count) <= 0 { break } }
+            }
+        }
+        return times.sorted()
+    }
+}
+
+func residentKiB(_ pid: Int32) -> Int {
+    let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+    return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+}
+
+/// A centre of 20 queues and one counter per lifecycle connection, each serving one queue.
+func benchConfig(queues: Int, counters: Int) -> String {
+    var s = "site = \"Bench\"\ntimezone = \"Europe/Helsinki\"\nmax_priority_streak = 3\n"
+    let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    for q in 0..<queues {
+        s += "[[queue]]\nid = \"q\(q)\"\nprefix = \"B\(letters[q])\"\nservice_time = 300\n"
+    }
+    for c in 0..<counters { s += "[[counter]]\nid = \"c\(c)\"\nqueues = [\"q\(c % queues)\"]\n" }
+    return s
+}
+
+/// Writes `finished` tickets of earlier days and `waiting` tickets of today, as vuorod would have.
+func fillDatabase(_ path: String, finished: Int, waiting: Int, queues: Int) throws {
+    let store = try Store(path: path)
+    let now = Millis(Date().timeIntervalSince1970 * 1000)
+    let cal = ServiceCalendar(timeZoneIdentifier: "Europe/Helsinki")!
+    let today = cal.day(containing: now).date
+    let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    var batch: [Change] = []
+    var id: Int64 = 0
+    func flush() throws {
+        try store.commit(batch)
+        batch.removeAll(keepingCapacity: true)
+    }
+    for i in 0..<finished {
+        id += 1
+        let day = cal.day(containing: now - Millis(1 + i / 4500) * 86_400_000).date
+        let q = i % queues
+        let seq = i % 999 + 1
+        let t = now - Millis(1 + i / 4500) * 86_400_000
+        batch.append(.ticket(Ticket(
+            id: id, day: day, number: Ticket.number(prefix: "B\(letters[q])", seq: seq), origin: "q\(q)", seq: seq,
+            queue: "q\(q)", priority: 0, lang: "fi", state: .done, issuedAt: t, waitingSince: t, rank: t, calledAt: t + 60_000,
+            announcedAt: t + 60_000, counter: "c0", calledQueue: "q\(q)", calls: 1, finishedAt: t + 360_000, estimate: 300)))
+        if batch.count == 50_000 { try flush() }
+    }
+    for i in 0..<waiting {
+        id += 1
+        let q = i % queues
+        let seq = i / queues + 1
+        let t = now - Millis(waiting - i)
+        batch.append(.ticket(Ticket(
+            id: id, day: today, number: Ticket.number(prefix: "B\(letters[q])", seq: seq), origin: "q\(q)", seq: seq,
+            queue: "q\(q)", priority: i % 10 == 0 ? 1 : 0, lang: "fi", state: .waiting, issuedAt: t, waitingSince: t, rank: t,
+            estimate: 300)))
+    }
+    try flush()
+}
