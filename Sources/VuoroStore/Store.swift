@@ -35,6 +35,8 @@ public final class Store {
     private var putTicket: Statement!
     private var putCounter: Statement!
     private var putQueue: Statement!
+    private var begin: Statement!
+    private var commitStatement: Statement!
 
     /// A test seam: while set, `commit` fails with this error before writing, as a full disk would.
     public var injectedFault: SQLiteError?
@@ -53,13 +55,21 @@ public final class Store {
             try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
             putTicket = try db.prepare(
                 """
-                INSERT OR REPLACE INTO ticket(id, day, number, origin, seq, queue, priority, lang, state, issued_at,
+                INSERT INTO ticket(id, day, number, origin, seq, queue, priority, lang, state, issued_at,
                   waiting_since, rank, called_at, announced_at, counter, called_queue, calls, finished_at, transfers,
                   estimate) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)
+                ON CONFLICT(id) DO UPDATE SET queue = ?6, priority = ?7, state = ?9, waiting_since = ?11, rank = ?12,
+                  called_at = ?13, announced_at = ?14, counter = ?15, called_queue = ?16, calls = ?17, finished_at = ?18,
+                  transfers = ?19
                 """)
             putCounter = try db.prepare(
-                "INSERT OR REPLACE INTO counter(id, queues, paused, current, streak, explicit) VALUES (?1,?2,?3,?4,?5,?6)")
+                """
+                INSERT INTO counter(id, queues, paused, current, streak, explicit) VALUES (?1,?2,?3,?4,?5,?6)
+                ON CONFLICT(id) DO UPDATE SET queues = ?2, paused = ?3, current = ?4, streak = ?5, explicit = ?6
+                """)
             putQueue = try db.prepare("INSERT OR REPLACE INTO queue(id, closed) VALUES (?1, ?2)")
+            begin = try db.prepare("BEGIN IMMEDIATE")
+            commitStatement = try db.prepare("COMMIT")
         } catch let e as StoreError {
             throw e
         } catch let e as SQLiteError {
@@ -161,13 +171,26 @@ public final class Store {
     }
 
     /// Commits all changes in one transaction with one fsync; on any failure nothing of them is kept.
+    /// A ticket or counter changed several times in the batch is written once, as it ended.
     public func commit(_ changes: [Change]) throws {
         if let fault = injectedFault { throw fault }
         guard !changes.isEmpty else { return }
+        var lastTicket: [Int64: Int] = [:]
+        var lastCounter: [String: Int] = [:]
+        for (i, c) in changes.enumerated() {
+            if case .ticket(let t) = c { lastTicket[t.id] = i }
+            if case .counter(let r) = c { lastCounter[r.id] = i }
+        }
         do {
-            try db.execute("BEGIN IMMEDIATE")
-            for change in changes { try write(change) }
-            try db.execute("COMMIT")
+            try begin.run()
+            for (i, change) in changes.enumerated() {
+                switch change {
+                case .ticket(let t) where lastTicket[t.id] != i: continue
+                case .counter(let r) where lastCounter[r.id] != i: continue
+                default: try write(change)
+                }
+            }
+            try commitStatement.run()
             commits += 1
         } catch {
             if !db.isAutocommit { try? db.execute("ROLLBACK") }
