@@ -168,3 +168,18 @@ final class Tmux {
         await server.stop()
     }
 }
+
+@Suite(.serialized) struct DisplayPollTests {
+    @Test(.enabled(if: tool("tmux") != nil, "tmux is not installed"))
+    func pollingDisplaySeesCalls() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        let screen = try Tmux("\(executable("vuoro-display")) --server \(addr) --poll 1 --quiet --rotate 60 --queues health")
+        #expect(try screen.waitFor("Terveysasema"))
+        #expect(!(try screen.screen().contains("Laboratorio")))
+        _ = try runClient("vuoro-ticket", ["health"], server: addr)
+        _ = try runClient("vuoro-counter", ["--counter", "4", "next"], server: addr)
+        #expect(try screen.waitFor("H001  →  palvelupiste 4"), "\((try? screen.screen()) ?? "")")
+        await server.stop()
+    }
+}
