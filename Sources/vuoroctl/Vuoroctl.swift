@@ -100,23 +100,21 @@ struct Open: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Open a queue closed by close (admin).")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "The queue.") var queue: String
-    func run() throws {
-        try runClient("vuoroctl") {
-            let r = try connection.connect().request(.open(queue.lowercased()))
-            print("\(r.words.first ?? queue) open=\(r["open"] ?? "?")")
-        }
-    }
+    func run() throws { try setQueue(.open(queue.lowercased()), connection) }
 }
 
 struct Close: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Close a queue to new tickets; waiting ones are still served (admin).")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "The queue.") var queue: String
-    func run() throws {
-        try runClient("vuoroctl") {
-            let r = try connection.connect().request(.close(queue.lowercased()))
-            print("\(r.words.first ?? queue) open=\(r["open"] ?? "?")")
-        }
+    func run() throws { try setQueue(.close(queue.lowercased()), connection) }
+}
+
+/// Sends OPEN or CLOSE and prints the queue's state after it.
+func setQueue(_ request: Request, _ connection: ConnectionOptions) throws {
+    try runClient("vuoroctl") {
+        let r = try connection.connect().request(request)
+        print("\(r.words.first ?? "?") open=\(r["open"] ?? "?")")
     }
 }
 
