@@ -102,7 +102,8 @@ struct Reader {
 
     mutating func centre(_ root: TOMLTable) throws(ConfigError) -> CentreConfig {
         try known(
-            root, ["site", "timezone", "languages", "max_priority_streak", "holidays", "queue", "counter", "access", "token"], at: "")
+            root, ["site", "timezone", "languages", "max_priority_streak", "holidays", "queue", "counter", "access", "token",
+             "wait_target", "retention_days"], at: "")
         guard let siteV = root["site"] else { throw fail("site", "is missing") }
         let site = try string(siteV, "site")
         let tz = try root["timezone"].map { v throws(ConfigError) in try string(v, "timezone") } ?? "Europe/Helsinki"
@@ -136,9 +137,11 @@ struct Reader {
                 for l in languages { queues[i].names[l] = plain }
             }
         }
+        let waitTarget = try root["wait_target"].map { v throws(ConfigError) in try int(v, "wait_target") } ?? 1800
+        let retention = try root["retention_days"].map { v throws(ConfigError) in try int(v, "retention_days") } ?? 90
         let config = CentreConfig(
             site: site, timeZone: tz, languages: languages, maxPriorityStreak: streak, holidays: holidays,
-            queues: queues, counters: counters)
+            queues: queues, counters: counters, waitTarget: waitTarget, retentionDays: retention)
         if let p = config.problem() { throw fail(p.key, p.reason) }
         return config
     }

@@ -223,6 +223,9 @@ public final class Centre {
 
     public func ticket(id: Int64) -> Ticket? { tickets[id] }
 
+    /// Every ticket of today, in issue order.
+    public var todaysTickets: [Ticket] { tickets.values.filter { $0.day == today.date }.sorted { $0.id < $1.id } }
+
     /// Tickets waiting in all queues.
     public var waitingCount: Int { queues.values.reduce(0) { $0 + $1.waiting } }
 }

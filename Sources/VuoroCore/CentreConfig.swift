@@ -64,11 +64,17 @@ public struct CentreConfig: Equatable, Sendable {
     public var holidays: Set<String>
     public var queues: [QueueConfig]
     public var counters: [CounterConfig]
+    /// Seconds of waiting above which a ticket counts as over the target in the statistics.
+    public var waitTarget: Int
+    /// Finished tickets older than this many days are deleted, after their day's statistics are kept.
+    public var retentionDays: Int
 
     public init(
         site: String, timeZone: String, languages: [String], maxPriorityStreak: Int = 3, holidays: Set<String> = [],
-        queues: [QueueConfig], counters: [CounterConfig]
+        queues: [QueueConfig], counters: [CounterConfig], waitTarget: Int = 1800, retentionDays: Int = 90
     ) {
+        self.waitTarget = waitTarget
+        self.retentionDays = retentionDays
         self.site = site
         self.timeZone = timeZone
         self.languages = languages
@@ -84,6 +90,8 @@ public struct CentreConfig: Equatable, Sendable {
         if site.isEmpty { return ("site", "must not be empty") }
         if languages.isEmpty { return ("languages", "must name at least one language") }
         if maxPriorityStreak < 0 { return ("max_priority_streak", "must be 0 or more") }
+        if waitTarget < 1 { return ("wait_target", "must be at least 1 second") }
+        if retentionDays < 1 || retentionDays > 3650 { return ("retention_days", "must be 1 to 3650 days") }
         if queues.isEmpty { return ("queue", "at least one [[queue]] is needed") }
         var ids = Set<String>()
         var prefixes = Set<String>()

@@ -80,7 +80,7 @@ extension Request {
         case .ping, .queues, .status, .counters, .called, .ticket, .watch, .quit, .auth, .site: .display
         case .issue, .cancel: .kiosk
         case .call, .recall, .done, .noshow, .transfer, .serve, .pause: .counter
-        case .open, .close, .backup: .admin
+        case .open, .close, .backup, .stats: .admin
         }
     }
 

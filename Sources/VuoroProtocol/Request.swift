@@ -27,6 +27,8 @@ public enum Request: Equatable, Sendable {
     case site
     /// `BACKUP <path>`: an online copy of the database, written by the daemon at `path` on its host.
     case backup(String)
+    /// `STATS [date=YYYY-MM-DD] [by=queue|counter|hour]`: a day's statistics (default today, by queue).
+    case stats(date: String?, by: String)
 
     /// `CALLED` without a count lists this many; at most `calledMax`.
     public static let calledDefault = 10
@@ -36,7 +38,7 @@ public enum Request: Equatable, Sendable {
     public var isWrite: Bool {
         switch self {
         case .issue, .cancel, .call, .recall, .done, .noshow, .transfer, .serve, .pause, .open, .close: true
-        case .ping, .ticket, .queues, .status, .counters, .called, .watch, .quit, .auth, .site, .backup: false
+        case .ping, .ticket, .queues, .status, .counters, .called, .watch, .quit, .auth, .site, .backup, .stats: false
         }
     }
 
@@ -65,6 +67,7 @@ public enum Request: Equatable, Sendable {
         case .auth: "AUTH"
         case .site: "SITE"
         case .backup: "BACKUP"
+        case .stats: "STATS"
         }
     }
 
@@ -87,6 +90,7 @@ public enum Request: Equatable, Sendable {
         case .open(let q), .close(let q): return "\(command) \(q)"
         case .auth(let secret): return "AUTH \(secret)"
         case .backup(let path): return "BACKUP \(path)"
+        case .stats(let date, let by): return "STATS" + (date.map { " date=\($0)" } ?? "") + " by=\(by)"
         }
     }
 
@@ -135,6 +139,12 @@ public enum Request: Equatable, Sendable {
             case "QUEUES": request = .queues(lang: try a.option("lang").map(language))
             case "STATUS": request = .status
             case "SITE": request = .site
+            case "STATS":
+                let date = try a.option("date")
+                if let date, !isDate(date) { throw bad("date must be YYYY-MM-DD") }
+                let by = try a.option("by") ?? "queue"
+                guard ["queue", "counter", "hour"].contains(by) else { throw bad("by must be queue, counter or hour") }
+                request = .stats(date: date, by: by)
             case "BACKUP":
                 let path = try a.word("file path")
                 guard path.hasPrefix("/") else { throw bad("the backup path must be absolute") }
@@ -166,6 +176,15 @@ public enum Request: Equatable, Sendable {
     }
 
     static func bad(_ text: String) -> ProtocolError { ProtocolError(.badArgument, text) }
+
+    /// `YYYY-MM-DD` with a plausible month and day.
+    static func isDate(_ s: String) -> Bool {
+        let p = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard p.count == 3, p[0].count == 4, p[1].count == 2, p[2].count == 2, Int(p[0]) != nil,
+            let m = Int(p[1]), let d = Int(p[2])
+        else { return false }
+        return (1...12).contains(m) && (1...31).contains(d)
+    }
 
     static func language(_ v: String) throws(ProtocolError) -> String {
         guard (2...8).contains(v.utf8.count), v.utf8.allSatisfy({ ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 }) else {

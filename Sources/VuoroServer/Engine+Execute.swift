@@ -144,6 +144,19 @@ extension Engine {
             } catch {
                 c.send(ProtocolError(.unavailable, "backup failed: \(error)").line)
             }
+        case .stats(let date, let by):
+            do {
+                let rows = try Retention.stats(
+                    day: date ?? centre.today.date, by: StatsGrouping(rawValue: by) ?? .queue, centre: centre, store: store)
+                sendList(
+                    rows.map { r in
+                        var w = LineWriter(r.key)
+                        for (k, v) in r.fields { w.field(k, v) }
+                        return w.text
+                    }, to: c)
+            } catch {
+                c.send(ProtocolError(.unavailable, "statistics cannot be read: \(error)").line)
+            }
         case .auth:
             preconditionFailure("AUTH is answered before requests reach the centre")
         }

@@ -231,7 +231,16 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
             if stateLost { reloadState() }
             return
         }
-        if centre.rollDayIfNeeded() { events.append("EVENT day \(centre.today.date)") }
+        if centre.rollDayIfNeeded() {
+            events.append("EVENT day \(centre.today.date)")
+            flush()
+            do {
+                let days = try Retention.run(store: store, config: centre.config, calendar: centre.calendar, now: centre.clock.now())
+                if !days.isEmpty { logger.notice("retired \(days.count) days: statistics kept, tickets deleted") }
+            } catch {
+                logger.error("retention failed, will try at the next day change or start: \(error)")
+            }
+        }
         centre.markDirty(centre.queueOrder.filter { centre.figures($0)?.open != lastFigures[$0]?.open })
         if centre.hasChanges || !events.isEmpty || centre.hasDirtyQueues { flush() }
     }

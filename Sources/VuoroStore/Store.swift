@@ -26,7 +26,7 @@ public enum StoreError: Error, CustomStringConvertible {
 
 /// The state's SQLite file. One owner calls it, from one thread at a time.
 public final class Store {
-    public static let schemaVersion: Int64 = 1
+    public static let schemaVersion: Int64 = 2
     /// `PRAGMA application_id` of a vuoro database: "VUOR".
     public static let applicationID: Int64 = 0x5655_4F52
 
@@ -87,6 +87,7 @@ public final class Store {
         if appID == 0 && version == 0 && tables == 0 {
             try db.execute("BEGIN IMMEDIATE")
             try db.execute(schemaV1)
+            try db.execute(schemaV2)
             try db.execute("PRAGMA application_id=\(applicationID); PRAGMA user_version=\(schemaVersion); COMMIT")
             return
         }
@@ -96,8 +97,27 @@ public final class Store {
         guard version <= schemaVersion else {
             throw StoreError.newerSchema(path: path, found: version, supported: schemaVersion)
         }
-        // Later schema versions add their migrations here, each in its own transaction.
+        // Each migration in its own transaction, so a crash leaves one version or the next.
+        if version < 2 {
+            try db.execute("BEGIN IMMEDIATE")
+            try db.execute(schemaV2)
+            try db.execute("PRAGMA user_version=2; COMMIT")
+        }
     }
+
+    /// Version 2: each retired day's statistics, kept after its tickets are deleted.
+    static let schemaV2 = """
+        CREATE TABLE daily_stats(
+          day TEXT NOT NULL,
+          grouping TEXT NOT NULL,
+          key TEXT NOT NULL,
+          issued INTEGER NOT NULL, served INTEGER NOT NULL, noshow INTEGER NOT NULL, cancelled INTEGER NOT NULL,
+          transferred INTEGER NOT NULL, expired INTEGER NOT NULL, wait_mean INTEGER NOT NULL,
+          wait_median INTEGER NOT NULL, wait_p90 INTEGER NOT NULL, service_mean INTEGER NOT NULL,
+          service_p90 INTEGER NOT NULL, over_target INTEGER NOT NULL, estimate_error INTEGER NOT NULL,
+          PRIMARY KEY (day, grouping, key)
+        );
+        """
 
     static let schemaV1 = """
         CREATE TABLE ticket(
@@ -138,24 +158,10 @@ public final class Store {
     /// What the centre needs at start: tickets of `today` and later, open tickets of any day, counters, queues.
     public func load(today: String) throws -> Snapshot {
         var snap = Snapshot()
-        let columns = """
-            SELECT id, day, number, origin, seq, queue, priority, lang, state, issued_at, waiting_since, rank, called_at,
-              announced_at, counter, called_queue, calls, finished_at, transfers, estimate FROM ticket
-            """
-        for sql in ["\(columns) WHERE day >= ?1", "\(columns) WHERE state IN ('waiting', 'called') AND day < ?1"] {
+        for sql in ["\(Store.ticketColumns) WHERE day >= ?1", "\(Store.ticketColumns) WHERE state IN ('waiting', 'called') AND day < ?1"] {
             let s = try db.prepare(sql)
             s.bind(1, today)
-            while try s.step() {
-                guard let state = TicketState(rawValue: s.text(8) ?? "") else { continue }
-                snap.tickets.append(
-                    Ticket(
-                        id: s.int(0), day: s.text(1) ?? "", number: s.text(2) ?? "", origin: s.text(3) ?? "",
-                        seq: Int(s.int(4)), queue: s.text(5) ?? "", priority: Int(s.int(6)), lang: s.text(7),
-                        state: state, issuedAt: s.int(9), waitingSince: s.int(10), rank: s.int(11),
-                        calledAt: s.optionalInt(12), announcedAt: s.optionalInt(13), counter: s.text(14),
-                        calledQueue: s.text(15), calls: Int(s.int(16)), finishedAt: s.optionalInt(17),
-                        transfers: Int(s.int(18)), estimate: Int(s.int(19))))
-            }
+            while try s.step() { if let t = Store.ticket(s) { snap.tickets.append(t) } }
         }
         let c = try db.prepare("SELECT id, queues, paused, current, streak, explicit FROM counter")
         while try c.step() {
@@ -168,6 +174,99 @@ public final class Store {
         while try q.step() { if let id = q.text(0) { snap.closedQueues.insert(id) } }
         snap.maxTicketID = try db.scalar("SELECT coalesce(max(id), 0) FROM ticket") ?? 0
         return snap
+    }
+
+    static let ticketColumns = """
+        SELECT id, day, number, origin, seq, queue, priority, lang, state, issued_at, waiting_since, rank, called_at,
+          announced_at, counter, called_queue, calls, finished_at, transfers, estimate FROM ticket
+        """
+
+    static func ticket(_ s: Statement) -> Ticket? {
+        guard let state = TicketState(rawValue: s.text(8) ?? "") else { return nil }
+        return Ticket(
+            id: s.int(0), day: s.text(1) ?? "", number: s.text(2) ?? "", origin: s.text(3) ?? "",
+            seq: Int(s.int(4)), queue: s.text(5) ?? "", priority: Int(s.int(6)), lang: s.text(7),
+            state: state, issuedAt: s.int(9), waitingSince: s.int(10), rank: s.int(11),
+            calledAt: s.optionalInt(12), announcedAt: s.optionalInt(13), counter: s.text(14),
+            calledQueue: s.text(15), calls: Int(s.int(16)), finishedAt: s.optionalInt(17),
+            transfers: Int(s.int(18)), estimate: Int(s.int(19)))
+    }
+
+    /// Every ticket of a service day.
+    public func tickets(day: String) throws -> [Ticket] {
+        let s = try db.prepare("\(Store.ticketColumns) WHERE day = ?1")
+        s.bind(1, day)
+        var out: [Ticket] = []
+        while try s.step() { if let t = Store.ticket(s) { out.append(t) } }
+        return out
+    }
+
+    /// Days before `day` that still have tickets, oldest first.
+    public func ticketDays(before day: String) throws -> [String] {
+        let s = try db.prepare("SELECT DISTINCT day FROM ticket WHERE day < ?1 ORDER BY day")
+        s.bind(1, day)
+        var out: [String] = []
+        while try s.step() { if let d = s.text(0) { out.append(d) } }
+        return out
+    }
+
+    /// The statistics kept for a retired day, or nil when none were kept.
+    public func savedStats(day: String, grouping: StatsGrouping) throws -> [DayStats]? {
+        let s = try db.prepare(
+            """
+            SELECT key, issued, served, noshow, cancelled, transferred, expired, wait_mean, wait_median, wait_p90,
+              service_mean, service_p90, over_target, estimate_error FROM daily_stats
+            WHERE day = ?1 AND grouping = ?2 ORDER BY key
+            """)
+        s.bind(1, day)
+        s.bind(2, grouping.rawValue)
+        var out: [DayStats] = []
+        while try s.step() {
+            var d = DayStats(key: s.text(0) ?? "")
+            d.issued = Int(s.int(1))
+            d.served = Int(s.int(2))
+            d.noshow = Int(s.int(3))
+            d.cancelled = Int(s.int(4))
+            d.transferred = Int(s.int(5))
+            d.expired = Int(s.int(6))
+            d.waitMean = Int(s.int(7))
+            d.waitMedian = Int(s.int(8))
+            d.waitP90 = Int(s.int(9))
+            d.serviceMean = Int(s.int(10))
+            d.serviceP90 = Int(s.int(11))
+            d.overTarget = Int(s.int(12))
+            d.estimateError = Int(s.int(13))
+            out.append(d)
+        }
+        let any = try db.prepare("SELECT 1 FROM daily_stats WHERE day = ?1 LIMIT 1")
+        any.bind(1, day)
+        return try any.step() ? out : nil
+    }
+
+    /// Keeps a day's statistics and deletes its tickets, in one transaction.
+    public func retire(day: String, stats: [StatsGrouping: [DayStats]]) throws {
+        if let fault = injectedFault { throw fault }
+        let put = try db.prepare(
+            "INSERT OR REPLACE INTO daily_stats VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)")
+        let delete = try db.prepare("DELETE FROM ticket WHERE day = ?1")
+        do {
+            try begin.run()
+            for (grouping, rows) in stats {
+                for r in rows {
+                    put.bind(1, day)
+                    put.bind(2, grouping.rawValue)
+                    put.bind(3, r.key)
+                    for (i, f) in r.fields.enumerated() { put.bind(Int32(4 + i), f.1) }
+                    try put.run()
+                }
+            }
+            delete.bind(1, day)
+            try delete.run()
+            try commitStatement.run()
+        } catch {
+            if !db.isAutocommit { try? db.execute("ROLLBACK") }
+            throw error
+        }
     }
 
     /// Commits all changes in one transaction with one fsync; on any failure nothing of them is kept.

@@ -97,6 +97,8 @@ struct Vuorod: AsyncParsableCommand {
             let snapshot = try store.load(today: calendar.day(containing: clock.now()).date)
             centre = Centre(config: centreConfig, clock: clock, snapshot: snapshot)
             try store.commit(centre.takeChanges())
+            let retired = try Retention.run(store: store, config: centreConfig, calendar: calendar, now: clock.now())
+            if !retired.isEmpty { logger.notice("retired \(retired.count) days: statistics kept, tickets deleted") }
         } catch {
             logger.critical("cannot open the state in \(dir): \(error)")
             throw ExitCode(1)
@@ -114,43 +116,49 @@ struct Vuorod: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let server = VuoroServer(centre: centre, store: store, options: options, logger: logger)
-        do {
-            // Sockets passed by systemd are served instead of --listen.
-            let bound = inherited.isEmpty
-                ? try await server.start(listen: addresses) : try await server.start(inheritedDescriptors: inherited)
-            if loaded.access.isOpen, let open = bound.first(where: { !VuoroServer.isLoopback($0) }) {
-                logger.critical(
-                    "refusing to serve \(open) passed by systemd: no [[token]] is configured, so every connection would be admin"
-                )
+        let site = centreConfig.site
+        let reloader = Reloader(path: config, server: server, logger: logger)
+        // Listening starts inside the service group, once SIGTERM and SIGINT are trapped: a signal that comes
+        // right after the first connection still stops the daemon gracefully.
+        let start: @Sendable () async throws -> Void = {
+            do {
+                // Sockets passed by systemd are served instead of --listen.
+                let bound = inherited.isEmpty
+                    ? try await server.start(listen: addresses) : try await server.start(inheritedDescriptors: inherited)
+                if loaded.access.isOpen, let open = bound.first(where: { !VuoroServer.isLoopback($0) }) {
+                    logger.critical(
+                        "refusing to serve \(open) passed by systemd: no [[token]] is configured, so every connection would be admin"
+                    )
+                    await server.shutdown()
+                    throw ExitCode(1)
+                }
+                let names = bound.map { a in a.pathname.map { "unix:\($0)" } ?? "\(a.ipAddress ?? "?"):\(a.port ?? 0)" }
+                logger.notice("listening on \(names.joined(separator: " ")) for \(site), state in \(dir)")
+            } catch let e as ExitCode {
+                throw e
+            } catch {
+                logger.critical("cannot listen on \(addresses.map(\.description).joined(separator: ", ")): \(error)")
                 await server.shutdown()
                 throw ExitCode(1)
             }
-            let names = bound.map { a in a.pathname.map { "unix:\($0)" } ?? "\(a.ipAddress ?? "?"):\(a.port ?? 0)" }
-            logger.notice("listening on \(names.joined(separator: " ")) for \(centreConfig.site), state in \(dir)")
-        } catch let e as ExitCode {
-            throw e
-        } catch {
-            logger.critical("cannot listen on \(addresses.map(\.description).joined(separator: ", ")): \(error)")
-            await server.shutdown()
-            throw ExitCode(1)
+            let waiting = try await server.waitingCount()
+            Systemd.ready(status: Vuorod.statusLine(waiting))
+            let status = StatusThrottle()
+            try await server.setCommitObserver { waiting in status.update(waiting) }
+            if let usec = Systemd.watchdogMicroseconds() {
+                logger.info("watchdog every \(usec / 2000) ms")
+                server.every(.microseconds(Int64(usec / 2))) { Systemd.watchdog() }
+            }
+            reloader.install()
         }
-
-        let waiting = try await server.waitingCount()
-        Systemd.ready(status: Vuorod.statusLine(waiting))
-        let status = StatusThrottle()
-        try await server.setCommitObserver { waiting in status.update(waiting) }
-        if let usec = Systemd.watchdogMicroseconds() {
-            logger.info("watchdog every \(usec / 2000) ms")
-            server.every(.microseconds(Int64(usec / 2))) { Systemd.watchdog() }
-        }
-        let reload = Reloader(path: config, server: server, logger: logger)
-        reload.install()
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: DaemonService(server: server))],
+                services: [.init(service: DaemonService(server: server, start: start))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
+        // The reloader holds the SIGHUP source: it lives as long as the group runs.
         try await group.run()
+        withExtendedLifetime(reloader) {}
         logger.notice("stopped")
     }
 }
@@ -175,7 +183,9 @@ final class StatusThrottle: @unchecked Sendable {
 /// Keeps the server running until a graceful-shutdown signal, then stops it.
 struct DaemonService: Service {
     let server: VuoroServer
+    let start: @Sendable () async throws -> Void
     func run() async throws {
+        try await start()
         try? await gracefulShutdown()
         Systemd.stopping()
         await server.shutdown()

@@ -1,0 +1,99 @@
+// Statistics of a service day from its tickets: counts, waiting and service times, waits over the target, and
+// how far the estimates given at ISSUE were from the real waits.
+
+/// How statistics are grouped.
+public enum StatsGrouping: String, CaseIterable, Sendable {
+    case queue, counter, hour
+}
+
+/// The figures of one group (a queue, a counter or an hour of issue) on one day. Times in whole seconds.
+public struct DayStats: Equatable, Sendable {
+    public var key: String
+    public var issued = 0
+    public var served = 0
+    public var noshow = 0
+    public var cancelled = 0
+    public var transferred = 0
+    public var expired = 0
+    public var waitMean = 0
+    public var waitMedian = 0
+    public var waitP90 = 0
+    public var serviceMean = 0
+    public var serviceP90 = 0
+    /// Tickets called after waiting longer than the site's target.
+    public var overTarget = 0
+    /// Mean absolute error of the estimate given at ISSUE against the real wait (tickets never transferred).
+    public var estimateError = 0
+
+    public init(key: String) { self.key = key }
+
+    /// Field names and values in protocol order.
+    public var fields: [(String, Int)] {
+        [
+            ("issued", issued), ("served", served), ("noshow", noshow), ("cancelled", cancelled),
+            ("transferred", transferred), ("expired", expired), ("wait_mean", waitMean), ("wait_median", waitMedian),
+            ("wait_p90", waitP90), ("service_mean", serviceMean), ("service_p90", serviceP90),
+            ("over_target", overTarget), ("estimate_error", estimateError),
+        ]
+    }
+
+    /// Computes the figures of `tickets` grouped by `grouping`; `hourOf` gives the local hour of an instant.
+    public static func compute(
+        _ tickets: [Ticket], by grouping: StatsGrouping, waitTarget: Int, hourOf: (Millis) -> Int
+    ) -> [DayStats] {
+        var groups: [String: [Ticket]] = [:]
+        for t in tickets {
+            let key: String
+            switch grouping {
+            case .queue: key = t.queue
+            case .counter:
+                guard let c = t.counter else { continue }
+                key = c
+            case .hour: key = pad(hourOf(t.issuedAt), 2)
+            }
+            groups[key, default: []].append(t)
+        }
+        return groups.keys.sorted().map { key in
+            let ts = groups[key]!
+            var s = DayStats(key: key)
+            var waits: [Int] = []
+            var services: [Int] = []
+            var errors: [Int] = []
+            for t in ts {
+                s.issued += 1
+                switch t.state {
+                case .done: s.served += 1
+                case .noshow: s.noshow += 1
+                case .cancelled: s.cancelled += 1
+                case .expired: s.expired += 1
+                case .waiting, .called: break
+                }
+                if t.transfers > 0 { s.transferred += 1 }
+                if let called = t.calledAt {
+                    let wait = Int(max(0, called - t.waitingSince) / 1000)
+                    waits.append(wait)
+                    if wait > waitTarget { s.overTarget += 1 }
+                    if t.transfers == 0 { errors.append(abs(t.estimate - Int(max(0, called - t.issuedAt) / 1000))) }
+                    if t.state == .done, let end = t.finishedAt { services.append(Int(max(0, end - called) / 1000)) }
+                }
+            }
+            s.waitMean = mean(waits)
+            s.waitMedian = percentile(waits, 0.5)
+            s.waitP90 = percentile(waits, 0.9)
+            s.serviceMean = mean(services)
+            s.serviceP90 = percentile(services, 0.9)
+            s.estimateError = mean(errors)
+            return s
+        }
+    }
+
+    static func mean(_ xs: [Int]) -> Int { xs.isEmpty ? 0 : Int((Double(xs.reduce(0, +)) / Double(xs.count)).rounded()) }
+
+    /// Nearest-rank percentile.
+    static func percentile(_ xs: [Int], _ p: Double) -> Int {
+        guard !xs.isEmpty else { return 0 }
+        let sorted = xs.sorted()
+        let rank = Int((p * Double(sorted.count)).rounded(.up))
+        return sorted[max(0, min(sorted.count - 1, rank - 1))]
+    }
+}
