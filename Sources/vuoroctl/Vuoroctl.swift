@@ -15,11 +15,13 @@ struct Vuoroctl: ParsableCommand {
               vuoroctl status
               vuoroctl close lab --token-file /etc/vuoro/admin.token
               vuoroctl called 20 --json
+              vuoroctl stats --date 2026-11-01 --to 2026-11-30 --csv > november.csv
               vuoroctl backup /var/lib/vuoro/backup-2026-11-23.db
               vuoroctl check-config /etc/vuoro/vuoro.toml
             """,
         subcommands: [
-            Status.self, Queues.self, Counters.self, Open.self, Close.self, Called.self, Backup.self, CheckConfig.self,
+            Status.self, Queues.self, Counters.self, Open.self, Close.self, Called.self, Stats.self, Backup.self,
+            CheckConfig.self,
         ])
 }
 
@@ -115,6 +117,68 @@ func setQueue(_ request: Request, _ connection: ConnectionOptions) throws {
     try runClient("vuoroctl") {
         let r = try connection.connect().request(request)
         print("\(r.words.first ?? "?") open=\(r["open"] ?? "?")")
+    }
+}
+
+struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Statistics of a day or a range of days, per queue, counter or hour (admin).",
+        discussion: """
+            Per group: tickets issued, served, no-shows, cancelled, transferred, expired; waiting time mean, median
+            and 90th percentile; service time mean and 90th percentile; how many waited longer than the site's
+            wait_target; and the mean error of the wait estimates given at the kiosk. Times in seconds.
+            """)
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "The day, YYYY-MM-DD (default today).") var date: String?
+    @Option(help: "The last day of a range starting at --date.") var to: String?
+    @Option(help: "queue, counter or hour.") var by = "queue"
+    @Flag(help: "Comma-separated values with a header line, for a spreadsheet.") var csv = false
+
+    static let format: DateFormatter = {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd"
+        return f
+    }()
+
+    func days() throws -> [String?] {
+        guard let to else { return [date] }
+        guard let date, let first = Stats.format.date(from: date), let last = Stats.format.date(from: to), first <= last
+        else { throw ValidationError("--to needs --date, both YYYY-MM-DD, --date first") }
+        var out: [String?] = []
+        var d = first
+        while d <= last && out.count < 366 {
+            out.append(Stats.format.string(from: d))
+            d = d.addingTimeInterval(86_400)
+        }
+        return out
+    }
+
+    func validate() throws {
+        guard ["queue", "counter", "hour"].contains(by) else { throw ValidationError("--by must be queue, counter or hour") }
+        _ = try days()
+    }
+
+    func run() throws {
+        try runClient("vuoroctl") {
+            let c = try connection.connect()
+            var rows: [Fields] = []
+            for day in try days() {
+                for var f in try c.list(.stats(date: day, by: by)) {
+                    if to != nil, let day {
+                        f.keys.insert("date", at: 0)
+                        f.values["date"] = day
+                    }
+                    rows.append(f)
+                }
+            }
+            guard csv else { return show(rows, title: by, json: output.json) }
+            let keys = rows.first?.keys ?? ["issued"]
+            print(([by] + keys).joined(separator: ","))
+            for r in rows { print(([r.words.first ?? ""] + keys.map { r[$0] ?? "" }).joined(separator: ",")) }
+        }
     }
 }
 

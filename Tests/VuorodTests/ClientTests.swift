@@ -183,3 +183,24 @@ final class Tmux {
         await server.stop()
     }
 }
+
+@Suite struct VuoroctlStatsTests {
+    @Test func statsAsTableAndCSV() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        _ = try runClient("vuoro-ticket", ["kela"], server: addr)
+        _ = try runClient("vuoro-counter", ["--counter", "1", "next"], server: addr)
+        let (rc, out, err) = try runClient("vuoroctl", ["stats", "--csv"], server: addr)
+        #expect(rc == 0, "\(err)")
+        let lines = String(decoding: out, as: UTF8.self).split(separator: "\n")
+        #expect(lines.first == "queue,issued,served,noshow,cancelled,transferred,expired,wait_mean,wait_median,wait_p90,service_mean,service_p90,over_target,estimate_error")
+        #expect(lines.dropFirst().first?.hasPrefix("kela,1,0,0,0,0,0,0,0,0,0,0,0,160") == true, "\(lines)")
+        let (_, range, _) = try runClient(
+            "vuoroctl", ["stats", "--date", "2026-11-22", "--to", "2026-11-23", "--by", "counter", "--csv"], server: addr)
+        let r = String(decoding: range, as: UTF8.self).split(separator: "\n")
+        #expect(r.count == 2 && r[1].hasPrefix("1,2026-11-23,1,"), "\(r)")
+        let (_, table, _) = try runClient("vuoroctl", ["stats"], server: addr)
+        #expect(String(decoding: table, as: UTF8.self).hasPrefix("QUEUE  ISSUED  SERVED"))
+        await server.stop()
+    }
+}
