@@ -39,6 +39,7 @@ extension Engine {
             w.field("position", i.position)
             w.field("wait", i.wait)
             c.send(w.text)
+            batchMetrics.issued.append(i.ticket.queue)
             logger.debug("issued", metadata: ["ticket": "\(i.ticket.number)", "queue": "\(q)"])
         case .ticket(let number):
             c.send(ticketLine(try centre.view(number)))
@@ -48,7 +49,10 @@ extension Engine {
             finishedEvent(t)
         case .call(let counter, let number):
             let called = try centre.call(counter: counter, ticket: number)
-            if let f = called.finished { finishedEvent(f) }
+            if let f = called.finished {
+                finishedEvent(f)
+                batchMetrics.served.append(f.queue)
+            }
             guard let t = called.ticket else {
                 c.send("OK none")
                 return
@@ -59,6 +63,7 @@ extension Engine {
             w.field("waited", called.waited)
             c.send(w.text)
             publish("EVENT called \(t.number) queue=\(t.queue) counter=\(counter)")
+            batchMetrics.waits.append((t.queue, called.waited))
             logger.debug("called", metadata: ["ticket": "\(t.number)", "queue": "\(t.queue)", "counter": "\(counter)"])
         case .recall(let counter):
             let t = try centre.recall(counter: counter)
@@ -68,6 +73,7 @@ extension Engine {
             let state: TicketState = if case .done = r { .done } else { .noshow }
             let t = try centre.finish(counter: counter, as: state)
             c.send("OK \(t.number) state=\(state.rawValue)")
+            if state == .done { batchMetrics.served.append(t.queue) }
             finishedEvent(t)
         case .transfer(let counter, let q, let front):
             let from = centre.currentTicket(of: counter)?.queue

@@ -37,13 +37,22 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         case fixed(String)
     }
 
-    init(loop: EventLoop, centre: Centre, store: Store, options: ServerOptions, logger: Logger) {
+    let metrics: ServerMetrics?
+    var batchMetrics = BatchMetrics()
+
+    init(loop: EventLoop, centre: Centre, store: Store, options: ServerOptions, logger: Logger, metrics: ServerMetrics?) {
+        self.metrics = metrics
         self.loop = loop
         self.centre = centre
         self.store = store
         self.options = options
         self.logger = logger
-        for id in centre.queueOrder { if let f = centre.figures(id) { lastFigures[id] = f } }
+        for id in centre.queueOrder {
+            if let f = centre.figures(id) {
+                lastFigures[id] = f
+                metrics?.setWaiting(id, f.waiting)
+            }
+        }
         _ = centre.takeDirtyQueues()
     }
 
@@ -67,11 +76,13 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
             return
         }
         connections[c.id] = c
+        metrics?.connections.record(connections.count)
     }
 
     func closed(_ c: Connection) {
         connections.removeValue(forKey: c.id)
         watchers.removeValue(forKey: c.id)
+        metrics?.connections.record(connections.count)
     }
 
     func touch(_ c: Connection) {
@@ -163,7 +174,13 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         if centre.hasChanges {
             let changes = centre.takeChanges()
             do {
+                let started = NIODeadline.now()
                 try store.commit(changes)
+                if let metrics {
+                    metrics.commitTime.recordNanoseconds((NIODeadline.now() - started).nanoseconds)
+                    metrics.batchSize.record(changes.count)
+                }
+                batchMetrics.apply(to: metrics)
                 if storageFailing {
                     storageFailing = false
                     logger.notice("storage writes work again")
@@ -191,6 +208,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
     /// Puts the state back to what the store holds, and answers the batch again with its writes refused.
     private func recoverFromFailedCommit() {
         events.removeAll()
+        batchMetrics = BatchMetrics()
         for c in touched { c.discardOutbox() }
         reloadState()
         _ = centre.takeDirtyQueues()
@@ -213,6 +231,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         for id in centre.queueOrder where dirty.contains(id) {
             guard let f = centre.figures(id), lastFigures[id] != f else { continue }
             lastFigures[id] = f
+            metrics?.setWaiting(id, f.waiting)
             var w = LineWriter("EVENT queue")
             w.word(id)
             w.field("waiting", f.waiting)

@@ -15,12 +15,17 @@ public final class VuoroServer: @unchecked Sendable {
     private var listeners: [Channel] = []
     private var ticker: RepeatedTask?
 
-    public init(centre: Centre, store: Store, options: ServerOptions = ServerOptions(), logger: Logger) {
+    public init(
+        centre: Centre, store: Store, options: ServerOptions = ServerOptions(), logger: Logger,
+        metrics: ServerMetrics? = nil
+    ) {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         loop = group.next()
         self.logger = logger
-        engine = Engine(loop: loop, centre: centre, store: store, options: options, logger: logger)
+        engine = Engine(loop: loop, centre: centre, store: store, options: options, logger: logger, metrics: metrics)
     }
+
+    func addListener(_ channel: Channel) { listeners.append(channel) }
 
     private func bootstrap() -> ServerBootstrap {
         ServerBootstrap(group: group)

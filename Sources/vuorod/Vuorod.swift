@@ -37,6 +37,12 @@ struct Vuorod: AsyncParsableCommand {
     @Option(help: "Connections served at once; one more is refused with ERR too-many-connections.")
     var maxConnections: Int = 1024
 
+    @Option(
+        help: ArgumentHelp(
+            "Serve Prometheus metrics at http://HOST:PORT/metrics (off by default), for example 127.0.0.1:9410.",
+            valueName: "host:port"))
+    var metrics: String?
+
     @Option(help: "Seconds after which a connection that has sent no request is closed (watchers are kept).")
     var idleTimeout: Int = 60
 
@@ -51,6 +57,9 @@ struct Vuorod: AsyncParsableCommand {
             throw ValidationError("--listen \(l): expected HOST:PORT, [IPv6]:PORT or unix:PATH")
         }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        if let metrics, case .tcp = ListenAddress(metrics) {} else if metrics != nil {
+            throw ValidationError("--metrics \(metrics!): expected HOST:PORT")
+        }
         guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -115,7 +124,9 @@ struct Vuorod: AsyncParsableCommand {
             )
             throw ExitCode(1)
         }
-        let server = VuoroServer(centre: centre, store: store, options: options, logger: logger)
+        let server = VuoroServer(
+            centre: centre, store: store, options: options, logger: logger, metrics: metrics == nil ? nil : ServerMetrics())
+        let metricsAddress = metrics.flatMap(ListenAddress.init)
         let site = centreConfig.site
         let reloader = Reloader(path: config, server: server, logger: logger)
         // Listening starts inside the service group, once SIGTERM and SIGINT are trapped: a signal that comes
@@ -134,6 +145,9 @@ struct Vuorod: AsyncParsableCommand {
                 }
                 let names = bound.map { a in a.pathname.map { "unix:\($0)" } ?? "\(a.ipAddress ?? "?"):\(a.port ?? 0)" }
                 logger.notice("listening on \(names.joined(separator: " ")) for \(site), state in \(dir)")
+                if case .tcp(let host, let port) = metricsAddress, let a = try await server.startMetrics(host: host, port: port) {
+                    logger.notice("metrics on http://\(a.ipAddress ?? host):\(a.port ?? port)/metrics")
+                }
             } catch let e as ExitCode {
                 throw e
             } catch {

@@ -24,13 +24,16 @@ public final class TestServer {
 
     public init(
         config: CentreConfig = .demo, clock: ManualClock = ManualClock(1_795_420_800_000), directory: String? = nil,
-        options: ServerOptions = ServerOptions()
+        options: ServerOptions = ServerOptions(), metrics: ServerMetrics? = nil
     ) async throws {
         self.directory = directory ?? TestServer.temporaryDirectory()
         self.clock = clock
         self.config = config
+        self.metrics = metrics
         try await start(options: options)
     }
+
+    public let metrics: ServerMetrics?
 
     public func start(options: ServerOptions = ServerOptions()) async throws {
         let store = try Store(path: dbPath)
@@ -40,7 +43,7 @@ public final class TestServer {
         try store.commit(centre.takeChanges())
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        server = VuoroServer(centre: centre, store: store, options: options, logger: logger)
+        server = VuoroServer(centre: centre, store: store, options: options, logger: logger, metrics: metrics)
         let bound = try await server.start(listen: [.tcp(host: "127.0.0.1", port: 0)])
         port = bound.first!.port!
     }

@@ -1,0 +1,75 @@
+// The daemon's metrics through swift-metrics, kept in a Prometheus registry of the server's own.
+import CoreMetrics
+import Prometheus
+import VuoroCore
+
+/// What vuorod measures: tickets per queue, waits, connections, and the group commit.
+public final class ServerMetrics: @unchecked Sendable {  // used on the engine's loop only; the registry locks itself
+    public let registry = PrometheusCollectorRegistry()
+    let factory: PrometheusMetricsFactory
+    private var waiting: [QueueID: CoreMetrics.Gauge] = [:]
+    private var issued: [QueueID: CoreMetrics.Counter] = [:]
+    private var served: [QueueID: CoreMetrics.Counter] = [:]
+    private var waits: [QueueID: CoreMetrics.Timer] = [:]
+    let connections: CoreMetrics.Gauge
+    let batchSize: CoreMetrics.Recorder
+    let commitTime: CoreMetrics.Timer
+
+    public init() {
+        var f = PrometheusMetricsFactory(registry: registry)
+        f.durationHistogramBuckets["vuoro_waiting_seconds"] = [30, 60, 120, 300, 600, 900, 1200, 1800, 2700, 3600, 7200]
+            .map { Duration.seconds($0) }
+        f.durationHistogramBuckets["vuoro_commit_seconds"] = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25, 1]
+            .map { Duration.milliseconds(Int64($0 * 1000 * 1000) / 1000) }
+        f.valueHistogramBuckets["vuoro_commit_batch_changes"] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024]
+        factory = f
+        connections = CoreMetrics.Gauge(label: "vuoro_connections_open", factory: f)
+        batchSize = CoreMetrics.Recorder(label: "vuoro_commit_batch_changes", aggregate: true, factory: f)
+        commitTime = CoreMetrics.Timer(label: "vuoro_commit_seconds", factory: f)
+    }
+
+    func setWaiting(_ q: QueueID, _ n: Int) {
+        if waiting[q] == nil { waiting[q] = CoreMetrics.Gauge(label: "vuoro_tickets_waiting", dimensions: [("queue", q)], factory: factory) }
+        waiting[q]!.record(n)
+    }
+
+    func countIssued(_ q: QueueID) {
+        if issued[q] == nil {
+            issued[q] = CoreMetrics.Counter(label: "vuoro_tickets_issued_total", dimensions: [("queue", q)], factory: factory)
+        }
+        issued[q]!.increment()
+    }
+
+    func countServed(_ q: QueueID) {
+        if served[q] == nil {
+            served[q] = CoreMetrics.Counter(label: "vuoro_tickets_served_total", dimensions: [("queue", q)], factory: factory)
+        }
+        served[q]!.increment()
+    }
+
+    func recordWait(_ q: QueueID, seconds: Int) {
+        if waits[q] == nil {
+            waits[q] = CoreMetrics.Timer(label: "vuoro_waiting_seconds", dimensions: [("queue", q)], factory: factory)
+        }
+        waits[q]!.recordSeconds(seconds)
+    }
+
+    /// The text exposition format.
+    public func exposition() -> [UInt8] { registry.emitToBuffer() }
+}
+
+/// Counts of one batch, applied to the metrics only once the batch is committed.
+struct BatchMetrics {
+    var issued: [QueueID] = []
+    var served: [QueueID] = []
+    var waits: [(QueueID, Int)] = []
+    var isEmpty: Bool { issued.isEmpty && served.isEmpty && waits.isEmpty }
+    mutating func apply(to m: ServerMetrics?) {
+        if let m {
+            issued.forEach(m.countIssued)
+            served.forEach(m.countServed)
+            for (q, s) in waits { m.recordWait(q, seconds: s) }
+        }
+        self = BatchMetrics()
+    }
+}

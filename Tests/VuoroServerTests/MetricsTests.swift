@@ -1,0 +1,36 @@
+// The Prometheus endpoint scraped over HTTP on loopback after some real traffic.
+import Foundation
+import Testing
+import VuoroServer
+import VuoroTestSupport
+
+@Suite struct MetricsTests {
+    @Test func scrapeShowsQueuesConnectionsAndCommits() async throws {
+        let server = try await TestServer(metrics: ServerMetrics())
+        let address = try #require(try await server.server.startMetrics(host: "127.0.0.1", port: 0))
+        let c = try server.client()
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K002"))
+        server.clock.advance(seconds: 100)
+        #expect(try c.request("CALL 1").hasPrefix("OK K001"))
+        #expect(try c.request("DONE 1") == "OK K001 state=done")
+
+        let http = try LineClient(port: address.port!)
+        http.sendRaw(Array("GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
+        var lines: [String] = []
+        while let line = try? http.readLine(timeout: 5) { lines.append(line.trimmingCharacters(in: .newlines)) }
+        #expect(lines.first?.hasPrefix("HTTP/1.1 200") == true, "\(lines)")
+        #expect(lines.contains("vuoro_tickets_waiting{queue=\"kela\"} 1.0") || lines.contains("vuoro_tickets_waiting{queue=\"kela\"} 1"), "\(lines)")
+        #expect(lines.contains("vuoro_tickets_issued_total{queue=\"kela\"} 2"), "\(lines)")
+        #expect(lines.contains("vuoro_tickets_served_total{queue=\"kela\"} 1"), "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("vuoro_waiting_seconds_bucket{queue=\"kela\",le=\"120") && $0.hasSuffix(" 1") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("vuoro_connections_open") })
+        #expect(lines.contains { $0.hasPrefix("vuoro_commit_batch_changes_count") })
+        #expect(lines.contains { $0.hasPrefix("vuoro_commit_seconds_count") })
+
+        let other = try LineClient(port: address.port!)
+        other.sendRaw(Array("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
+        #expect(try other.readLine().hasPrefix("HTTP/1.1 404"))
+        await server.stop()
+    }
+}
