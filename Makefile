@@ -32,7 +32,8 @@ run: release
 test-deps:
 	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ]; then \
-	  echo "installing for tests:$$missing"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
+	  echo "installing for tests:$$missing"; apt-get update -qq >/dev/null 2>&1; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
 	    || echo "could not install$$missing: the tests that need them will say they are skipped"; \
 	elif [ -n "$$missing" ]; then echo "not installed:$$missing: the tests that need them will say they are skipped"; fi
 
