@@ -55,12 +55,17 @@ func show(_ rows: [Fields], title: String, json: Bool) {
     for c in cells { print(line(c)) }
 }
 
+/// Sends a list request and shows its lines.
+func listing(_ r: Request, title: String, _ connection: ConnectionOptions, _ output: OutputOptions) throws {
+    try runClient("vuoroctl") { show(try connection.connect().list(r), title: title, json: output.json) }
+}
+
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Each queue: open, waiting, estimated wait, counters.")
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
     func run() throws {
-        try runClient("vuoroctl") { show(try connection.connect().list(.status), title: "queue", json: output.json) }
+        try listing(.status, title: "queue", connection, output)
     }
 }
 
@@ -70,9 +75,7 @@ struct Queues: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Option(help: "Language of the names.") var lang: String?
     func run() throws {
-        try runClient("vuoroctl") {
-            show(try connection.connect().list(.queues(lang: lang)), title: "queue", json: output.json)
-        }
+        try listing(.queues(lang: lang), title: "queue", connection, output)
     }
 }
 
@@ -81,7 +84,7 @@ struct Counters: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
     func run() throws {
-        try runClient("vuoroctl") { show(try connection.connect().list(.counters), title: "counter", json: output.json) }
+        try listing(.counters, title: "counter", connection, output)
     }
 }
 
@@ -94,7 +97,7 @@ struct Called: ParsableCommand {
         guard (1...Request.calledMax).contains(count) else { throw ValidationError("count must be 1 to 100") }
     }
     func run() throws {
-        try runClient("vuoroctl") { show(try connection.connect().list(.called(count)), title: "ticket", json: output.json) }
+        try listing(.called(count), title: "ticket", connection, output)
     }
 }
 
