@@ -96,8 +96,9 @@ func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
         // A reload: a new queue appears; tickets and connections stay.
         let c = try LineClient(port: d.port)
         #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
-        try "site = \"Test\"\n[[queue]]\nid = \"kela\"\nprefix = \"K\"\n[[queue]]\nid = \"lab\"\nprefix = \"L\"\n"
-            .write(toFile: config, atomically: true, encoding: .utf8)
+        let withLab = "site = \"Test\"\n[[queue]]\nid = \"kela\"\nprefix = \"K\"\n[[queue]]\nid = \"lab\"\nprefix = \"L\"\n"
+        let counter = "[[counter]]\nid = \"1\"\nqueues = [\"kela\", \"lab\"]\n"
+        try (withLab + counter).write(toFile: config, atomically: true, encoding: .utf8)
         kill(d.process.processIdentifier, SIGHUP)
         let reloading = try #require(notify.await("RELOADING=1"))
         #expect(reloading.last!.contains("MONOTONIC_USEC="))
@@ -110,6 +111,18 @@ func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
         kill(d.process.processIdentifier, SIGHUP)
         #expect(notify.await("READY=1") != nil)
         #expect(try c.request("ISSUE lab").hasPrefix("OK L002"))
+
+        // lab removed while L001 and L002 wait: it issues no more, and the counter that served it still calls them.
+        try "site = \"Test\"\n[[queue]]\nid = \"kela\"\nprefix = \"K\"\n[[counter]]\nid = \"1\"\nqueues = [\"kela\"]\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        kill(d.process.processIdentifier, SIGHUP)
+        #expect(notify.await("READY=1") != nil)
+        #expect(try c.request("ISSUE lab").hasPrefix("ERR unknown-queue"))
+        #expect(try c.request("TICKET L001").hasPrefix("OK L001 state=waiting queue=lab"))
+        #expect(try c.request("CALL 1").hasPrefix("OK K001"))
+        #expect(try c.request("CALL 1").hasPrefix("OK L001 queue=lab counter=1"))
+        #expect(try c.request("CALL 1").hasPrefix("OK L002 queue=lab counter=1"))
+        #expect(try c.request("CALL 1") == "OK none")
 
         kill(d.process.processIdentifier, SIGTERM)
         #expect(notify.await("STOPPING=1") != nil)
