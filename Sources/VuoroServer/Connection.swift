@@ -82,16 +82,42 @@ final class Connection: ChannelInboundHandler {
         }
     }
 
+    /// Events of the batch, encoded once for every watcher: written as they are when the connection has no reply
+    /// in this batch, else after its replies.
+    private var sharedEvents: ByteBuffer?
+
+    func sendEvents(_ events: ByteBuffer) {
+        if outbox.readableBytes > 0 {
+            var copy = events
+            outbox.writeBuffer(&copy)
+        } else {
+            sharedEvents = events
+        }
+        if !touched {
+            touched = true
+            engine.touch(self)
+        }
+    }
+
     /// Drops what this batch would have written: its requests are answered again after a failed commit.
-    func discardOutbox() { outbox.clear() }
+    func discardOutbox() {
+        outbox.clear()
+        sharedEvents = nil
+    }
 
     /// Writes the batch's lines in one flush.
     func writeOutbox() {
         touched = false
         guard let context, !closed else {
-            outbox.clear()
+            discardOutbox()
             return
         }
+        if let events = sharedEvents, outbox.readableBytes == 0 {
+            outbox = events
+        } else if var events = sharedEvents {
+            outbox.writeBuffer(&events)
+        }
+        sharedEvents = nil
         if outbox.readableBytes > 0 {
             let out = outbox
             outbox = context.channel.allocator.buffer(capacity: 256)

@@ -195,7 +195,14 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         }
         publishQueueFigures()
         if !events.isEmpty {
-            for w in watchers.values { for e in events { w.send(e) } }
+            if !watchers.isEmpty {
+                var shared = ByteBufferAllocator().buffer(capacity: events.reduce(0) { $0 + $1.utf8.count + 1 })
+                for e in events {
+                    shared.writeString(e)
+                    shared.writeInteger(UInt8(10))
+                }
+                for w in watchers.values { w.sendEvents(shared) }
+            }
             events.removeAll(keepingCapacity: true)
         }
         let toWrite = touched
