@@ -8,6 +8,8 @@ struct Kiosk {
     let connection: ConnectionOptions
     let format: SlipFormat
     let output: String?
+    /// The language the kiosk starts in; the site's first when nil.
+    let startLanguage: String?
 
     static let titles = [
         "fi": ("Valitse palvelu", "suljettu", "Vuoronumerosi", "kieli"),
@@ -20,7 +22,7 @@ struct Kiosk {
         term.enterFullScreen()
         defer { term.leaveFullScreen() }
         var conn: ClientConnection?
-        var languages = ["fi", "sv", "en"]
+        var languages: [String] = []
         var lang = 0
         var shown: (String, Date)?
         var problem: String?
@@ -29,7 +31,9 @@ struct Kiosk {
             do {
                 if conn == nil {
                     conn = try connection.connect()
+                    let first = languages.isEmpty ? nil : languages[lang % languages.count]
                     languages = (try conn!.request(.site)["languages"] ?? "fi,sv,en").split(separator: ",").map(String.init)
+                    lang = languages.firstIndex(of: first ?? startLanguage ?? "") ?? 0
                 }
                 queues = try conn!.list(.queues(lang: languages[lang % languages.count]))
                 problem = nil
@@ -37,14 +41,14 @@ struct Kiosk {
                 conn = nil
                 problem = "\(error)"
             }
-            let code = languages[lang % languages.count]
+            let code = languages.isEmpty ? (startLanguage ?? "en") : languages[lang % languages.count]
             let t = Kiosk.titles[code] ?? Kiosk.titles["en"]!
             var lines = ["", Terminal.bold("  \(t.0)"), ""]
             for (i, q) in queues.prefix(9).enumerated() {
                 let name = q["name"] ?? q.words.first ?? "?"
                 lines.append(q["open"] == "1" ? "  \(i + 1)  \(name)" : Terminal.dim("  \(i + 1)  \(name) (\(t.1))"))
             }
-            lines += ["", "  L  \(t.3): \(languages.joined(separator: " / "))"]
+            lines += ["", "  L  \(t.3): \(languages.joined(separator: " / "))   Q  quit"]
             if let (number, at) = shown, Date().timeIntervalSince(at) < 5 {
                 lines += ["", "  \(t.2):", ""] + BigText.render(number).map { "  " + $0 }
             }

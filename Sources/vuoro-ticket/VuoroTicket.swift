@@ -49,7 +49,7 @@ struct VuoroTicket: ParsableCommand {
     func run() throws {
         try runClient("vuoro-ticket") {
             if kiosk {
-                try Kiosk(connection: connection, format: format, output: output).run()
+                try Kiosk(connection: connection, format: format, output: output, startLanguage: lang).run()
             } else {
                 let c = try connection.connect()
                 let slip = try issue(on: c, queue: queue!.lowercased(), priority: priority, lang: lang)

@@ -204,3 +204,28 @@ final class Tmux {
         await server.stop()
     }
 }
+
+@Suite(.serialized) struct KioskRestartTests {
+    @Test(.enabled(if: tool("tmux") != nil, "tmux is not installed"))
+    func kioskSurvivesADaemonRestart() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:0"])
+        try d.waitUntilListening()
+        let port = d.port
+        let kiosk = try Tmux("\(executable("vuoro-ticket")) --kiosk --server 127.0.0.1:\(port) --lang en")
+        #expect(try kiosk.waitFor("Choose a service"))
+        kill(d.process.processIdentifier, SIGKILL)
+        _ = d.finish()
+        #expect(try kiosk.waitFor("retrying"), "\((try? kiosk.screen()) ?? "")")
+        d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:\(port)"])
+        try d.waitUntilListening()
+        #expect(try kiosk.waitFor("2  Health centre"))
+        #expect(!(try kiosk.screen().contains("retrying")))
+        try kiosk.keys("2")
+        #expect(try kiosk.waitFor("Your number"), "\((try? kiosk.screen()) ?? "")")
+        #expect(try LineClient(port: port).request("TICKET H001").hasPrefix("OK H001 state=waiting"))
+        kill(d.process.processIdentifier, SIGTERM)
+        _ = d.finish()
+    }
+}
