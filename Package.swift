@@ -52,11 +52,32 @@ let package = Package(
             name: "VuoroClient",
             dependencies: ["VuoroProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "vuoro-ticket", dependencies: ["VuoroClient", "VuoroProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "vuoro-display", dependencies: ["VuoroClient", "VuoroProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "vuoro-counter", dependencies: ["VuoroClient", "VuoroProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "vuoroctl", dependencies: ["VuoroClient", "VuoroConfig", "VuoroProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "vuoro-bench", dependencies: ["VuoroCore", "VuoroStore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "vuoro-ticket",
+            dependencies: [
+                "VuoroClient", "VuoroProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "vuoro-display",
+            dependencies: [
+                "VuoroClient", "VuoroProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "vuoro-counter",
+            dependencies: [
+                "VuoroClient", "VuoroProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "vuoroctl",
+            dependencies: [
+                "VuoroClient", "VuoroConfig", "VuoroProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "vuoro-bench",
+            dependencies: [
+                "VuoroCore", "VuoroStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .executableTarget(
             name: "vuorod",
             dependencies: [

@@ -86,7 +86,9 @@ public final class ClientConnection {
         }
         withUnsafeMutableBytes(of: &addr.sun_path) { p in for (i, b) in bytes.enumerated() { p[i] = b } }
         let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         if rc != 0 {
             let reason = String(cString: strerror(errno))
@@ -155,7 +157,8 @@ public final class ClientConnection {
             }
             if line.hasPrefix("ERR ") {
                 let parts = line.dropFirst(4).split(separator: " ", maxSplits: 1)
-                throw ClientError.refused(code: parts.first.map(String.init) ?? "", text: parts.count > 1 ? String(parts[1]) : "")
+                throw ClientError.refused(
+                    code: parts.first.map(String.init) ?? "", text: parts.count > 1 ? String(parts[1]) : "")
             }
             guard line == "OK" || line.hasPrefix("OK "), let f = Fields.split(line.dropFirst(2)) else {
                 throw ClientError.unexpected(line)
@@ -169,7 +172,9 @@ public final class ClientConnection {
         let head = try request(r, onEvent: onEvent)
         guard let n = head.words.first.flatMap({ Int($0) }) else { throw ClientError.unexpected("OK \(head.words)") }
         return try (0..<n).map { _ in
-            guard let line = try readLine(), let f = Fields.split(line) else { throw ClientError.timeout(server: server) }
+            guard let line = try readLine(), let f = Fields.split(line) else {
+                throw ClientError.timeout(server: server)
+            }
             return f
         }
     }

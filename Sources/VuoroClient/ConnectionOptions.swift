@@ -14,7 +14,9 @@ public struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Secret to authenticate with (default $VUORO_TOKEN).", valueName: "secret"))
     public var token: String?
 
-    @Option(name: .long, help: ArgumentHelp("File holding the secret, for example /etc/vuoro/kiosk.token.", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("File holding the secret, for example /etc/vuoro/kiosk.token.", valueName: "file"))
     public var tokenFile: String?
 
     public init() {}

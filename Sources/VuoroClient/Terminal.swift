@@ -104,8 +104,10 @@ public enum BigText {
         (0..<5).map { row in
             s.uppercased().map { ch -> String in
                 let g = glyphs[ch] ?? glyphs[" "]!
-                return g[row].map { $0 == "#" ? String(repeating: "█", count: scale) : String(repeating: " ", count: scale) }
-                    .joined()
+                return g[row].map {
+                    $0 == "#" ? String(repeating: "█", count: scale) : String(repeating: " ", count: scale)
+                }
+                .joined()
             }.joined(separator: String(repeating: " ", count: scale))
         }
     }

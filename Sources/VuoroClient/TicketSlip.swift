@@ -63,7 +63,9 @@ public struct TicketSlip: Equatable, Sendable {
 
     /// Plain UTF-8: the same lines the printer prints.
     public var text: String {
-        var lines = [site, queueName, "", number, "", "\(w.position): \(position)", "\(w.wait): \(waitText)", dateText, ""]
+        var lines = [
+            site, queueName, "", number, "", "\(w.position): \(position)", "\(w.wait): \(waitText)", dateText, "",
+        ]
         lines += w.privacy
         return lines.joined(separator: "\n") + "\n"
     }

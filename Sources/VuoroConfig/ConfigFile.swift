@@ -42,7 +42,8 @@ public enum ConfigFile {
             root = try TOMLTable(string: text)
         } catch let e as TOMLParseError {
             throw ConfigError(
-                file: file, key: "", reason: "line \(e.source.begin.line), column \(e.source.begin.column): \(e.description)")
+                file: file, key: "",
+                reason: "line \(e.source.begin.line), column \(e.source.begin.column): \(e.description)")
         } catch {
             throw ConfigError(file: file, key: "", reason: "\(error)")
         }
@@ -60,7 +61,8 @@ struct Reader {
 
     func known(_ table: TOMLTable, _ keys: Set<String>, at path: String) throws(ConfigError) {
         for k in table.keys.sorted() where !keys.contains(k) {
-            throw fail(path.isEmpty ? k : "\(path).\(k)", "unknown key (known: \(keys.sorted().joined(separator: ", ")))")
+            throw fail(
+                path.isEmpty ? k : "\(path).\(k)", "unknown key (known: \(keys.sorted().joined(separator: ", ")))")
         }
     }
 
@@ -102,24 +104,32 @@ struct Reader {
 
     mutating func centre(_ root: TOMLTable) throws(ConfigError) -> CentreConfig {
         try known(
-            root, ["site", "timezone", "languages", "max_priority_streak", "holidays", "queue", "counter", "access", "token",
-             "wait_target", "retention_days"], at: "")
+            root,
+            [
+                "site", "timezone", "languages", "max_priority_streak", "holidays", "queue", "counter", "access",
+                "token",
+                "wait_target", "retention_days",
+            ], at: "")
         guard let siteV = root["site"] else { throw fail("site", "is missing") }
         let site = try string(siteV, "site")
         let tz = try root["timezone"].map { v throws(ConfigError) in try string(v, "timezone") } ?? "Europe/Helsinki"
         guard ServiceCalendar(timeZoneIdentifier: tz) != nil else {
             throw fail("timezone", "'\(tz)' is not a time zone of the tz database, such as Europe/Helsinki")
         }
-        let languages = try root["languages"].map { v throws(ConfigError) in try strings(v, "languages") } ?? ["fi", "sv", "en"]
+        let languages =
+            try root["languages"].map { v throws(ConfigError) in try strings(v, "languages") } ?? ["fi", "sv", "en"]
         for (i, l) in languages.enumerated() {
             guard (2...8).contains(l.count), l.allSatisfy({ $0.isASCII && $0.isLowercase }) else {
                 throw fail("languages[\(i + 1)]", "'\(l)' is not a lower-case language code such as fi")
             }
         }
         if Set(languages).count != languages.count { throw fail("languages", "names a language twice") }
-        let streak = try root["max_priority_streak"].map { v throws(ConfigError) in try int(v, "max_priority_streak") } ?? 3
+        let streak =
+            try root["max_priority_streak"].map { v throws(ConfigError) in try int(v, "max_priority_streak") } ?? 3
         var holidays = Set<String>()
-        for (i, d) in (try root["holidays"].map { v throws(ConfigError) in try strings(v, "holidays") } ?? []).enumerated() {
+        for (i, d) in (try root["holidays"].map { v throws(ConfigError) in try strings(v, "holidays") } ?? [])
+            .enumerated()
+        {
             guard Reader.isDate(d) else { throw fail("holidays[\(i + 1)]", "'\(d)' is not a date YYYY-MM-DD") }
             holidays.insert(d)
         }
@@ -180,7 +190,8 @@ struct Reader {
         var q = QueueConfig(
             id: id, prefix: try string(prefixV, "\(path).prefix"), names: names,
             weight: try t["weight"].map { v throws(ConfigError) in try number(v, "\(path).weight") } ?? 1.0,
-            serviceTime: try t["service_time"].map { v throws(ConfigError) in try int(v, "\(path).service_time") } ?? 300,
+            serviceTime: try t["service_time"].map { v throws(ConfigError) in try int(v, "\(path).service_time") }
+                ?? 300,
             hours: hours,
             lastTicketBeforeClose: try t["last_ticket_before_close"].map { v throws(ConfigError) in
                 try int(v, "\(path).last_ticket_before_close")
@@ -229,7 +240,8 @@ struct Reader {
             case (let s?, nil): secret = try string(s, "\(path).secret")
             case (nil, let f?):
                 let file = try string(f, "\(path).secret_file")
-                guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8)
+                guard let data = FileManager.default.contents(atPath: file),
+                    let text = String(data: data, encoding: .utf8)
                 else { throw fail("\(path).secret_file", "'\(file)' cannot be read") }
                 secret = text
                 while secret.last == "\n" || secret.last == "\r" { secret.removeLast() }
@@ -245,7 +257,9 @@ struct Reader {
             var limit: Set<String>?
             if let c = t["counters"] {
                 let ids = try strings(c, "\(path).counters")
-                for id in ids where !counters.contains(id) { throw fail("\(path).counters", "no counter has the id '\(id)'") }
+                for id in ids where !counters.contains(id) {
+                    throw fail("\(path).counters", "no counter has the id '\(id)'")
+                }
                 limit = Set(ids)
             }
             config.tokens.append(AccessToken(role: role, secret: secret, counters: limit))

@@ -236,7 +236,9 @@ extension Centre {
             guard let q = queues[qid], q.waiting > 0 else { continue }
             for p in stride(from: 9, through: 0, by: -1) {
                 guard let head = q.lines[p].first else { continue }
-                let cand = (priority: ignorePriority ? 0 : p, score: Double(now - head.rank) * q.config.weight, id: head.id)
+                let cand = (
+                    priority: ignorePriority ? 0 : p, score: Double(now - head.rank) * q.config.weight, id: head.id
+                )
                 if let b = best {
                     if cand.priority < b.priority { continue }
                     if cand.priority == b.priority {

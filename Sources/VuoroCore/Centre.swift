@@ -91,7 +91,8 @@ public final class Centre {
 
         let records = Dictionary(snapshot.counters.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for c in config.counters {
-            var record = records[c.id] ?? CounterRecord(id: c.id, queues: c.queues, paused: false, current: nil, streak: 0)
+            var record =
+                records[c.id] ?? CounterRecord(id: c.id, queues: c.queues, paused: false, current: nil, streak: 0)
             let removedServed = record.queues.filter { queues[$0]?.removed == true }
             record.queues = record.explicit ? record.queues.filter { queues[$0] != nil } : c.queues + removedServed
             if let cur = record.current, tickets[cur]?.state != .called || tickets[cur]?.counter != c.id {
@@ -185,7 +186,8 @@ public final class Centre {
     public func figures(_ id: QueueID) -> QueueFigures? {
         guard let q = queues[id] else { return nil }
         return QueueFigures(
-            id: id, open: isOpen(id), waiting: q.waiting, wait: estimate(queue: id, position: q.positionForNew(priority: 0)),
+            id: id, open: isOpen(id), waiting: q.waiting,
+            wait: estimate(queue: id, position: q.positionForNew(priority: 0)),
             counters: openCounters(serving: id))
     }
 

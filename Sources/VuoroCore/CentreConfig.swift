@@ -156,7 +156,8 @@ public struct CentreConfig: Equatable, Sendable {
                     id: "kela", prefix: "K", names: ["fi": "Kela", "sv": "FPA", "en": "Kela"], weight: 1.0,
                     serviceTime: 480),
                 QueueConfig(
-                    id: "health", prefix: "H", names: ["fi": "Terveysasema", "sv": "Hälsostation", "en": "Health centre"],
+                    id: "health", prefix: "H",
+                    names: ["fi": "Terveysasema", "sv": "Hälsostation", "en": "Health centre"],
                     weight: 1.2, serviceTime: 600),
                 QueueConfig(
                     id: "citizen", prefix: "C",

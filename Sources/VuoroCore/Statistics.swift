@@ -87,7 +87,9 @@ public struct DayStats: Equatable, Sendable {
         }
     }
 
-    static func mean(_ xs: [Int]) -> Int { xs.isEmpty ? 0 : Int((Double(xs.reduce(0, +)) / Double(xs.count)).rounded()) }
+    static func mean(_ xs: [Int]) -> Int {
+        xs.isEmpty ? 0 : Int((Double(xs.reduce(0, +)) / Double(xs.count)).rounded())
+    }
 
     /// Nearest-rank percentile.
     static func percentile(_ xs: [Int], _ p: Double) -> Int {

@@ -117,7 +117,9 @@ public struct Snapshot: Equatable, Sendable {
     public var closedQueues: Set<QueueID>
     /// The highest ticket id ever used (0 when none).
     public var maxTicketID: Int64
-    public init(tickets: [Ticket] = [], counters: [CounterRecord] = [], closedQueues: Set<QueueID> = [], maxTicketID: Int64 = 0) {
+    public init(
+        tickets: [Ticket] = [], counters: [CounterRecord] = [], closedQueues: Set<QueueID> = [], maxTicketID: Int64 = 0
+    ) {
         self.tickets = tickets
         self.counters = counters
         self.closedQueues = closedQueues

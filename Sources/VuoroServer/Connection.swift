@@ -1,9 +1,10 @@
 // One client connection: bounded line framing in, replies and events gathered in an outbox and written per batch.
 import NIOCore
+import VuoroProtocol
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import VuoroProtocol
 
 /// The channel handler of one client. Lives on the engine's event loop, like everything in the server.
 final class Connection: ChannelInboundHandler {
@@ -129,7 +130,9 @@ final class Connection: ChannelInboundHandler {
                 engine.logger.warning("dropping connection \(id): \(pending) bytes of output unread")
                 // Reset rather than close: nothing more is sent to it, and its buffers are freed at once.
                 if let provider = context.channel as? SocketOptionProvider {
-                    provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in context.close(promise: nil) }
+                    provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in
+                        context.close(promise: nil)
+                    }
                 } else {
                     context.close(promise: nil)
                 }

@@ -116,7 +116,8 @@ extension Engine {
                 centre.counterOrder.compactMap { id in
                     centre.counter(id).map { rec in
                         let ticket = centre.currentTicket(of: id)?.number ?? "-"
-                        return "\(id) state=\(rec.paused ? "paused" : "open") ticket=\(ticket) queues=\(rec.queues.joined(separator: ","))"
+                        return
+                            "\(id) state=\(rec.paused ? "paused" : "open") ticket=\(ticket) queues=\(rec.queues.joined(separator: ","))"
                     }
                 }, to: c)
         case .called(let n):
@@ -153,7 +154,8 @@ extension Engine {
         case .stats(let date, let by):
             do {
                 let rows = try Retention.stats(
-                    day: date ?? centre.today.date, by: StatsGrouping(rawValue: by) ?? .queue, centre: centre, store: store)
+                    day: date ?? centre.today.date, by: StatsGrouping(rawValue: by) ?? .queue, centre: centre,
+                    store: store)
                 sendList(
                     rows.map { r in
                         var w = LineWriter(r.key)

@@ -40,7 +40,8 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
     let metrics: ServerMetrics?
     var batchMetrics = BatchMetrics()
 
-    init(loop: EventLoop, centre: Centre, store: Store, options: ServerOptions, logger: Logger, metrics: ServerMetrics?) {
+    init(loop: EventLoop, centre: Centre, store: Store, options: ServerOptions, logger: Logger, metrics: ServerMetrics?)
+    {
         self.metrics = metrics
         self.loop = loop
         self.centre = centre
@@ -131,7 +132,8 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
     private func authenticate(_ c: Connection, _ secret: String) {
         guard let token = options.access.token(for: secret) else {
             c.authFailures += 1
-            logger.warning("authentication failed on connection \(c.id) (\(c.authFailures) of \(options.maxAuthFailures))")
+            logger.warning(
+                "authentication failed on connection \(c.id) (\(c.authFailures) of \(options.maxAuthFailures))")
             answerFixed(c, ProtocolError(.authFailed, "no token has that secret").line)
             if c.authFailures >= options.maxAuthFailures { c.quitting = true }
             return
@@ -261,7 +263,8 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
             events.append("EVENT day \(centre.today.date)")
             flush()
             do {
-                let days = try Retention.run(store: store, config: centre.config, calendar: centre.calendar, now: centre.clock.now())
+                let days = try Retention.run(
+                    store: store, config: centre.config, calendar: centre.calendar, now: centre.clock.now())
                 if !days.isEmpty { logger.notice("retired \(days.count) days: statistics kept, tickets deleted") }
             } catch {
                 logger.error("retention failed, will try at the next day change or start: \(error)")

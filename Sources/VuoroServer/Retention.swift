@@ -7,7 +7,9 @@ public enum Retention {
     /// Keeps the statistics of each day older than the retention period and deletes its tickets.
     /// Returns the days retired.
     @discardableResult
-    public static func run(store: Store, config: CentreConfig, calendar: ServiceCalendar, now: Millis) throws -> [String] {
+    public static func run(store: Store, config: CentreConfig, calendar: ServiceCalendar, now: Millis) throws
+        -> [String]
+    {
         let cutoff = calendar.day(containing: now - Millis(config.retentionDays) * 86_400_000).date
         var retired: [String] = []
         for day in try store.ticketDays(before: cutoff) {

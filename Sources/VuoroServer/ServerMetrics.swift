@@ -17,8 +17,10 @@ public final class ServerMetrics: @unchecked Sendable {  // used on the engine's
 
     public init() {
         var f = PrometheusMetricsFactory(registry: registry)
-        f.durationHistogramBuckets["vuoro_waiting_seconds"] = [30, 60, 120, 300, 600, 900, 1200, 1800, 2700, 3600, 7200]
-            .map { Duration.seconds($0) }
+        f.durationHistogramBuckets["vuoro_waiting_seconds"] = [
+            30, 60, 120, 300, 600, 900, 1200, 1800, 2700, 3600, 7200,
+        ]
+        .map { Duration.seconds($0) }
         f.durationHistogramBuckets["vuoro_commit_seconds"] = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25, 1]
             .map { Duration.milliseconds(Int64($0 * 1000 * 1000) / 1000) }
         f.valueHistogramBuckets["vuoro_commit_batch_changes"] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024]
@@ -29,20 +31,24 @@ public final class ServerMetrics: @unchecked Sendable {  // used on the engine's
     }
 
     func setWaiting(_ q: QueueID, _ n: Int) {
-        if waiting[q] == nil { waiting[q] = CoreMetrics.Gauge(label: "vuoro_tickets_waiting", dimensions: [("queue", q)], factory: factory) }
+        if waiting[q] == nil {
+            waiting[q] = CoreMetrics.Gauge(label: "vuoro_tickets_waiting", dimensions: [("queue", q)], factory: factory)
+        }
         waiting[q]!.record(n)
     }
 
     func countIssued(_ q: QueueID) {
         if issued[q] == nil {
-            issued[q] = CoreMetrics.Counter(label: "vuoro_tickets_issued_total", dimensions: [("queue", q)], factory: factory)
+            issued[q] = CoreMetrics.Counter(
+                label: "vuoro_tickets_issued_total", dimensions: [("queue", q)], factory: factory)
         }
         issued[q]!.increment()
     }
 
     func countServed(_ q: QueueID) {
         if served[q] == nil {
-            served[q] = CoreMetrics.Counter(label: "vuoro_tickets_served_total", dimensions: [("queue", q)], factory: factory)
+            served[q] = CoreMetrics.Counter(
+                label: "vuoro_tickets_served_total", dimensions: [("queue", q)], factory: factory)
         }
         served[q]!.increment()
     }

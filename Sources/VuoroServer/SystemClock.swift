@@ -1,10 +1,11 @@
+import VuoroCore
+
 // The real time, for the daemon; tests pass a ManualClock instead.
 #if canImport(Glibc)
     import Glibc
 #else
     import Darwin
 #endif
-import VuoroCore
 
 /// Reads `CLOCK_REALTIME`.
 public final class SystemClock: Clock {

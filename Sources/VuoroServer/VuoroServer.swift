@@ -73,7 +73,8 @@ public final class VuoroServer: @unchecked Sendable {
     }
 
     private func startTicker() async throws {
-        ticker = loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { [engine] _ in engine.tick() }
+        ticker = loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { [engine] _ in engine.tick()
+        }
     }
 
     /// Runs `body` on the engine's loop, for the daemon's signals (reload) and systemd's watchdog.

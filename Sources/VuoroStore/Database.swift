@@ -55,7 +55,8 @@ public final class Database {
         if rc != SQLITE_OK {
             let message = err.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
             sqlite3_free(err)
-            throw SQLiteError(code: rc, message: message, context: sql.split(separator: "\n").first.map(String.init) ?? sql)
+            throw SQLiteError(
+                code: rc, message: message, context: sql.split(separator: "\n").first.map(String.init) ?? sql)
         }
     }
 
@@ -96,7 +97,11 @@ public final class Statement {
     public func bind(_ index: Int32, _ value: Int?) { bind(index, value.map(Int64.init)) }
 
     public func bind(_ index: Int32, _ value: String?) {
-        if let value { sqlite3_bind_text(handle, index, value, -1, transient) } else { sqlite3_bind_null(handle, index) }
+        if let value {
+            sqlite3_bind_text(handle, index, value, -1, transient)
+        } else {
+            sqlite3_bind_null(handle, index)
+        }
     }
 
     /// Steps once: true when a row is ready, false when done.

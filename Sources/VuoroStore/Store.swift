@@ -158,7 +158,10 @@ public final class Store {
     /// What the centre needs at start: tickets of `today` and later, open tickets of any day, counters, queues.
     public func load(today: String) throws -> Snapshot {
         var snap = Snapshot()
-        for sql in ["\(Store.ticketColumns) WHERE day >= ?1", "\(Store.ticketColumns) WHERE state IN ('waiting', 'called') AND day < ?1"] {
+        for sql in [
+            "\(Store.ticketColumns) WHERE day >= ?1",
+            "\(Store.ticketColumns) WHERE state IN ('waiting', 'called') AND day < ?1",
+        ] {
             let s = try db.prepare(sql)
             s.bind(1, today)
             while try s.step() { if let t = Store.ticket(s) { snap.tickets.append(t) } }

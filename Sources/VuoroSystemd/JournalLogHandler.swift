@@ -1,6 +1,7 @@
 // A swift-log handler that writes to the systemd journal with priorities and structured fields.
 import CSystemd
 import Logging
+
 #if canImport(Glibc)
     import Glibc
 #endif

@@ -1,5 +1,6 @@
 // libsystemd behind a small Swift face: readiness and status, watchdog, sockets passed by systemd.
 import CSystemd
+
 #if canImport(Glibc)
     import Glibc
 #endif

@@ -13,7 +13,9 @@ func connectTCP(_ port: Int) -> Int32 {
     addr.sin_port = in_port_t(UInt16(port).bigEndian)
     inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
     let rc = withUnsafePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
     }
     if rc != 0 {
         close(fd)

@@ -12,7 +12,9 @@ struct Peer {
     var pid: Int32 { process.processIdentifier }
 
     static func find(_ name: String) -> String? {
-        ["/usr/bin/", "/usr/sbin/", "/usr/local/bin/"].map { $0 + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        ["/usr/bin/", "/usr/sbin/", "/usr/local/bin/"].map { $0 + name }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }
 
     static func freePort() -> Int {
@@ -77,11 +79,17 @@ struct Report {
     func ms(_ sorted: [UInt64], _ p: Double) -> String { String(format: "%.3f", Result.percentile(sorted, p)) }
 
     func text(connections: Int, watchers: Int, finished: Int, waiting: Int, idle: Int) -> String {
-        var out = ["", "== 1. lifecycle: \(connections) connections, closed loop, every reply awaited (durable ops/s; latency ms p50 / p99 / p99.9)"]
+        var out = [
+            "",
+            "== 1. lifecycle: \(connections) connections, closed loop, every reply awaited (durable ops/s; latency ms p50 / p99 / p99.9)",
+        ]
         for name in ["vuoro", "redis", "beanstalkd"] {
             guard let r = lifecycle[name] else { continue }
-            var line = "\(name.padding(toLength: 11, withPad: " ", startingAt: 0)) \(Int(r.perSecond)) ops/s (\(r.ok) ok, \(r.failed) not)"
-            let cmds = name == "vuoro" ? ["ISSUE", "CALL", "DONE"] : name == "redis" ? ["RPUSH", "LPOP"] : ["put", "reserve", "delete"]
+            var line =
+                "\(name.padding(toLength: 11, withPad: " ", startingAt: 0)) \(Int(r.perSecond)) ops/s (\(r.ok) ok, \(r.failed) not)"
+            let cmds =
+                name == "vuoro"
+                ? ["ISSUE", "CALL", "DONE"] : name == "redis" ? ["RPUSH", "LPOP"] : ["put", "reserve", "delete"]
             for (i, c) in cmds.enumerated() {
                 line += "  \(c) \(ms(r.latencies[i], 0.5)) / \(ms(r.latencies[i], 0.99)) / \(ms(r.latencies[i], 0.999))"
             }
@@ -90,22 +98,35 @@ struct Report {
         if let v = lifecycle["vuoro"] {
             let issueP99 = Result.percentile(v.latencies[0], 0.99)
             if let r = lifecycle["redis"] {
-                out.append("  vuoro / redis (appendfsync always): \(String(format: "%.2f", v.perSecond / r.perSecond))x   target >= 1: \(v.perSecond >= r.perSecond ? "met" : "NOT met")")
+                out.append(
+                    "  vuoro / redis (appendfsync always): \(String(format: "%.2f", v.perSecond / r.perSecond))x   target >= 1: \(v.perSecond >= r.perSecond ? "met" : "NOT met")"
+                )
             }
             if let b = lifecycle["beanstalkd"] {
-                out.append("  vuoro / beanstalkd (-f 0): \(String(format: "%.2f", v.perSecond / b.perSecond))x   target >= 5: \(v.perSecond >= 5 * b.perSecond ? "met" : "NOT met")")
+                out.append(
+                    "  vuoro / beanstalkd (-f 0): \(String(format: "%.2f", v.perSecond / b.perSecond))x   target >= 5: \(v.perSecond >= 5 * b.perSecond ? "met" : "NOT met")"
+                )
             }
-            out.append("  ISSUE p99 \(String(format: "%.3f", issueP99)) ms   target <= 2 ms: \(issueP99 <= 2 ? "met" : "NOT met")")
+            out.append(
+                "  ISSUE p99 \(String(format: "%.3f", issueP99)) ms   target <= 2 ms: \(issueP99 <= 2 ? "met" : "NOT met")"
+            )
         }
-        out += ["", "== 2. fan-out: one call to \(watchers) watching connections, until the last has it (ms p50 / p99 / p99.9)"]
+        out += [
+            "",
+            "== 2. fan-out: one call to \(watchers) watching connections, until the last has it (ms p50 / p99 / p99.9)",
+        ]
         for name in ["vuoro", "redis"] {
             guard let f = fanout[name] else { continue }
-            out.append("\(name.padding(toLength: 11, withPad: " ", startingAt: 0)) \(ms(f, 0.5)) / \(ms(f, 0.99)) / \(ms(f, 0.999))  (\(f.count) rounds)")
+            out.append(
+                "\(name.padding(toLength: 11, withPad: " ", startingAt: 0)) \(ms(f, 0.5)) / \(ms(f, 0.99)) / \(ms(f, 0.999))  (\(f.count) rounds)"
+            )
         }
         if let v = fanout["vuoro"], let r = fanout["redis"] {
             let a = Result.percentile(v, 0.99)
             let b = Result.percentile(r, 0.99)
-            out.append("  vuoro p99 / redis p99: \(String(format: "%.2f", a / b))x   target <= 1: \(a <= b ? "met" : "NOT met")")
+            out.append(
+                "  vuoro p99 / redis p99: \(String(format: "%.2f", a / b))x   target <= 1: \(a <= b ? "met" : "NOT met")"
+            )
         }
         out += [
             "", "== 3. recovery: \(finished) finished and \(waiting) waiting tickets, start to first OK PONG",

@@ -1,4 +1,5 @@
 import Foundation
+
 // The lifecycle workload in each server's own protocol: vuoro, redis (RESP) and beanstalkd.
 
 /// ISSUE, CALL as the connection's own counter, DONE.
@@ -13,7 +14,9 @@ struct VuoroLifecycle: Shape {
         }
     }
     func replyLength(_ b: ArraySlice<UInt8>) -> Int? { lineLength(b) }
-    func isSuccess(_ r: ArraySlice<UInt8>) -> Bool { r.starts(with: Array("OK ".utf8)) && !r.starts(with: Array("OK none".utf8)) }
+    func isSuccess(_ r: ArraySlice<UInt8>) -> Bool {
+        r.starts(with: Array("OK ".utf8)) && !r.starts(with: Array("OK none".utf8))
+    }
 }
 
 /// RPUSH and LPOP on one list, with `appendfsync always`.
@@ -21,7 +24,9 @@ struct RedisLifecycle: Shape {
     let commands = ["RPUSH", "LPOP"]
     static let push = Array("*3\r\n$5\r\nRPUSH\r\n$1\r\nq\r\n$1\r\nx\r\n".utf8)
     static let pop = Array("*2\r\n$4\r\nLPOP\r\n$1\r\nq\r\n".utf8)
-    func request(conn: Int, step: Int, last: [UInt8]) -> [UInt8] { step % 2 == 0 ? RedisLifecycle.push : RedisLifecycle.pop }
+    func request(conn: Int, step: Int, last: [UInt8]) -> [UInt8] {
+        step % 2 == 0 ? RedisLifecycle.push : RedisLifecycle.pop
+    }
     func replyLength(_ b: ArraySlice<UInt8>) -> Int? {
         guard let first = b.first, let line = lineLength(b) else { return nil }
         guard first == UInt8(ascii: "$") else { return line }
@@ -29,7 +34,9 @@ struct RedisLifecycle: Shape {
         if n < 0 { return line }
         return b.count >= line + n + 2 ? line + n + 2 : nil
     }
-    func isSuccess(_ r: ArraySlice<UInt8>) -> Bool { r.first == UInt8(ascii: ":") || (r.first == UInt8(ascii: "$") && r.dropFirst().first != UInt8(ascii: "-")) }
+    func isSuccess(_ r: ArraySlice<UInt8>) -> Bool {
+        r.first == UInt8(ascii: ":") || (r.first == UInt8(ascii: "$") && r.dropFirst().first != UInt8(ascii: "-"))
+    }
 }
 
 /// put, reserve, delete, with `-f 0` (fsync at every write).

@@ -34,14 +34,23 @@ struct VuoroBench: ParsableCommand {
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let config = work + "/bench.toml"
-        try benchConfig(queues: 20, counters: max(connections, 1)).write(toFile: config, atomically: true, encoding: .utf8)
+        try benchConfig(queues: 20, counters: max(connections, 1)).write(
+            toFile: config, atomically: true, encoding: .utf8)
         var report = Report()
 
         // 1 and 2: lifecycle and fan-out against vuorod.
-        var d = try Peer.start(bin + "/vuorod", ["--config", config, "--state-dir", work + "/state", "--listen", "127.0.0.1:PORT", "--max-connections", "4096", "--log-level", "error"])
-        let life = closedLoop(port: d.port, connections: connections, seconds: seconds, shape: VuoroLifecycle(queues: 20))
+        var d = try Peer.start(
+            bin + "/vuorod",
+            [
+                "--config", config, "--state-dir", work + "/state", "--listen", "127.0.0.1:PORT", "--max-connections",
+                "4096", "--log-level", "error",
+            ])
+        let life = closedLoop(
+            port: d.port, connections: connections, seconds: seconds, shape: VuoroLifecycle(queues: 20))
         report.lifecycle["vuoro"] = life
-        let fan = fanOut(port: d.port, hello: "WATCH\n", ack: "OK watching\n", marker: "EVENT called", setup: "ISSUE q0\n", trigger: "CALL c0\n", replyLines: 2)
+        let fan = fanOut(
+            port: d.port, hello: "WATCH\n", ack: "OK watching\n", marker: "EVENT called", setup: "ISSUE q0\n",
+            trigger: "CALL c0\n", replyLines: 2)
         report.fanout["vuoro"] = fan
         d.stop()
 
@@ -50,7 +59,12 @@ struct VuoroBench: ParsableCommand {
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
         try fillDatabase(state + "/vuoro.db", finished: finished, waiting: waiting, queues: 20)
         let t0 = Date()
-        d = try Peer.start(bin + "/vuorod", ["--config", config, "--state-dir", state, "--listen", "127.0.0.1:PORT", "--max-connections", "4096", "--log-level", "error"], ping: "PING\n")
+        d = try Peer.start(
+            bin + "/vuorod",
+            [
+                "--config", config, "--state-dir", state, "--listen", "127.0.0.1:PORT", "--max-connections", "4096",
+                "--log-level", "error",
+            ], ping: "PING\n")
         report.recovery = Date().timeIntervalSince(t0)
         let idleFds = (0..<idle).map { _ in connectTCP(d.port) }
         usleep(500_000)
@@ -61,8 +75,14 @@ struct VuoroBench: ParsableCommand {
         if !noPeers, let redis = Peer.find("redis-server") {
             let dir = work + "/redis"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            let r = try Peer.start(redis, ["--port", "PORT", "--bind", "127.0.0.1", "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--dir", dir, "--maxclients", "4000"])
-            report.lifecycle["redis"] = closedLoop(port: r.port, connections: connections, seconds: seconds, shape: RedisLifecycle())
+            let r = try Peer.start(
+                redis,
+                [
+                    "--port", "PORT", "--bind", "127.0.0.1", "--appendonly", "yes", "--appendfsync", "always", "--save",
+                    "", "--dir", dir, "--maxclients", "4000",
+                ])
+            report.lifecycle["redis"] = closedLoop(
+                port: r.port, connections: connections, seconds: seconds, shape: RedisLifecycle())
             report.fanout["redis"] = fanOut(
                 port: r.port, hello: "SUBSCRIBE calls\r\n", ack: "calls\r\n:1\r\n", marker: "K001",
                 setup: nil, trigger: "PUBLISH calls K001\r\n", replyLines: 1)
@@ -72,14 +92,18 @@ struct VuoroBench: ParsableCommand {
             let dir = work + "/beanstalkd"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let b = try Peer.start(beanstalkd, ["-l", "127.0.0.1", "-p", "PORT", "-b", dir, "-f", "0"])
-            report.lifecycle["beanstalkd"] = closedLoop(port: b.port, connections: connections, seconds: seconds, shape: BeanstalkLifecycle())
+            report.lifecycle["beanstalkd"] = closedLoop(
+                port: b.port, connections: connections, seconds: seconds, shape: BeanstalkLifecycle())
             b.stop()
         }
-        print(report.text(connections: connections, watchers: watchers, finished: finished, waiting: waiting, idle: idle))
+        print(
+            report.text(connections: connections, watchers: watchers, finished: finished, waiting: waiting, idle: idle))
     }
 
     /// Times `rounds` fan-outs to `watchers` connections: from the trigger sent to the last watcher served.
-    func fanOut(port: Int, hello: String, ack: String, marker: String, setup: String?, trigger: String, replyLines: Int) -> [UInt64] {
+    func fanOut(port: Int, hello: String, ack: String, marker: String, setup: String?, trigger: String, replyLines: Int)
+        -> [UInt64]
+    {
         let ws = openWatchers(port: port, count: watchers, hello: Array(hello.utf8), ack: Array(ack.utf8))
         defer { ws.forEach { close($0) } }
         let publisher = connectTCP(port)
@@ -91,7 +115,9 @@ struct VuoroBench: ParsableCommand {
                 sendAll(publisher, Array(setup.utf8))
                 _ = read(publisher, &chunk, chunk.count)
             }
-            times.append(fanOutRound(publisher: publisher, trigger: Array(trigger.utf8), watchers: ws, marker: Array(marker.utf8)))
+            times.append(
+                fanOutRound(
+                    publisher: publisher, trigger: Array(trigger.utf8), watchers: ws, marker: Array(marker.utf8)))
             _ = read(publisher, &chunk, chunk.count)
             // Let the watchers' other events (queue figures) drain before the next round.
             usleep(2000)
@@ -140,10 +166,15 @@ func fillDatabase(_ path: String, finished: Int, waiting: Int, queues: Int) thro
         let q = i % queues
         let seq = i % 999 + 1
         let t = now - Millis(1 + i / 4500) * 86_400_000
-        batch.append(.ticket(Ticket(
-            id: id, day: day, number: Ticket.number(prefix: "B\(letters[q])", seq: seq), origin: "q\(q)", seq: seq,
-            queue: "q\(q)", priority: 0, lang: "fi", state: .done, issuedAt: t, waitingSince: t, rank: t, calledAt: t + 60_000,
-            announcedAt: t + 60_000, counter: "c0", calledQueue: "q\(q)", calls: 1, finishedAt: t + 360_000, estimate: 300)))
+        batch.append(
+            .ticket(
+                Ticket(
+                    id: id, day: day, number: Ticket.number(prefix: "B\(letters[q])", seq: seq), origin: "q\(q)",
+                    seq: seq,
+                    queue: "q\(q)", priority: 0, lang: "fi", state: .done, issuedAt: t, waitingSince: t, rank: t,
+                    calledAt: t + 60_000,
+                    announcedAt: t + 60_000, counter: "c0", calledQueue: "q\(q)", calls: 1, finishedAt: t + 360_000,
+                    estimate: 300)))
         if batch.count == 50_000 { try flush() }
     }
     for i in 0..<waiting {
@@ -151,10 +182,14 @@ func fillDatabase(_ path: String, finished: Int, waiting: Int, queues: Int) thro
         let q = i % queues
         let seq = i / queues + 1
         let t = now - Millis(waiting - i)
-        batch.append(.ticket(Ticket(
-            id: id, day: today, number: Ticket.number(prefix: "B\(letters[q])", seq: seq), origin: "q\(q)", seq: seq,
-            queue: "q\(q)", priority: i % 10 == 0 ? 1 : 0, lang: "fi", state: .waiting, issuedAt: t, waitingSince: t, rank: t,
-            estimate: 300)))
+        batch.append(
+            .ticket(
+                Ticket(
+                    id: id, day: today, number: Ticket.number(prefix: "B\(letters[q])", seq: seq), origin: "q\(q)",
+                    seq: seq,
+                    queue: "q\(q)", priority: i % 10 == 0 ? 1 : 0, lang: "fi", state: .waiting, issuedAt: t,
+                    waitingSince: t, rank: t,
+                    estimate: 300)))
     }
     try flush()
 }

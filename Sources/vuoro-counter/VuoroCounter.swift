@@ -50,7 +50,9 @@ struct VuoroCounter: ParsableCommand {
         case "transfer": return .transfer(counter: c, queue: arg!.lowercased(), front: front)
         case "serve": return .serve(counter: c, queues: arg!.lowercased().split(separator: ",").map(String.init))
         case "pause": return .pause(counter: c)
-        default: throw ValidationError("unknown action '\(verb)': next, recall, done, noshow, transfer, serve, pause or call")
+        default:
+            throw ValidationError(
+                "unknown action '\(verb)': next, recall, done, noshow, transfer, serve, pause or call")
         }
     }
 
@@ -64,7 +66,9 @@ struct VuoroCounter: ParsableCommand {
                 return
             }
             let reply = try c.request(r)
-            print(reply.words == ["none"] ? "none waiting" : (reply.words + reply.keys.map { "\($0)=\(reply[$0]!)" }).joined(separator: " "))
+            print(
+                reply.words == ["none"]
+                    ? "none waiting" : (reply.words + reply.keys.map { "\($0)=\(reply[$0]!)" }).joined(separator: " "))
         }
     }
 }
@@ -93,13 +97,16 @@ struct Desk {
             var lines = ["", Terminal.bold("  Counter \(counter)") + "   (\(me["state"] ?? "?"))", ""]
             if let t = current {
                 let secs = Int(Date().timeIntervalSince(servedSince[t] ?? Date()))
-                lines.append("  Serving " + Terminal.bold(t) + "   for \(secs / 60):\(String(format: "%02d", secs % 60))")
+                lines.append(
+                    "  Serving " + Terminal.bold(t) + "   for \(secs / 60):\(String(format: "%02d", secs % 60))")
             } else {
                 lines.append("  No ticket")
             }
             lines.append("")
             for f in status where myQueues.contains(f.words.first ?? "") {
-                lines.append("  \((f.words.first ?? "").padding(12)) waiting \(f["waiting"] ?? "?")   wait ~\((Int(f["wait"] ?? "0") ?? 0) / 60) min")
+                lines.append(
+                    "  \((f.words.first ?? "").padding(12)) waiting \(f["waiting"] ?? "?")   wait ~\((Int(f["wait"] ?? "0") ?? 0) / 60) min"
+                )
             }
             lines.append("")
             if menu {
@@ -133,7 +140,9 @@ struct Desk {
             if let request {
                 do {
                     let r = try conn.request(request)
-                    message = r.words == ["none"] ? "none waiting" : (r.words + r.keys.map { "\($0)=\(r[$0]!)" }).joined(separator: " ")
+                    message =
+                        r.words == ["none"]
+                        ? "none waiting" : (r.words + r.keys.map { "\($0)=\(r[$0]!)" }).joined(separator: " ")
                 } catch ClientError.refused(let code, let text) {
                     message = "\(code): \(text)"
                 }
@@ -143,5 +152,7 @@ struct Desk {
 }
 
 extension String {
-    func padding(_ width: Int) -> String { count >= width ? self + " " : self + String(repeating: " ", count: width - count) }
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
 }

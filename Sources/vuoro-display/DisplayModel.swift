@@ -99,7 +99,10 @@ struct DisplayModel {
         out += ["", "\(l.waiting.capitalized) / \(l.wait)"]
         for id in order where shows(id) {
             guard let f = figures[id] else { continue }
-            let tail = f.open ? "\(String(f.waiting).padding(4))\(l.waiting)   \(l.wait) \(DisplayModel.minutes(f.wait))" : "\(String(f.waiting).padding(4))\(l.waiting)   \(l.closed)"
+            let tail =
+                f.open
+                ? "\(String(f.waiting).padding(4))\(l.waiting)   \(l.wait) \(DisplayModel.minutes(f.wait))"
+                : "\(String(f.waiting).padding(4))\(l.waiting)   \(l.closed)"
             out.append("  \(name(id, lang).padding(24))\(tail)")
         }
         return out
@@ -111,21 +114,28 @@ struct DisplayModel {
         var out = [Terminal.bold(Terminal.center(site, width)), ""]
         if let latest = calls.first {
             let big = BigText.render("\(latest.ticket)>\(latest.counter)", scale: width >= 100 ? 2 : 1)
-            for row in big { out.append(highlight ? Terminal.reverse(Terminal.center(row, width)) : Terminal.center(row, width)) }
-            out.append(Terminal.center("\(latest.ticket)  →  \(l.counter) \(latest.counter)   (\(name(latest.queue, lang)))", width))
+            for row in big {
+                out.append(highlight ? Terminal.reverse(Terminal.center(row, width)) : Terminal.center(row, width))
+            }
+            out.append(
+                Terminal.center(
+                    "\(latest.ticket)  →  \(l.counter) \(latest.counter)   (\(name(latest.queue, lang)))", width))
         } else {
             out += Array(repeating: "", count: 6)
         }
         out.append("")
         let previous = calls.dropFirst().prefix(max(5, min(8, height - 20)))
         for c in previous {
-            out.append("   \(Terminal.bold(c.ticket.padding(6)))→ \(l.counter) \(c.counter.padding(4)) \(Terminal.dim(DisplayModel.clock(c.at)))")
+            out.append(
+                "   \(Terminal.bold(c.ticket.padding(6)))→ \(l.counter) \(c.counter.padding(4)) \(Terminal.dim(DisplayModel.clock(c.at)))"
+            )
         }
         out.append("")
         for id in order where shows(id) {
             guard let f = figures[id] else { continue }
             let wait = f.open ? "\(l.wait) ~\(DisplayModel.minutes(f.wait))" : l.closed
-            out.append("   \(name(id, lang).padding(26)) \(String(f.waiting).padding(4)) \(l.waiting.padding(10)) \(wait)")
+            out.append(
+                "   \(name(id, lang).padding(26)) \(String(f.waiting).padding(4)) \(l.waiting.padding(10)) \(wait)")
         }
         if let status { out += ["", Terminal.reverse(" \(status) ")] }
         return Array(out.prefix(height))
@@ -134,5 +144,7 @@ struct DisplayModel {
 
 extension String {
     /// Left-aligned in `width` columns.
-    func padding(_ width: Int) -> String { count >= width ? self + " " : self + String(repeating: " ", count: width - count) }
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
 }

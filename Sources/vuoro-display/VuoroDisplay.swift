@@ -81,7 +81,10 @@ struct Screen {
             let langs = model.languages.isEmpty ? ["en"] : model.languages
             let lang = langs[Int(Date().timeIntervalSince(started) / rotate) % langs.count]
             let size = term.size
-            term.draw(model.screen(width: size.columns, height: size.rows, lang: lang, highlight: Date() < highlightUntil, status: status))
+            term.draw(
+                model.screen(
+                    width: size.columns, height: size.rows, lang: lang, highlight: Date() < highlightUntil,
+                    status: status))
             do {
                 if conn == nil {
                     let c = try connection.connect()
@@ -110,7 +113,8 @@ struct Screen {
                 conn = nil
                 status = "\(error) - reconnecting in \(Int(backoff)) s"
                 let size = term.size
-                term.draw(model.screen(width: size.columns, height: size.rows, lang: lang, highlight: false, status: status))
+                term.draw(
+                    model.screen(width: size.columns, height: size.rows, lang: lang, highlight: false, status: status))
                 if term.waitForKey(seconds: backoff) == "q" { return }
                 backoff = min(30, backoff * 2)
             }

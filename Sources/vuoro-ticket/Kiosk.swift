@@ -32,7 +32,8 @@ struct Kiosk {
                 if conn == nil {
                     conn = try connection.connect()
                     let first = languages.isEmpty ? nil : languages[lang % languages.count]
-                    languages = (try conn!.request(.site)["languages"] ?? "fi,sv,en").split(separator: ",").map(String.init)
+                    languages = (try conn!.request(.site)["languages"] ?? "fi,sv,en").split(separator: ",").map(
+                        String.init)
                     lang = languages.firstIndex(of: first ?? startLanguage ?? "") ?? 0
                 }
                 queues = try conn!.list(.queues(lang: languages[lang % languages.count]))

@@ -85,7 +85,7 @@ func write(_ slip: TicketSlip, format: SlipFormat, to output: String?) throws {
     guard let h = FileHandle(forWritingAtPath: output) else {
         throw ClientError.unexpected("cannot write to \(output)")
     }
-    if (try? h.seekToEnd()) == nil { /* a device: no seeking */ }
+    if (try? h.seekToEnd()) == nil { /* a device: no seeking */  }
     h.write(Data(bytes))
     try? h.close()
 }

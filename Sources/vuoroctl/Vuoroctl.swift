@@ -109,7 +109,8 @@ struct Open: ParsableCommand {
 }
 
 struct Close: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Close a queue to new tickets; waiting ones are still served (admin).")
+    static let configuration = CommandConfiguration(
+        abstract: "Close a queue to new tickets; waiting ones are still served (admin).")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "The queue.") var queue: String
     func run() throws { try setQueue(.close(queue.lowercased()), connection) }
@@ -160,7 +161,9 @@ struct Stats: ParsableCommand {
     }
 
     func validate() throws {
-        guard ["queue", "counter", "hour"].contains(by) else { throw ValidationError("--by must be queue, counter or hour") }
+        guard ["queue", "counter", "hour"].contains(by) else {
+            throw ValidationError("--by must be queue, counter or hour")
+        }
         _ = try days()
     }
 
@@ -211,7 +214,9 @@ struct CheckConfig: ParsableCommand {
     func run() throws {
         do {
             let c = try ConfigFile.load(path: file)
-            print("\(file): ok, \(c.centre.queues.count) queues, \(c.centre.counters.count) counters, \(c.access.tokens.count) tokens")
+            print(
+                "\(file): ok, \(c.centre.queues.count) queues, \(c.centre.counters.count) counters, \(c.access.tokens.count) tokens"
+            )
         } catch {
             FileHandle.standardError.write(Data("vuoroctl: \(error)\n".utf8))
             throw ExitCode(2)

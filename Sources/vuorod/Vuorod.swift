@@ -57,7 +57,8 @@ struct Vuorod: AsyncParsableCommand {
             throw ValidationError("--listen \(l): expected HOST:PORT, [IPv6]:PORT or unix:PATH")
         }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
-        if let metrics, case .tcp = ListenAddress(metrics) {} else if metrics != nil {
+        if let metrics, case .tcp = ListenAddress(metrics) {
+        } else if metrics != nil {
             throw ValidationError("--metrics \(metrics!): expected HOST:PORT")
         }
         guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
@@ -95,7 +96,9 @@ struct Vuorod: AsyncParsableCommand {
         }
         let logger = Logger(label: "vuorod")
 
-        let dir = stateDir ?? ProcessInfo.processInfo.environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init) ?? "./vuoro-state"
+        let dir =
+            stateDir ?? ProcessInfo.processInfo.environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(
+                String.init) ?? "./vuoro-state"
         let store: Store
         let centre: Centre
         do {
@@ -125,7 +128,8 @@ struct Vuorod: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let server = VuoroServer(
-            centre: centre, store: store, options: options, logger: logger, metrics: metrics == nil ? nil : ServerMetrics())
+            centre: centre, store: store, options: options, logger: logger,
+            metrics: metrics == nil ? nil : ServerMetrics())
         let metricsAddress = metrics.flatMap(ListenAddress.init)
         let site = centreConfig.site
         let reloader = Reloader(path: config, server: server, logger: logger)
@@ -134,8 +138,10 @@ struct Vuorod: AsyncParsableCommand {
         let start: @Sendable () async throws -> Void = {
             do {
                 // Sockets passed by systemd are served instead of --listen.
-                let bound = inherited.isEmpty
-                    ? try await server.start(listen: addresses) : try await server.start(inheritedDescriptors: inherited)
+                let bound =
+                    inherited.isEmpty
+                    ? try await server.start(listen: addresses)
+                    : try await server.start(inheritedDescriptors: inherited)
                 if loaded.access.isOpen, let open = bound.first(where: { !VuoroServer.isLoopback($0) }) {
                     logger.critical(
                         "refusing to serve \(open) passed by systemd: no [[token]] is configured, so every connection would be admin"
@@ -145,7 +151,9 @@ struct Vuorod: AsyncParsableCommand {
                 }
                 let names = bound.map { a in a.pathname.map { "unix:\($0)" } ?? "\(a.ipAddress ?? "?"):\(a.port ?? 0)" }
                 logger.notice("listening on \(names.joined(separator: " ")) for \(site), state in \(dir)")
-                if case .tcp(let host, let port) = metricsAddress, let a = try await server.startMetrics(host: host, port: port) {
+                if case .tcp(let host, let port) = metricsAddress,
+                    let a = try await server.startMetrics(host: host, port: port)
+                {
                     logger.notice("metrics on http://\(a.ipAddress ?? host):\(a.port ?? port)/metrics")
                 }
             } catch let e as ExitCode {

@@ -29,14 +29,25 @@ enum EscPos: Equatable {
                 flush()
                 guard i + 1 < bytes.count else { return nil }
                 switch (b, bytes[i + 1]) {
-                case (0x1B, 0x40): out.append(.initialize); i += 2
-                case (0x1B, 0x74): out.append(.codePage(bytes[i + 2])); i += 3
-                case (0x1B, 0x61): out.append(.align(bytes[i + 2])); i += 3
-                case (0x1B, 0x45): out.append(.bold(bytes[i + 2])); i += 3
-                case (0x1D, 0x21): out.append(.size(bytes[i + 2])); i += 3
+                case (0x1B, 0x40):
+                    out.append(.initialize)
+                    i += 2
+                case (0x1B, 0x74):
+                    out.append(.codePage(bytes[i + 2]))
+                    i += 3
+                case (0x1B, 0x61):
+                    out.append(.align(bytes[i + 2]))
+                    i += 3
+                case (0x1B, 0x45):
+                    out.append(.bold(bytes[i + 2]))
+                    i += 3
+                case (0x1D, 0x21):
+                    out.append(.size(bytes[i + 2]))
+                    i += 3
                 case (0x1D, 0x56):
                     guard bytes[i + 2] == 0x42 else { return nil }
-                    out.append(.feedAndCut(bytes[i + 3])); i += 4
+                    out.append(.feedAndCut(bytes[i + 3]))
+                    i += 4
                 default: return nil
                 }
             case 0x0A:
@@ -68,7 +79,8 @@ enum EscPos: Equatable {
     }
 
     @Test func escposMatchesTheGoldenFile() throws {
-        let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("golden/H004-sv.escpos")
+        let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "golden/H004-sv.escpos")
         #expect(slip.escpos == Array(try Data(contentsOf: golden)))
     }
 
@@ -77,7 +89,8 @@ enum EscPos: Equatable {
         #expect(
             commands == [
                 .initialize, .codePage(19), .align(1), .bold(1), .text("Iso Omena"), .newline, .bold(0), .size(0x11),
-                .text("Hälsostation"), .newline, .size(0x33), .text("H004"), .newline, .size(0), .text("Plats i kön: 4"),
+                .text("Hälsostation"), .newline, .size(0x33), .text("H004"), .newline, .size(0),
+                .text("Plats i kön: 4"),
                 .newline, .text("Beräknad väntetid: 16 min"), .newline, .text("2026-11-23 10:00"), .newline, .newline,
                 .text("Ditt nummer visas på skärmarna."), .newline, .text("Namn ropas aldrig upp."), .newline,
                 .feedAndCut(3),

@@ -1,9 +1,9 @@
+import Foundation
 // The TOML configuration: a good file, and each kind of mistake named with its key.
 import Testing
 import VuoroConfig
-import VuoroProtocol
-import Foundation
 import VuoroCore
+import VuoroProtocol
 
 @Suite struct ConfigFileTests {
     let good = """
@@ -84,7 +84,8 @@ import VuoroCore
 
     @Test func readsAccessAndTokens() throws {
         let c = try ConfigFile.parse(
-            good + "\n[access]\ndefault_role = \"kiosk\"\n[[token]]\nrole = \"counter\"\nsecret = \"abcdefghijkl\"\ncounters = [\"3\"]\n",
+            good
+                + "\n[access]\ndefault_role = \"kiosk\"\n[[token]]\nrole = \"counter\"\nsecret = \"abcdefghijkl\"\ncounters = [\"3\"]\n",
             file: "t.toml")
         #expect(c.access.defaultRole == .kiosk)
         #expect(c.access.tokens == [AccessToken(role: .counter, secret: "abcdefghijkl", counters: ["3"])])
@@ -102,7 +103,10 @@ import VuoroCore
         ("[[token]]\nrole = \"kiosk\"\nsecret = \"abcdefghijkl\"\nsecret_file = \"/x\"", "token[1].secret"),
         ("[[token]]\nrole = \"kiosk\"\nsecret_file = \"/nonexistent/t\"", "token[1].secret_file"),
         ("[[token]]\nrole = \"counter\"\nsecret = \"abcdefghijkl\"\ncounters = [\"99\"]", "token[1].counters"),
-        ("[[token]]\nrole = \"kiosk\"\nsecret = \"abcdefghijkl\"\n[[token]]\nrole = \"admin\"\nsecret = \"abcdefghijkl\"", "token[2].secret"),
+        (
+            "[[token]]\nrole = \"kiosk\"\nsecret = \"abcdefghijkl\"\n[[token]]\nrole = \"admin\"\nsecret = \"abcdefghijkl\"",
+            "token[2].secret"
+        ),
     ])
     func refusesBadAccess(extra: String, key: String) throws {
         let e = try #require(failure(good + "\n" + extra + "\n"))

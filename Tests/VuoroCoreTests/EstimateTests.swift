@@ -52,7 +52,10 @@ import VuoroCore
         // Waiting tickets are still served while closed.
         #expect(try c.call(counter: "1").ticket?.number == "K001")
         clock.advance(seconds: 4 * 3600)  // 16:30 Monday: opens Tuesday 08:00
-        #expect(throws: CentreError.queueClosed("kela", opensAt: c.calendar.instant(daysAfter: 1, of: clock.now(), minute: 480))) {
+        #expect(
+            throws: CentreError.queueClosed(
+                "kela", opensAt: c.calendar.instant(daysAfter: 1, of: clock.now(), minute: 480))
+        ) {
             try c.issue(queue: "kela")
         }
     }
@@ -76,7 +79,9 @@ import VuoroCore
         #expect(throws: HoursError.self) { try OpeningHours.parse(everyDay: "18:00-08:00") }
         #expect(throws: HoursError.self) { try OpeningHours.parse(everyDay: "8-18") }
         #expect(throws: HoursError.self) { try OpeningHours.parse(weekly: [("mon-funday", "08:00-18:00")]) }
-        #expect(throws: HoursError.self) { try OpeningHours.parse(weekly: [("mon-fri", "08:00-18:00"), ("fri", "09:00-10:00")]) }
+        #expect(throws: HoursError.self) {
+            try OpeningHours.parse(weekly: [("mon-fri", "08:00-18:00"), ("fri", "09:00-10:00")])
+        }
     }
 
     @Test func timestampsAndDaysInTheSiteTimeZone() {

@@ -46,7 +46,9 @@ import VuoroCore
         #expect(try c.finish(counter: "1", as: .noshow).state == .noshow)
         #expect(throws: CentreError.wrongState(number: "K002", state: .cancelled)) { try c.cancel("K002") }
         #expect(throws: CentreError.noCurrentTicket("1")) { try c.recall(counter: "1") }
-        #expect(throws: CentreError.wrongState(number: "K001", state: .noshow)) { try c.call(counter: "1", ticket: "K001") }
+        #expect(throws: CentreError.wrongState(number: "K001", state: .noshow)) {
+            try c.call(counter: "1", ticket: "K001")
+        }
     }
 
     @Test func numbersWrapAfter999SkippingOpenOnes() throws {

@@ -23,7 +23,8 @@ import VuoroCore
         _ = try c.call(counter: "9")
         _ = try c.transfer(counter: "9", to: "health", front: false)
 
-        let byQueue = DayStats.compute(c.todaysTickets, by: .queue, waitTarget: 1800, hourOf: { c.calendar.civil($0).hour })
+        let byQueue = DayStats.compute(
+            c.todaysTickets, by: .queue, waitTarget: 1800, hourOf: { c.calendar.civil($0).hour })
         #expect(byQueue.map(\.key) == ["health", "kela"])
         let kela = byQueue[1]
         #expect(kela.issued == 3 && kela.served == 1 && kela.noshow == 1 && kela.cancelled == 1)
@@ -36,10 +37,12 @@ import VuoroCore
         let health = byQueue[0]
         #expect(health.issued == 1 && health.transferred == 1 && health.served == 0)
 
-        let byCounter = DayStats.compute(c.todaysTickets, by: .counter, waitTarget: 1800, hourOf: { c.calendar.civil($0).hour })
+        let byCounter = DayStats.compute(
+            c.todaysTickets, by: .counter, waitTarget: 1800, hourOf: { c.calendar.civil($0).hour })
         #expect(byCounter.map(\.key) == ["1", "2", "9"])
         #expect(byCounter[0].served == 1 && byCounter[1].noshow == 1)
-        let byHour = DayStats.compute(c.todaysTickets, by: .hour, waitTarget: 1800, hourOf: { c.calendar.civil($0).hour })
+        let byHour = DayStats.compute(
+            c.todaysTickets, by: .hour, waitTarget: 1800, hourOf: { c.calendar.civil($0).hour })
         #expect(byHour.map(\.key) == ["10"])
         #expect(byHour[0].issued == 4)
     }

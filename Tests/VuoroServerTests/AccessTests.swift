@@ -16,7 +16,8 @@ let tokens = AccessConfig(
 
 /// One request of each command, and the lowest role that may send it.
 let everyCommand: [(String, Role)] = [
-    ("PING", .display), ("SITE", .display), ("QUEUES", .display), ("STATUS", .display), ("COUNTERS", .display), ("CALLED", .display),
+    ("PING", .display), ("SITE", .display), ("QUEUES", .display), ("STATUS", .display), ("COUNTERS", .display),
+    ("CALLED", .display),
     ("TICKET K001", .display), ("WATCH", .display), ("ISSUE kela", .kiosk), ("CANCEL K001", .kiosk),
     ("CALL 1", .counter), ("RECALL 1", .counter), ("DONE 1", .counter), ("NOSHOW 1", .counter),
     ("TRANSFER 1 lab", .counter), ("SERVE 1 kela", .counter), ("PAUSE 1", .counter), ("OPEN kela", .admin),

@@ -20,10 +20,15 @@ import VuoroTestSupport
         var lines: [String] = []
         while let line = try? http.readLine(timeout: 5) { lines.append(line.trimmingCharacters(in: .newlines)) }
         #expect(lines.first?.hasPrefix("HTTP/1.1 200") == true, "\(lines)")
-        #expect(lines.contains("vuoro_tickets_waiting{queue=\"kela\"} 1.0") || lines.contains("vuoro_tickets_waiting{queue=\"kela\"} 1"), "\(lines)")
+        #expect(
+            lines.contains("vuoro_tickets_waiting{queue=\"kela\"} 1.0")
+                || lines.contains("vuoro_tickets_waiting{queue=\"kela\"} 1"), "\(lines)")
         #expect(lines.contains("vuoro_tickets_issued_total{queue=\"kela\"} 2"), "\(lines)")
         #expect(lines.contains("vuoro_tickets_served_total{queue=\"kela\"} 1"), "\(lines)")
-        #expect(lines.contains { $0.hasPrefix("vuoro_waiting_seconds_bucket{queue=\"kela\",le=\"120") && $0.hasSuffix(" 1") }, "\(lines)")
+        #expect(
+            lines.contains {
+                $0.hasPrefix("vuoro_waiting_seconds_bucket{queue=\"kela\",le=\"120") && $0.hasSuffix(" 1")
+            }, "\(lines)")
         #expect(lines.contains { $0.hasPrefix("vuoro_connections_open") })
         #expect(lines.contains { $0.hasPrefix("vuoro_commit_batch_changes_count") })
         #expect(lines.contains { $0.hasPrefix("vuoro_commit_seconds_count") })

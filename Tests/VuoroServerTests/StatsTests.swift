@@ -15,7 +15,8 @@ import VuoroTestSupport
         #expect(try c.request("CALL 6").hasPrefix("OK L001"))
         server.clock.advance(seconds: 200)
         #expect(try c.request("DONE 6") == "OK L001 state=done")
-        let prefix = "lab issued=1 served=1 noshow=0 cancelled=0 transferred=0 expired=0 wait_mean=90 wait_median=90 wait_p90=90"
+        let prefix =
+            "lab issued=1 served=1 noshow=0 cancelled=0 transferred=0 expired=0 wait_mean=90 wait_median=90 wait_p90=90"
         #expect(try c.list("STATS") == ["\(prefix) service_mean=200 service_p90=200 over_target=0 estimate_error=150"])
         #expect(try c.list("STATS by=counter").first?.hasPrefix("6 issued=1 served=1") == true)
         #expect(try c.list("STATS by=hour").first?.hasPrefix("10 issued=1") == true)
@@ -48,7 +49,9 @@ import VuoroTestSupport
         #expect(try db.scalar("SELECT count(*) FROM daily_stats WHERE day = '2026-11-23'") == 3)
         // The expired K002 is counted as such in the statistics kept.
         let kept = try c.list("STATS date=2026-11-23")
-        #expect(kept.first?.hasPrefix("kela issued=2 served=1 noshow=0 cancelled=0 transferred=0 expired=1") == true, "\(kept)")
+        #expect(
+            kept.first?.hasPrefix("kela issued=2 served=1 noshow=0 cancelled=0 transferred=0 expired=1") == true,
+            "\(kept)")
         #expect(try c.list("STATS date=2026-11-23 by=counter").first?.hasPrefix("1 issued=1 served=1") == true)
         await server.stop()
     }

@@ -80,7 +80,8 @@ import VuoroStore
 
     @Test func refusesAFileThatIsNotVuoro() throws {
         let path = dir + "/notes.txt"
-        try Data("dear diary, this is not a database at all, not even close to one\n".utf8).write(to: URL(fileURLWithPath: path))
+        try Data("dear diary, this is not a database at all, not even close to one\n".utf8).write(
+            to: URL(fileURLWithPath: path))
         #expect(throws: StoreError.self) { try Store(path: path) }
         #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("dear diary"))
 

@@ -1,8 +1,9 @@
+import Foundation
+
 // A blocking line client over a real TCP socket, for tests: send lines, read lines with a deadline.
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
 
 public enum TestClientError: Error, CustomStringConvertible {
     case connect(String)
@@ -33,7 +34,9 @@ public final class LineClient {
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, host, &addr.sin_addr)
         let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         if rc != 0 {
             let e = String(cString: strerror(errno))
@@ -53,7 +56,9 @@ public final class LineClient {
             for (i, b) in unixPath.utf8.enumerated() where i < p.count - 1 { p[i] = b }
         }
         let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         if rc != 0 {
             let e = String(cString: strerror(errno))
@@ -81,7 +86,9 @@ public final class LineClient {
         let deadline = Date().addingTimeInterval(seconds)
         var off = 0
         while off < bytes.count && Date() < deadline {
-            let n = bytes[off...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, min($0.count, 65536), Int32(MSG_NOSIGNAL)) }
+            let n = bytes[off...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, min($0.count, 65536), Int32(MSG_NOSIGNAL))
+            }
             if n > 0 { off += n } else { usleep(1000) }
         }
         return off
@@ -106,7 +113,8 @@ public final class LineClient {
         while true {
             if end > start, let p = memchr(buffer + start, 10, end - start) {
                 let nl = buffer.distance(to: p)
-                let line = String(decoding: UnsafeRawBufferPointer(start: buffer + start, count: nl - start), as: UTF8.self)
+                let line = String(
+                    decoding: UnsafeRawBufferPointer(start: buffer + start, count: nl - start), as: UTF8.self)
                 start = nl + 1
                 return line
             }

@@ -102,13 +102,17 @@ final class Tmux {
     }
 
     @Test func clearErrorsWhenNothingListensOrTheDaemonRefuses() async throws {
-        for (name, args) in [("vuoro-ticket", ["kela"]), ("vuoro-display", ["--once"]), ("vuoro-counter", ["--counter", "1", "next"]), ("vuoroctl", ["status"])] {
+        for (name, args) in [
+            ("vuoro-ticket", ["kela"]), ("vuoro-display", ["--once"]), ("vuoro-counter", ["--counter", "1", "next"]),
+            ("vuoroctl", ["status"]),
+        ] {
             let (rc, _, err) = try runClient(name, args, server: "127.0.0.1:1")
             #expect(rc == 1)
             #expect(err == "\(name): cannot reach vuorod at 127.0.0.1:1: Connection refused\n")
         }
         let server = try await TestServer()
-        let (rc, _, err) = try runClient("vuoro-counter", ["--counter", "1", "done"], server: "127.0.0.1:\(server.port)")
+        let (rc, _, err) = try runClient(
+            "vuoro-counter", ["--counter", "1", "done"], server: "127.0.0.1:\(server.port)")
         #expect(rc == 1)
         #expect(err == "vuoro-counter: vuorod refused: no-current-ticket counter 1 serves no ticket\n")
         let (rc2, _, err2) = try runClient("vuoroctl", ["check-config", "/nonexistent.toml"], server: "x:1")
@@ -147,7 +151,8 @@ final class Tmux {
     func interactiveCounterAndKiosk() async throws {
         let server = try await TestServer()
         let addr = "127.0.0.1:\(server.port)"
-        let kiosk = try Tmux("\(executable("vuoro-ticket")) --kiosk --server \(addr) --output \(server.directory)/kiosk.txt")
+        let kiosk = try Tmux(
+            "\(executable("vuoro-ticket")) --kiosk --server \(addr) --output \(server.directory)/kiosk.txt")
         #expect(try kiosk.waitFor("Valitse palvelu"))
         try kiosk.keys("l")
         #expect(try kiosk.waitFor("Välj tjänst"))
@@ -174,7 +179,8 @@ final class Tmux {
     func pollingDisplaySeesCalls() async throws {
         let server = try await TestServer()
         let addr = "127.0.0.1:\(server.port)"
-        let screen = try Tmux("\(executable("vuoro-display")) --server \(addr) --poll 1 --quiet --rotate 60 --queues health")
+        let screen = try Tmux(
+            "\(executable("vuoro-display")) --server \(addr) --poll 1 --quiet --rotate 60 --queues health")
         #expect(try screen.waitFor("Terveysasema"))
         #expect(!(try screen.screen().contains("Laboratorio")))
         _ = try runClient("vuoro-ticket", ["health"], server: addr)
@@ -193,10 +199,14 @@ final class Tmux {
         let (rc, out, err) = try runClient("vuoroctl", ["stats", "--csv"], server: addr)
         #expect(rc == 0, "\(err)")
         let lines = String(decoding: out, as: UTF8.self).split(separator: "\n")
-        #expect(lines.first == "queue,issued,served,noshow,cancelled,transferred,expired,wait_mean,wait_median,wait_p90,service_mean,service_p90,over_target,estimate_error")
+        #expect(
+            lines.first
+                == "queue,issued,served,noshow,cancelled,transferred,expired,wait_mean,wait_median,wait_p90,service_mean,service_p90,over_target,estimate_error"
+        )
         #expect(lines.dropFirst().first?.hasPrefix("kela,1,0,0,0,0,0,0,0,0,0,0,0,160") == true, "\(lines)")
         let (_, range, _) = try runClient(
-            "vuoroctl", ["stats", "--date", "2026-11-22", "--to", "2026-11-23", "--by", "counter", "--csv"], server: addr)
+            "vuoroctl", ["stats", "--date", "2026-11-22", "--to", "2026-11-23", "--by", "counter", "--csv"],
+            server: addr)
         let r = String(decoding: range, as: UTF8.self).split(separator: "\n")
         #expect(r.count == 2 && r[1].hasPrefix("1,2026-11-23,1,"), "\(r)")
         let (_, table, _) = try runClient("vuoroctl", ["stats"], server: addr)

@@ -23,7 +23,9 @@ let canFakeJournal = getuid() == 0 && !FileManager.default.fileExists(atPath: jo
             for (i, b) in journalSocketPath.utf8.enumerated() { p[i] = b }
         }
         let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         try #require(rc == 0)
         defer {

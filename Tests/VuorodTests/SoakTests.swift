@@ -50,12 +50,15 @@ func openDescriptors(_ pid: Int32) -> Int {
                 })
         }
         for counter in 1...6 {
-            let script = ["CALL \(counter)", "RECALL \(counter)", "CALL \(counter)", "NOSHOW \(counter)", "CALL \(counter)",
-                "TRANSFER \(counter) lab", "CALL \(counter)", "DONE \(counter)"]
+            let script = [
+                "CALL \(counter)", "RECALL \(counter)", "CALL \(counter)", "NOSHOW \(counter)", "CALL \(counter)",
+                "TRANSFER \(counter) lab", "CALL \(counter)", "DONE \(counter)",
+            ]
             workers.append(Worker(port: d.port, script: script) { _, _ in usleep(UInt32.random(in: 50_000...250_000)) })
         }
         // Displays that come and go, and watch.
-        workers.append(Worker(port: d.port, script: ["WATCH", "STATUS", "CALLED 10", "QUIT"]) { _, _ in usleep(100_000) })
+        workers.append(
+            Worker(port: d.port, script: ["WATCH", "STATUS", "CALLED 10", "QUIT"]) { _, _ in usleep(100_000) })
         workers.forEach { $0.start() }
 
         var samples: [(rss: Int, fds: Int)] = []
@@ -82,9 +85,10 @@ func openDescriptors(_ pid: Int32) -> Int {
         let warm = samples.dropFirst(max(1, samples.count / 5))
         let base = warm.first?.rss ?? 0
         let peak = warm.map(\.rss).max() ?? 0
-        print("soak: \(Int(seconds)) s, \(issued.issued.count) tickets issued, \(total) in the database; "
-            + "resident \(base) KiB after warm-up, peak \(peak) KiB; descriptors \(fdsAtStart) at start, "
-            + "\(samples.map(\.fds)) during")
+        print(
+            "soak: \(Int(seconds)) s, \(issued.issued.count) tickets issued, \(total) in the database; "
+                + "resident \(base) KiB after warm-up, peak \(peak) KiB; descriptors \(fdsAtStart) at start, "
+                + "\(samples.map(\.fds)) during")
         #expect(peak <= base + 16 * 1024, "memory grew from \(base) KiB to \(peak) KiB")
         c.send("QUIT")
         _ = try? c.readLine()

@@ -57,7 +57,9 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
     .deletingLastPathComponent().path
 
 func tool(_ name: String) -> String? {
-    ["/usr/bin/", "/bin/", "/usr/local/bin/"].map { $0 + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    ["/usr/bin/", "/bin/", "/usr/local/bin/"].map { $0 + name }.first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
 }
 
 /// Runs a command, returning its exit status and combined output.
@@ -80,12 +82,14 @@ func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let notify = NotifySocket()
         let config = dir + "/centre.toml"
-        try "site = \"Test\"\n[[queue]]\nid = \"kela\"\nprefix = \"K\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try "site = \"Test\"\n[[queue]]\nid = \"kela\"\nprefix = \"K\"\n".write(
+            toFile: config, atomically: true, encoding: .utf8)
         var env = ProcessInfo.processInfo.environment
         env["NOTIFY_SOCKET"] = notify.address
         env["WATCHDOG_USEC"] = "400000"
         env.removeValue(forKey: "WATCHDOG_PID")
-        let d = try Daemon(arguments: ["--config", config, "--state-dir", dir, "--listen", "127.0.0.1:0"], environment: env)
+        let d = try Daemon(
+            arguments: ["--config", config, "--state-dir", dir, "--listen", "127.0.0.1:0"], environment: env)
         let ready = try #require(notify.await("READY=1"), "no READY=1")
         #expect(ready.last!.contains("STATUS=Serving; 0 tickets waiting"))
         try d.waitUntilListening()
@@ -96,7 +100,8 @@ func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
         // A reload: a new queue appears; tickets and connections stay.
         let c = try LineClient(port: d.port)
         #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
-        let withLab = "site = \"Test\"\n[[queue]]\nid = \"kela\"\nprefix = \"K\"\n[[queue]]\nid = \"lab\"\nprefix = \"L\"\n"
+        let withLab =
+            "site = \"Test\"\n[[queue]]\nid = \"kela\"\nprefix = \"K\"\n[[queue]]\nid = \"lab\"\nprefix = \"L\"\n"
         let counter = "[[counter]]\nid = \"1\"\nqueues = [\"kela\", \"lab\"]\n"
         try (withLab + counter).write(toFile: config, atomically: true, encoding: .utf8)
         kill(d.process.processIdentifier, SIGHUP)
