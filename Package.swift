@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "vuoro-bench",
             dependencies: [
-                "VuoroCore", "VuoroStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "VuoroCore", "VuoroStore", "VuoroClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "vuorod",
@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "VuoroTestSupport",
             dependencies: [
-                "VuoroServer", "VuoroCore", "VuoroStore",
+                "VuoroServer", "VuoroCore", "VuoroStore", "VuoroClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -42,13 +42,12 @@ public final class ClientConnection {
         } else {
             fd = try ClientConnection.connectTCP(server)
         }
-        var one: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
     deinit { close(fd) }
 
-    static func connectTCP(_ server: String) throws -> Int32 {
+    /// A connected TCP socket to `HOST:PORT` or `[V6]:PORT`, names resolved with getaddrinfo.
+    public static func connectTCP(_ server: String) throws -> Int32 {
         guard let colon = server.lastIndex(of: ":"), let port = Int(server[server.index(after: colon)...]) else {
             throw ClientError.cannotConnect(server: server, reason: "expected HOST:PORT")
         }
@@ -67,7 +66,11 @@ public final class ClientConnection {
         while let a = ai {
             let fd = socket(a.pointee.ai_family, a.pointee.ai_socktype, a.pointee.ai_protocol)
             if fd >= 0 {
-                if connect(fd, a.pointee.ai_addr, a.pointee.ai_addrlen) == 0 { return fd }
+                if connect(fd, a.pointee.ai_addr, a.pointee.ai_addrlen) == 0 {
+                    var one: Int32 = 1
+                    setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+                    return fd
+                }
                 lastError = String(cString: strerror(errno))
                 close(fd)
             }
@@ -76,7 +79,8 @@ public final class ClientConnection {
         throw ClientError.cannotConnect(server: server, reason: lastError)
     }
 
-    static func connectUnix(_ path: String, server: String) throws -> Int32 {
+    /// A connected Unix stream socket at `path`.
+    public static func connectUnix(_ path: String, server: String) throws -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
@@ -179,17 +183,7 @@ public final class ClientConnection {
         }
     }
 
-    /// Waits up to `seconds` for the next event line.
-    public func nextEvent(within seconds: Double) throws -> String? {
-        while let line = try readLine(wait: seconds) {
-            if line.hasPrefix("EVENT ") { return line }
-        }
-        return nil
-    }
-
     /// The descriptor, to wait on it together with the keyboard.
     public var descriptor: Int32 { fd }
 
-    /// Whether complete lines are already buffered.
-    public var hasBufferedLine: Bool { buffer[start...].contains(10) }
 }

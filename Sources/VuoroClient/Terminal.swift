@@ -112,3 +112,10 @@ public enum BigText {
         }
     }
 }
+
+extension String {
+    /// Left-aligned in `width` columns, with at least one space after it.
+    public func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}

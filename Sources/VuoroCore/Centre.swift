@@ -223,8 +223,6 @@ public final class Centre {
     /// Today's latest calls, newest first.
     public func latestCalls(_ n: Int) -> [Ticket] { recentCalls.prefix(n).compactMap { tickets[$0] } }
 
-    public func ticket(id: Int64) -> Ticket? { tickets[id] }
-
     /// Every ticket of today, in issue order.
     public var todaysTickets: [Ticket] { tickets.values.filter { $0.day == today.date }.sorted { $0.id < $1.id } }
 

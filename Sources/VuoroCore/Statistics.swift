@@ -27,6 +27,15 @@ public struct DayStats: Equatable, Sendable {
 
     public init(key: String) { self.key = key }
 
+    /// Rebuilds figures stored in the order of `fields`.
+    public init(key: String, values: [Int]) {
+        self.key = key
+        let v = values + Array(repeating: 0, count: max(0, 13 - values.count))
+        (issued, served, noshow, cancelled, transferred, expired) = (v[0], v[1], v[2], v[3], v[4], v[5])
+        (waitMean, waitMedian, waitP90, serviceMean, serviceP90) = (v[6], v[7], v[8], v[9], v[10])
+        (overTarget, estimateError) = (v[11], v[12])
+    }
+
     /// Field names and values in protocol order.
     public var fields: [(String, Int)] {
         [

@@ -57,8 +57,6 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         _ = centre.takeDirtyQueues()
     }
 
-    var connectionCount: Int { connections.count }
-
     // MARK: connections
 
     func makeConnection() -> Connection {

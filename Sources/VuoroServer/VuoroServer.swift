@@ -77,11 +77,6 @@ public final class VuoroServer: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on the engine's loop, for the daemon's signals (reload) and systemd's watchdog.
-    public func onLoop<T: Sendable>(_ body: @escaping @Sendable () -> T) async throws -> T {
-        try await loop.submit(body).get()
-    }
-
     /// Runs `body` on the engine's loop every `interval`: a ping from there proves the loop that serves
     /// requests is alive (systemd's watchdog).
     public func every(_ interval: TimeAmount, _ body: @escaping @Sendable () -> Void) {

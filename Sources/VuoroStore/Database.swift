@@ -12,13 +12,6 @@ public struct SQLiteError: Error, CustomStringConvertible, Equatable {
         self.context = context
     }
     public var description: String { "\(context): \(message) (SQLite code \(code))" }
-
-    /// The disk is full, the file is read-only, or an I/O error happened: the write may work later.
-    public var isStorageFault: Bool {
-        let primary = code & 0xff
-        return primary == SQLITE_FULL || primary == SQLITE_READONLY || primary == SQLITE_IOERR
-            || primary == SQLITE_CANTOPEN || primary == SQLITE_BUSY || primary == SQLITE_LOCKED
-    }
 }
 
 /// `SQLITE_TRANSIENT`, which the C macro defines and Swift cannot import.
@@ -67,8 +60,6 @@ public final class Database {
         let s = try prepare(sql)
         return try s.step() ? s.int(0) : nil
     }
-
-    public var changes: Int { Int(sqlite3_changes(handle)) }
 
     public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 }

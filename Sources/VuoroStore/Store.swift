@@ -225,20 +225,7 @@ public final class Store {
         s.bind(2, grouping.rawValue)
         var out: [DayStats] = []
         while try s.step() {
-            var d = DayStats(key: s.text(0) ?? "")
-            d.issued = Int(s.int(1))
-            d.served = Int(s.int(2))
-            d.noshow = Int(s.int(3))
-            d.cancelled = Int(s.int(4))
-            d.transferred = Int(s.int(5))
-            d.expired = Int(s.int(6))
-            d.waitMean = Int(s.int(7))
-            d.waitMedian = Int(s.int(8))
-            d.waitP90 = Int(s.int(9))
-            d.serviceMean = Int(s.int(10))
-            d.serviceP90 = Int(s.int(11))
-            d.overTarget = Int(s.int(12))
-            d.estimateError = Int(s.int(13))
+            let d = DayStats(key: s.text(0) ?? "", values: (1...13).map { Int(s.int(Int32($0))) })
             out.append(d)
         }
         let any = try db.prepare("SELECT 1 FROM daily_stats WHERE day = ?1 LIMIT 1")

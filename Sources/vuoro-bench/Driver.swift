@@ -1,30 +1,14 @@
 // A closed-loop load generator over real TCP: many connections on one poll() loop, each sending its next
 // request only when the last reply is complete, and every reply's latency recorded.
 import Foundation
+import VuoroClient
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-func connectTCP(_ port: Int) -> Int32 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_port = in_port_t(UInt16(port).bigEndian)
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
-    let rc = withUnsafePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-        }
-    }
-    if rc != 0 {
-        close(fd)
-        return -1
-    }
-    var one: Int32 = 1
-    setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-    return fd
-}
+/// A connected loopback socket, or -1.
+func connectTCP(_ port: Int) -> Int32 { (try? ClientConnection.connectTCP("127.0.0.1:\(port)")) ?? -1 }
 
 func nanos() -> UInt64 {
     var ts = timespec()

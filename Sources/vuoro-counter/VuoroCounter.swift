@@ -150,9 +150,3 @@ struct Desk {
         }
     }
 }
-
-extension String {
-    func padding(_ width: Int) -> String {
-        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
-    }
-}

@@ -45,5 +45,7 @@ import VuoroCore
             c.todaysTickets, by: .hour, waitTarget: 1800, hourOf: { c.calendar.civil($0).hour })
         #expect(byHour.map(\.key) == ["10"])
         #expect(byHour[0].issued == 4)
+        // Stored in the order of `fields`, read back the same.
+        #expect(DayStats(key: "kela", values: kela.fields.map(\.1)) == kela)
     }
 }

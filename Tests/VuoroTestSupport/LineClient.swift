@@ -1,4 +1,5 @@
 import Foundation
+import VuoroClient
 
 // A blocking line client over a real TCP socket, for tests: send lines, read lines with a deadline.
 #if canImport(Glibc)
@@ -28,43 +29,12 @@ public final class LineClient {
     static let capacity = 1 << 20
 
     public init(port: Int, host: String = "127.0.0.1") throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, host, &addr.sin_addr)
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        if rc != 0 {
-            let e = String(cString: strerror(errno))
-            close(fd)
-            throw TestClientError.connect(e)
-        }
-        var one: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        fd = try ClientConnection.connectTCP("\(host):\(port)")
     }
 
     /// Connects to a Unix socket.
     public init(unixPath: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &addr.sun_path) { p in
-            for (i, b) in unixPath.utf8.enumerated() where i < p.count - 1 { p[i] = b }
-        }
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        if rc != 0 {
-            let e = String(cString: strerror(errno))
-            close(fd)
-            throw TestClientError.connect(e)
-        }
+        fd = try ClientConnection.connectUnix(unixPath, server: "unix:" + unixPath)
     }
 
     deinit {

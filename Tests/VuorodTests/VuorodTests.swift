@@ -189,6 +189,13 @@ final class Daemon {
         var clients: [LineClient] = []
         for _ in 0..<80 { clients.append(try LineClient(port: d.port)) }
         #expect(try clients[0].request("ISSUE kela").hasPrefix("OK K001"))
+        // The daemon really is at its descriptor limit: the rest wait in the kernel's backlog.
+        var open = 0
+        for _ in 0..<100 where open < 46 {
+            open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(d.process.processIdentifier)/fd").count) ?? 0
+            usleep(50_000)
+        }
+        #expect(open >= 46 && open <= 48, "\(open) descriptors open under ulimit -n 48")
         // The last ones wait in the kernel's backlog; closing others lets the daemon accept them.
         clients.removeFirst(60)
         let last = clients[clients.count - 1]
