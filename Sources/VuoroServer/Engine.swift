@@ -260,16 +260,30 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         if centre.rollDayIfNeeded() {
             events.append("EVENT day \(centre.today.date)")
             flush()
-            do {
-                let days = try Retention.run(
-                    store: store, config: centre.config, calendar: centre.calendar, now: centre.clock.now())
-                if !days.isEmpty { logger.notice("retired \(days.count) days: statistics kept, tickets deleted") }
-            } catch {
-                logger.error("retention failed, will try at the next day change or start: \(error)")
-            }
+            retentionDue = true
         }
+        if retentionDue { retireOneDay() }
         centre.markDirty(centre.queueOrder.filter { centre.figures($0)?.open != lastFigures[$0]?.open })
         if centre.hasChanges || !events.isEmpty || centre.hasDirtyQueues { flush() }
+    }
+
+    /// Old days to retire: checked at start and at each day change. One day per tick, so a long backlog (the
+    /// first start after an upgrade, say) never holds up requests for long, nor the start itself.
+    private var retentionDue = true
+
+    private func retireOneDay() {
+        do {
+            let days = try Retention.run(
+                store: store, config: centre.config, calendar: centre.calendar, now: centre.clock.now(), maxDays: 1)
+            if let day = days.first {
+                logger.notice("retired \(day): its statistics kept, its tickets deleted")
+            } else {
+                retentionDue = false
+            }
+        } catch {
+            retentionDue = false
+            logger.error("retention failed, will try again at the next day change or start: \(error)")
+        }
     }
 
     /// Rebuilds the centre from what the store holds; while that fails, every request answers `unavailable`.

@@ -7,12 +7,12 @@ public enum Retention {
     /// Keeps the statistics of each day older than the retention period and deletes its tickets.
     /// Returns the days retired.
     @discardableResult
-    public static func run(store: Store, config: CentreConfig, calendar: ServiceCalendar, now: Millis) throws
-        -> [String]
-    {
+    public static func run(
+        store: Store, config: CentreConfig, calendar: ServiceCalendar, now: Millis, maxDays: Int = .max
+    ) throws -> [String] {
         let cutoff = calendar.day(containing: now - Millis(config.retentionDays) * 86_400_000).date
         var retired: [String] = []
-        for day in try store.ticketDays(before: cutoff) {
+        for day in try store.ticketDays(before: cutoff).prefix(maxDays) {
             let tickets = try store.tickets(day: day)
             var stats: [StatsGrouping: [DayStats]] = [:]
             for g in StatsGrouping.allCases { stats[g] = compute(tickets, g, config, calendar) }

@@ -109,8 +109,6 @@ struct Vuorod: AsyncParsableCommand {
             let snapshot = try store.load(today: calendar.day(containing: clock.now()).date)
             centre = Centre(config: centreConfig, clock: clock, snapshot: snapshot)
             try store.commit(centre.takeChanges())
-            let retired = try Retention.run(store: store, config: centreConfig, calendar: calendar, now: clock.now())
-            if !retired.isEmpty { logger.notice("retired \(retired.count) days: statistics kept, tickets deleted") }
         } catch {
             logger.critical("cannot open the state in \(dir): \(error)")
             throw ExitCode(1)

@@ -140,7 +140,17 @@ func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
     func servesASocketPassedBySystemd() throws {
         let dir = TestServer.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let port = Int.random(in: 20000..<40000)
+        // A port the kernel just handed out and took back: free, unlike a random guess.
+        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, len) == 0 ? getsockname(probe, $0, &len) : -1 }
+        }
+        close(probe)
+        let port = Int(UInt16(bigEndian: addr.sin_port))
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tool("systemd-socket-activate")!)
         p.arguments = ["-l", "127.0.0.1:\(port)", vuorodPath, "--state-dir", dir, "--listen", "127.0.0.1:1"]
@@ -151,7 +161,7 @@ func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
             p.waitUntilExit()
         }
         var client: LineClient?
-        for _ in 0..<100 where client == nil {
+        for _ in 0..<300 where client == nil {
             client = try? LineClient(port: port)
             if client == nil { usleep(50_000) }
         }
