@@ -37,9 +37,12 @@ test-deps:
 	    || echo "could not install$$missing: the tests that need them will say they are skipped"; \
 	elif [ -n "$$missing" ]; then echo "not installed:$$missing: the tests that need them will say they are skipped"; fi
 
+# The suite takes under a minute; a hang fails it after TEST_TIMEOUT seconds instead of stalling CI.
+TEST_TIMEOUT ?= 1200
 test: deps test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel --num-workers 2
+	timeout --kill-after=30 $(TEST_TIMEOUT) $(SWIFT) test --skip-build --parallel --num-workers 2 \
+	  || { rc=$$?; [ $$rc = 124 ] && echo "make test: the suite did not finish within $(TEST_TIMEOUT) s"; exit $$rc; }
 	$(MAKE) install-check
 
 # Installs into a temporary DESTDIR and checks that every file is there and the man pages render.

@@ -25,6 +25,8 @@ let package = Package(
     targets: [
         .target(name: "VuoroCore"),
         .target(name: "VuoroProtocol"),
+        // Child processes with posix_spawn and waitpid, for the tests and the benchmark.
+        .target(name: "VuoroChild"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "VuoroStore", dependencies: ["CSQLite", "VuoroCore"]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
@@ -76,7 +78,8 @@ let package = Package(
         .executableTarget(
             name: "vuoro-bench",
             dependencies: [
-                "VuoroCore", "VuoroStore", "VuoroClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "VuoroCore", "VuoroStore", "VuoroClient", "VuoroChild",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "vuorod",
@@ -90,7 +93,7 @@ let package = Package(
         .target(
             name: "VuoroTestSupport",
             dependencies: [
-                "VuoroServer", "VuoroCore", "VuoroStore", "VuoroClient",
+                "VuoroServer", "VuoroCore", "VuoroStore", "VuoroClient", "VuoroChild",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,5 +1,6 @@
 // Starting the servers under test on a free loopback port, and the report.
 import Foundation
+import VuoroChild
 
 #if canImport(Glibc)
     import Glibc
@@ -7,9 +8,9 @@ import Foundation
 
 /// A server process on a free port.
 struct Peer {
-    let process: Process
+    let process: Child
     let port: Int
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     static func find(_ name: String) -> String? {
         ["/usr/bin/", "/usr/sbin/", "/usr/local/bin/"].map { $0 + name }.first {
@@ -36,12 +37,7 @@ struct Peer {
     /// Starts `path` with PORT in its arguments replaced, and waits until it answers (`ping`) or accepts.
     static func start(_ path: String, _ args: [String], ping: String? = nil) throws -> Peer {
         let port = freePort()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args.map { $0.replacingOccurrences(of: "PORT", with: String(port)) }
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try Child(path, args.map { $0.replacingOccurrences(of: "PORT", with: String(port)) })
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             let fd = connectTCP(port)
@@ -54,13 +50,13 @@ struct Peer {
             }
             usleep(1000)
         }
-        p.terminate()
+        p.signal(SIGKILL)
         throw ValidationErrorText("\(path) did not start")
     }
 
     func stop() {
-        kill(pid, SIGTERM)
-        process.waitUntilExit()
+        process.signal(SIGTERM)
+        _ = try? process.wait(timeout: 60)
     }
 }
 

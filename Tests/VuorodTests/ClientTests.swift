@@ -12,22 +12,11 @@ func executable(_ name: String) -> String { packageRoot + "/.build/debug/" + nam
 
 /// Runs a client to completion: exit status, standard output (bytes) and standard error.
 func runClient(_ name: String, _ args: [String], server: String) throws -> (Int32, [UInt8], String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: executable(name))
-    p.arguments = args
     var env = ProcessInfo.processInfo.environment
     env["VUORO_SERVER"] = server
     env.removeValue(forKey: "VUORO_TOKEN")
-    p.environment = env
-    let out = Pipe()
-    let err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, Array(o), String(decoding: e, as: UTF8.self))
+    let r = try runChild(executable(name), args, environment: env)
+    return (r.status, r.stdout, String(decoding: r.stderr, as: UTF8.self))
 }
 
 /// A tmux session running one command in a 120×40 pseudo-terminal.
@@ -134,7 +123,7 @@ final class Tmux {
         _ = try runClient("vuoro-counter", ["--counter", "2", "next"], server: addr)
         #expect(try screen.waitFor("K001  →  palvelupiste 2"), "\((try? screen.screen()) ?? "")")
         #expect(try screen.screen().contains("███"))
-        kill(d.process.processIdentifier, SIGKILL)
+        d.signal(SIGKILL)
         _ = d.finish()
         #expect(try screen.waitFor("reconnecting"), "\((try? screen.screen()) ?? "")")
         d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:\(port)"])
@@ -143,7 +132,7 @@ final class Tmux {
         _ = try runClient("vuoro-counter", ["--counter", "6", "next"], server: addr)
         #expect(try screen.waitFor("L001  →  palvelupiste 6", seconds: 40), "\((try? screen.screen()) ?? "")")
         #expect(!(try screen.screen().contains("reconnecting")))
-        kill(d.process.processIdentifier, SIGTERM)
+        d.signal(SIGTERM)
         _ = d.finish()
     }
 
@@ -225,7 +214,7 @@ final class Tmux {
         let port = d.port
         let kiosk = try Tmux("\(executable("vuoro-ticket")) --kiosk --server 127.0.0.1:\(port) --lang en")
         #expect(try kiosk.waitFor("Choose a service"))
-        kill(d.process.processIdentifier, SIGKILL)
+        d.signal(SIGKILL)
         _ = d.finish()
         #expect(try kiosk.waitFor("retrying"), "\((try? kiosk.screen()) ?? "")")
         d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:\(port)"])
@@ -235,7 +224,7 @@ final class Tmux {
         try kiosk.keys("2")
         #expect(try kiosk.waitFor("Your number"), "\((try? kiosk.screen()) ?? "")")
         #expect(try LineClient(port: port).request("TICKET H001").hasPrefix("OK H001 state=waiting"))
-        kill(d.process.processIdentifier, SIGTERM)
+        d.signal(SIGTERM)
         _ = d.finish()
     }
 }

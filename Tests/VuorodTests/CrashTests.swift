@@ -93,7 +93,7 @@ final class Worker: @unchecked Sendable {
         workers.forEach { $0.start() }
         for _ in 0..<5 {
             usleep(UInt32.random(in: 150_000...450_000))
-            kill(d.process.processIdentifier, SIGKILL)
+            d.signal(SIGKILL)
             _ = d.finish()
             d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:\(port)"])
             try d.waitUntilListening()
@@ -117,7 +117,7 @@ final class Worker: @unchecked Sendable {
             #expect(later, "acknowledged call of \(ticket) went back: \(reply)")
             if reply.contains("state=called") { #expect(reply.contains("counter=\(counter)")) }
         }
-        kill(d.process.processIdentifier, SIGTERM)
+        d.signal(SIGTERM)
         #expect(d.finish().0 == 0)
         #expect(try Store(path: dir + "/vuoro.db").integrityCheck() == "ok")
     }
@@ -137,7 +137,7 @@ final class Worker: @unchecked Sendable {
         #expect(String(decoding: out, as: UTF8.self) == "backup written to \(backup)\n")
         #expect(try c.request("ISSUE kela").hasPrefix("OK K021"))
         #expect(try Store(path: backup).integrityCheck() == "ok")
-        kill(d.process.processIdentifier, SIGTERM)
+        d.signal(SIGTERM)
         _ = d.finish()
 
         // Restore as protocol.md says: the backup over vuoro.db, without the old WAL.
@@ -149,7 +149,7 @@ final class Worker: @unchecked Sendable {
         #expect(try r.request("TICKET K001").hasPrefix("OK K001 state=called"))
         #expect(try r.request("TICKET K021").hasPrefix("ERR unknown-ticket"))
         #expect(try r.request("ISSUE kela").hasPrefix("OK K021"))
-        kill(d.process.processIdentifier, SIGTERM)
+        d.signal(SIGTERM)
         _ = d.finish()
     }
 }
@@ -177,7 +177,7 @@ let canMount: Bool = {
         let d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:0"])
         try d.waitUntilListening()
         try body(dir, d)
-        kill(d.process.processIdentifier, SIGTERM)
+        d.signal(SIGTERM)
         let (_, log) = d.finish()
         let failures = log.components(separatedBy: "storage write failed").count - 1
         #expect(failures == 1, "the cause should be logged once: \(log)")

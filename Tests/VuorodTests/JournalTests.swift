@@ -35,20 +35,21 @@ let canFakeJournal = getuid() == 0 && !FileManager.default.fileExists(atPath: jo
 
         let dir = TestServer.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let stderrPipe = Pipe()
+        // vuorod's stderr: a pipe whose device and inode JOURNAL_STREAM names, as systemd does.
+        var ends: [CInt] = [0, 0]
+        try #require(makePipe(&ends))
+        defer { close(ends[0]) }
         var st = stat()
-        fstat(stderrPipe.fileHandleForWriting.fileDescriptor, &st)
+        fstat(ends[1], &st)
         var env = ProcessInfo.processInfo.environment
         env["JOURNAL_STREAM"] = "\(st.st_dev):\(st.st_ino)"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: vuorodPath)
-        p.arguments = ["--state-dir", dir, "--listen", "127.0.0.1:0", "--log-level", "debug"]
-        p.environment = env
-        p.standardError = stderrPipe
-        try p.run()
+        let p = try Child(
+            vuorodPath, ["--state-dir", dir, "--listen", "127.0.0.1:0", "--log-level", "debug"], environment: env,
+            stderr: .descriptor(ends[1]))
+        close(ends[1])
         defer {
-            kill(p.processIdentifier, SIGTERM)
-            p.waitUntilExit()
+            p.signal(SIGTERM)
+            _ = try? p.wait(timeout: 30)
         }
 
         var messages: [String] = []

@@ -29,7 +29,7 @@ func openDescriptors(_ pid: Int32) -> Int {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:0"])
         try d.waitUntilListening()
-        let pid = d.process.processIdentifier
+        let pid = d.pid
         // The baseline after a first write, when SQLite has its WAL and shared-memory files open.
         do {
             let first = try LineClient(port: d.port)

@@ -64,16 +64,8 @@ func tool(_ name: String) -> String? {
 
 /// Runs a command, returning its exit status and combined output.
 func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
-    p.arguments = args
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = out
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    let r = try runChild(path, args, mergeErrors: true)
+    return (r.status, String(decoding: r.stdout, as: UTF8.self))
 }
 
 @Suite(.serialized) struct SystemdTests {
@@ -104,7 +96,7 @@ func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
             "site = \"Test\"\n[[queue]]\nid = \"kela\"\nprefix = \"K\"\n[[queue]]\nid = \"lab\"\nprefix = \"L\"\n"
         let counter = "[[counter]]\nid = \"1\"\nqueues = [\"kela\", \"lab\"]\n"
         try (withLab + counter).write(toFile: config, atomically: true, encoding: .utf8)
-        kill(d.process.processIdentifier, SIGHUP)
+        d.signal(SIGHUP)
         let reloading = try #require(notify.await("RELOADING=1"))
         #expect(reloading.last!.contains("MONOTONIC_USEC="))
         #expect(notify.await("READY=1") != nil)
@@ -113,14 +105,14 @@ func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
 
         // A configuration that does not parse is refused; the old one stays.
         try "site = [broken".write(toFile: config, atomically: true, encoding: .utf8)
-        kill(d.process.processIdentifier, SIGHUP)
+        d.signal(SIGHUP)
         #expect(notify.await("READY=1") != nil)
         #expect(try c.request("ISSUE lab").hasPrefix("OK L002"))
 
         // lab removed while L001 and L002 wait: it issues no more, and the counter that served it still calls them.
         try "site = \"Test\"\n[[queue]]\nid = \"kela\"\nprefix = \"K\"\n[[counter]]\nid = \"1\"\nqueues = [\"kela\"]\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
-        kill(d.process.processIdentifier, SIGHUP)
+        d.signal(SIGHUP)
         #expect(notify.await("READY=1") != nil)
         #expect(try c.request("ISSUE lab").hasPrefix("ERR unknown-queue"))
         #expect(try c.request("TICKET L001").hasPrefix("OK L001 state=waiting queue=lab"))
@@ -129,7 +121,7 @@ func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
         #expect(try c.request("CALL 1").hasPrefix("OK L002 queue=lab counter=1"))
         #expect(try c.request("CALL 1") == "OK none")
 
-        kill(d.process.processIdentifier, SIGTERM)
+        d.signal(SIGTERM)
         #expect(notify.await("STOPPING=1") != nil)
         let (status, log) = d.finish()
         #expect(status == 0)
@@ -151,14 +143,12 @@ func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
         }
         close(probe)
         let port = Int(UInt16(bigEndian: addr.sin_port))
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool("systemd-socket-activate")!)
-        p.arguments = ["-l", "127.0.0.1:\(port)", vuorodPath, "--state-dir", dir, "--listen", "127.0.0.1:1"]
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try Child(
+            tool("systemd-socket-activate")!,
+            ["-l", "127.0.0.1:\(port)", vuorodPath, "--state-dir", dir, "--listen", "127.0.0.1:1"])
         defer {
-            kill(p.processIdentifier, SIGTERM)
-            p.waitUntilExit()
+            p.signal(SIGTERM)
+            _ = try? p.wait(timeout: 30)
         }
         var client: LineClient?
         for _ in 0..<300 where client == nil {

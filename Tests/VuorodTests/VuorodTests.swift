@@ -12,40 +12,43 @@ let vuorodPath: String = {
 
 /// A vuorod process on a free loopback port, its stderr collected.
 final class Daemon {
-    let process = Process()
-    let stderr = Pipe()
+    let child: Child
     var port = 0
     var log = ""
+    var pid: pid_t { child.pid }
 
     init(arguments: [String], environment: [String: String]? = nil, executable: String = vuorodPath) throws {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        child = try Child(executable, arguments, environment: environment, stdout: .null, stderr: .pipe)
+    }
+
+    func signal(_ s: Int32) { child.signal(s) }
+
+    /// Reads standard error until the log contains `text` (true), the daemon exits or `seconds` pass (false).
+    func waitForLog(_ text: String, seconds: Double = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !log.contains(text) {
+            let left = deadline.timeIntervalSinceNow
+            if left <= 0 { return false }
+            let data = child.read(child.stderr!, timeout: min(left, 0.2))
+            if data.isEmpty && !child.isRunning { return log.contains(text) }
+            log += String(decoding: data, as: UTF8.self)
+        }
+        return true
     }
 
     /// Waits for the "listening on 127.0.0.1:PORT" line.
     func waitUntilListening() throws {
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            let data = stderr.fileHandleForReading.availableData
-            if data.isEmpty && !process.isRunning { break }
-            log += String(decoding: data, as: UTF8.self)
-            if let r = log.range(of: "listening on 127.0.0.1:") {
-                let digits = log[r.upperBound...].prefix { $0.isNumber }
-                port = Int(digits) ?? 0
-                return
-            }
+        guard waitForLog("listening on 127.0.0.1:"), let r = log.range(of: "listening on 127.0.0.1:") else {
+            throw TestClientError.timeout("vuorod to listen; log: \(log)")
         }
-        throw TestClientError.timeout("vuorod to listen; log: \(log)")
+        port = Int(log[r.upperBound...].prefix { $0.isNumber }) ?? 0
     }
 
-    func finish() -> (Int32, String) {
-        process.waitUntilExit()
-        log += String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return (process.terminationStatus, log)
+    /// Waits for the daemon to exit (killing it after `timeout`): its status and everything it logged.
+    func finish(timeout: Double = 60) -> (Int32, String) {
+        let result = try? child.finish(timeout: timeout)
+        log += String(decoding: result?.stderr ?? [], as: UTF8.self)
+        return (result?.status ?? -1, log)
     }
 }
 
@@ -63,7 +66,7 @@ final class Daemon {
         #expect(first.hasPrefix("OK K001 queue=kela position=1 "))
         #expect(try c.request("ISSUE kela").hasPrefix("OK K002 "))
         #expect(try c.request("CALL 1").hasPrefix("OK K001 queue=kela counter=1 "))
-        kill(d.process.processIdentifier, SIGKILL)
+        d.signal(SIGKILL)
         _ = d.finish()
 
         d = try Daemon(arguments: args)
@@ -72,7 +75,7 @@ final class Daemon {
         #expect(try c.request("ISSUE kela").hasPrefix("OK K003 "))
         #expect(try c.request("TICKET K001") == "OK K001 state=called queue=kela counter=1")
         #expect(try c.request("TICKET K002").hasPrefix("OK K002 state=waiting queue=kela position=1 "))
-        kill(d.process.processIdentifier, SIGTERM)
+        d.signal(SIGTERM)
         let (status, log) = d.finish()
         #expect(status == 0, "\(log)")
         #expect(log.contains("stopped"))
@@ -162,10 +165,7 @@ final class Daemon {
         counters = ["3"]
         """.write(toFile: config, atomically: true, encoding: .utf8)
         let d = try Daemon(arguments: ["--config", config, "--state-dir", dir, "--listen", "0.0.0.0:0"])
-        let deadline = Date().addingTimeInterval(20)
-        while !d.log.contains("listening on 0.0.0.0:"), Date() < deadline {
-            d.log += String(decoding: d.stderr.fileHandleForReading.availableData, as: UTF8.self)
-        }
+        #expect(d.waitForLog("listening on 0.0.0.0:"), "\(d.log)")
         let port = Int(d.log.components(separatedBy: "listening on 0.0.0.0:").last!.prefix { $0.isNumber }) ?? 0
         let c = try LineClient(port: port)
         #expect(try c.request("ISSUE kela").hasPrefix("ERR not-allowed"))
@@ -173,7 +173,7 @@ final class Daemon {
         #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
         #expect(try c.request("AUTH counter-file-secret-1") == "OK role=counter")
         #expect(try c.request("CALL 3").hasPrefix("OK K001"))
-        kill(d.process.processIdentifier, SIGTERM)
+        d.signal(SIGTERM)
         let (_, log) = d.finish()
         #expect(!log.contains("kiosk-secret-12345") && !log.contains("counter-file-secret-1"), "a secret was logged")
     }
@@ -192,7 +192,7 @@ final class Daemon {
         // The daemon really is at its descriptor limit: the rest wait in the kernel's backlog.
         var open = 0
         for _ in 0..<100 where open < 46 {
-            open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(d.process.processIdentifier)/fd").count) ?? 0
+            open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(d.pid)/fd").count) ?? 0
             usleep(50_000)
         }
         // Without the limit it would hold all 80 and its own 15 or so.
@@ -202,7 +202,7 @@ final class Daemon {
         let last = clients[clients.count - 1]
         #expect(try last.request("PING") == "OK PONG")
         #expect(try last.request("TICKET K001").hasPrefix("OK K001 state=waiting"))
-        kill(d.process.processIdentifier, SIGTERM)
+        d.signal(SIGTERM)
         #expect(d.finish().0 == 0)
     }
 }
