@@ -120,11 +120,13 @@ final class Connection: ChannelInboundHandler {
         }
         sharedEvents = nil
         if outbox.readableBytes > 0 {
-            let out = outbox
-            outbox = context.channel.allocator.buffer(capacity: 256)
-            context.writeAndFlush(wrapOutboundOut(out), promise: nil)
-            // A client that stopped reading: past the cap it is dropped, and nobody else waits for it.
-            if let pending = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes),
+            context.writeAndFlush(wrapOutboundOut(outbox), promise: nil)
+            // Written to the socket at once in the usual case, so the storage is free again to reuse.
+            outbox.clear()
+            // A client that stopped reading: past the cap it is dropped, and nobody else waits for it. Below the
+            // high-water mark (far under the cap) the channel stays writable and there is nothing to look up.
+            if !context.channel.isWritable,
+                let pending = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes),
                 pending > engine.options.maxPendingOutput
             {
                 engine.logger.warning("dropping connection \(id): \(pending) bytes of output unread")
