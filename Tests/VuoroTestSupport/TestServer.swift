@@ -1,8 +1,8 @@
 // Starts the real server in the test process: a temporary SQLite file, a manual clock, port 0 on loopback.
 import Foundation
-@_exported import VuoroChild
 import Logging
 import NIOCore
+@_exported import VuoroChild
 import VuoroCore
 import VuoroServer
 import VuoroStore

@@ -139,7 +139,9 @@ func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
         inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, len) == 0 ? getsockname(probe, $0, &len) : -1 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(probe, $0, len) == 0 ? getsockname(probe, $0, &len) : -1
+            }
         }
         close(probe)
         let port = Int(UInt16(bigEndian: addr.sin_port))
