@@ -229,3 +229,25 @@ public func runChild(
         path, arguments, environment: environment, stdout: .pipe, stderr: mergeErrors ? .standardOutput : .pipe)
     return try child.finish(timeout: timeout)
 }
+
+/// The path of an installed program, looked up in the usual system directories.
+public func findProgram(_ name: String) -> String? {
+    ["/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/", "/usr/local/bin/"].map { $0 + name }.first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+}
+
+/// A loopback TCP port the kernel has just handed out and taken back: free for a server a child starts, unlike
+/// a random guess.
+public func freeLoopbackPort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let rc = withUnsafeMutablePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 ? getsockname(fd, $0, &len) : -1 }
+    }
+    return rc == 0 ? Int(UInt16(bigEndian: addr.sin_port)) : 0
+}

@@ -12,31 +12,9 @@ struct Peer {
     let port: Int
     var pid: Int32 { process.pid }
 
-    static func find(_ name: String) -> String? {
-        ["/usr/bin/", "/usr/sbin/", "/usr/local/bin/"].map { $0 + name }.first {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }
-    }
-
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p -> Int32 in
-                bind(fd, p, len)
-                return getsockname(fd, p, &len)
-            }
-        }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
     /// Starts `path` with PORT in its arguments replaced, and waits until it answers (`ping`) or accepts.
     static func start(_ path: String, _ args: [String], ping: String? = nil) throws -> Peer {
-        let port = freePort()
+        let port = freeLoopbackPort()
         let p = try Child(path, args.map { $0.replacingOccurrences(of: "PORT", with: String(port)) })
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {

@@ -1,6 +1,7 @@
 // vuoro-bench: durable throughput, fan-out, recovery and memory of vuorod, beside redis and beanstalkd.
 import ArgumentParser
 import Foundation
+import VuoroChild
 import VuoroCore
 import VuoroStore
 
@@ -72,7 +73,7 @@ struct VuoroBench: ParsableCommand {
         idleFds.forEach { close($0) }
         d.stop()
 
-        if !noPeers, let redis = Peer.find("redis-server") {
+        if !noPeers, let redis = findProgram("redis-server") {
             let dir = work + "/redis"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let r = try Peer.start(
@@ -88,7 +89,7 @@ struct VuoroBench: ParsableCommand {
                 setup: nil, trigger: "PUBLISH calls K001\r\n", replyLines: 1)
             r.stop()
         }
-        if !noPeers, let beanstalkd = Peer.find("beanstalkd") {
+        if !noPeers, let beanstalkd = findProgram("beanstalkd") {
             let dir = work + "/beanstalkd"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let b = try Peer.start(beanstalkd, ["-l", "127.0.0.1", "-p", "PORT", "-b", dir, "-f", "0"])

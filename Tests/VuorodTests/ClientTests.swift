@@ -19,15 +19,24 @@ func runClient(_ name: String, _ args: [String], server: String) throws -> (Int3
     return (r.status, r.stdout, String(decoding: r.stderr, as: UTF8.self))
 }
 
+/// A ticket issued by the kiosk program and called by the counter program, as a device would.
+func issueAndCall(_ queue: String, counter: String, server: String) throws {
+    #expect(try runClient("vuoro-ticket", [queue], server: server).0 == 0)
+    #expect(try runClient("vuoro-counter", ["--counter", counter, "next"], server: server).0 == 0)
+}
+
 /// A tmux session running one command in a 120×40 pseudo-terminal.
 final class Tmux {
     let name = "vuoro-\(UUID().uuidString.prefix(8))"
     init(_ command: String) throws {
-        let (rc, out) = try run(tool("tmux")!, ["new-session", "-d", "-s", name, "-x", "120", "-y", "40", command])
+        let (rc, out) = try run(
+            findProgram("tmux")!, ["new-session", "-d", "-s", name, "-x", "120", "-y", "40", command])
         guard rc == 0 else { throw TestClientError.connect("tmux: \(out)") }
     }
-    func keys(_ k: String) throws { _ = try run(tool("tmux")!, ["send-keys", "-t", name, k]) }
-    func screen() throws -> String { try run(tool("tmux")!, ["capture-pane", "-p", "-t", name]).1 }
+    func keys(_ k: String) throws { _ = try run(findProgram("tmux")!, ["send-keys", "-t", name, k]) }
+    func screen() throws -> String { try run(findProgram("tmux")!, ["capture-pane", "-p", "-t", name]).1 }
+    /// The screen as a failure message.
+    var dump: Comment { "\((try? screen()) ?? "")" }
     /// Waits until the screen shows `text`.
     func waitFor(_ text: String, seconds: Double = 15) throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
@@ -37,7 +46,7 @@ final class Tmux {
         }
         return false
     }
-    deinit { _ = try? run(tool("tmux")!, ["kill-session", "-t", name]) }
+    deinit { _ = try? run(findProgram("tmux")!, ["kill-session", "-t", name]) }
 }
 
 @Suite(.serialized) struct ClientTests {
@@ -109,7 +118,7 @@ final class Tmux {
         await server.stop()
     }
 
-    @Test(.enabled(if: tool("tmux") != nil, "tmux is not installed"))
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
     func displayFollowsCallsAndReconnects() throws {
         let dir = TestServer.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -119,24 +128,22 @@ final class Tmux {
         let addr = "127.0.0.1:\(port)"
         let screen = try Tmux("\(executable("vuoro-display")) --server \(addr) --quiet --rotate 60")
         #expect(try screen.waitFor("Kela"))
-        _ = try runClient("vuoro-ticket", ["kela"], server: addr)
-        _ = try runClient("vuoro-counter", ["--counter", "2", "next"], server: addr)
-        #expect(try screen.waitFor("K001  →  palvelupiste 2"), "\((try? screen.screen()) ?? "")")
+        try issueAndCall("kela", counter: "2", server: addr)
+        #expect(try screen.waitFor("K001  →  palvelupiste 2"), screen.dump)
         #expect(try screen.screen().contains("███"))
         d.signal(SIGKILL)
         _ = d.finish()
-        #expect(try screen.waitFor("reconnecting"), "\((try? screen.screen()) ?? "")")
+        #expect(try screen.waitFor("reconnecting"), screen.dump)
         d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:\(port)"])
         try d.waitUntilListening()
-        _ = try runClient("vuoro-ticket", ["lab"], server: addr)
-        _ = try runClient("vuoro-counter", ["--counter", "6", "next"], server: addr)
-        #expect(try screen.waitFor("L001  →  palvelupiste 6", seconds: 40), "\((try? screen.screen()) ?? "")")
+        try issueAndCall("lab", counter: "6", server: addr)
+        #expect(try screen.waitFor("L001  →  palvelupiste 6", seconds: 40), screen.dump)
         #expect(!(try screen.screen().contains("reconnecting")))
         d.signal(SIGTERM)
         _ = d.finish()
     }
 
-    @Test(.enabled(if: tool("tmux") != nil, "tmux is not installed"))
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
     func interactiveCounterAndKiosk() async throws {
         let server = try await TestServer()
         let addr = "127.0.0.1:\(server.port)"
@@ -146,17 +153,17 @@ final class Tmux {
         try kiosk.keys("l")
         #expect(try kiosk.waitFor("Välj tjänst"))
         try kiosk.keys("1")
-        #expect(try kiosk.waitFor("Ditt nummer"), "\((try? kiosk.screen()) ?? "")")
+        #expect(try kiosk.waitFor("Ditt nummer"), kiosk.dump)
         #expect(try String(contentsOfFile: server.directory + "/kiosk.txt", encoding: .utf8).contains("K001"))
 
         let desk = try Tmux("\(executable("vuoro-counter")) --counter 1 --server \(addr)")
         #expect(try desk.waitFor("Counter 1"))
         try desk.keys("n")
-        #expect(try desk.waitFor("Serving K001"), "\((try? desk.screen()) ?? "")")
+        #expect(try desk.waitFor("Serving K001"), desk.dump)
         try desk.keys("t")
         #expect(try desk.waitFor("Transfer to"))
         try desk.keys("4")
-        #expect(try desk.waitFor("K001 queue=lab position=1"), "\((try? desk.screen()) ?? "")")
+        #expect(try desk.waitFor("K001 queue=lab position=1"), desk.dump)
         #expect(try server.client().request("TICKET K001").hasPrefix("OK K001 state=waiting queue=lab"))
         try desk.keys("q")
         await server.stop()
@@ -164,7 +171,7 @@ final class Tmux {
 }
 
 @Suite(.serialized) struct DisplayPollTests {
-    @Test(.enabled(if: tool("tmux") != nil, "tmux is not installed"))
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
     func pollingDisplaySeesCalls() async throws {
         let server = try await TestServer()
         let addr = "127.0.0.1:\(server.port)"
@@ -172,9 +179,8 @@ final class Tmux {
             "\(executable("vuoro-display")) --server \(addr) --poll 1 --quiet --rotate 60 --queues health")
         #expect(try screen.waitFor("Terveysasema"))
         #expect(!(try screen.screen().contains("Laboratorio")))
-        _ = try runClient("vuoro-ticket", ["health"], server: addr)
-        _ = try runClient("vuoro-counter", ["--counter", "4", "next"], server: addr)
-        #expect(try screen.waitFor("H001  →  palvelupiste 4"), "\((try? screen.screen()) ?? "")")
+        try issueAndCall("health", counter: "4", server: addr)
+        #expect(try screen.waitFor("H001  →  palvelupiste 4"), screen.dump)
         await server.stop()
     }
 }
@@ -183,8 +189,7 @@ final class Tmux {
     @Test func statsAsTableAndCSV() async throws {
         let server = try await TestServer()
         let addr = "127.0.0.1:\(server.port)"
-        _ = try runClient("vuoro-ticket", ["kela"], server: addr)
-        _ = try runClient("vuoro-counter", ["--counter", "1", "next"], server: addr)
+        try issueAndCall("kela", counter: "1", server: addr)
         let (rc, out, err) = try runClient("vuoroctl", ["stats", "--csv"], server: addr)
         #expect(rc == 0, "\(err)")
         let lines = String(decoding: out, as: UTF8.self).split(separator: "\n")
@@ -205,7 +210,7 @@ final class Tmux {
 }
 
 @Suite(.serialized) struct KioskRestartTests {
-    @Test(.enabled(if: tool("tmux") != nil, "tmux is not installed"))
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
     func kioskSurvivesADaemonRestart() throws {
         let dir = TestServer.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -216,13 +221,13 @@ final class Tmux {
         #expect(try kiosk.waitFor("Choose a service"))
         d.signal(SIGKILL)
         _ = d.finish()
-        #expect(try kiosk.waitFor("retrying"), "\((try? kiosk.screen()) ?? "")")
+        #expect(try kiosk.waitFor("retrying"), kiosk.dump)
         d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:\(port)"])
         try d.waitUntilListening()
         #expect(try kiosk.waitFor("2  Health centre"))
         #expect(!(try kiosk.screen().contains("retrying")))
         try kiosk.keys("2")
-        #expect(try kiosk.waitFor("Your number"), "\((try? kiosk.screen()) ?? "")")
+        #expect(try kiosk.waitFor("Your number"), kiosk.dump)
         #expect(try LineClient(port: port).request("TICKET H001").hasPrefix("OK H001 state=waiting"))
         d.signal(SIGTERM)
         _ = d.finish()

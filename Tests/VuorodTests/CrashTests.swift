@@ -156,10 +156,10 @@ final class Worker: @unchecked Sendable {
 
 /// Whether this process may mount a small tmpfs (root, and a kernel that allows it here).
 let canMount: Bool = {
-    guard getuid() == 0, let mount = tool("mount") else { return false }
+    guard getuid() == 0, let mount = findProgram("mount") else { return false }
     let dir = TestServer.temporaryDirectory()
     defer {
-        _ = try? run(tool("umount")!, [dir])
+        _ = try? run(findProgram("umount")!, [dir])
         try? FileManager.default.removeItem(atPath: dir)
     }
     return (try? run(mount, ["-t", "tmpfs", "-o", "size=1m", "tmpfs", dir]).0) == 0
@@ -169,9 +169,9 @@ let canMount: Bool = {
     /// A daemon whose state lives on its own small tmpfs.
     func withSmallDisk(_ body: (String, Daemon) throws -> Void) throws {
         let dir = TestServer.temporaryDirectory()
-        try #require(try run(tool("mount")!, ["-t", "tmpfs", "-o", "size=4m", "tmpfs", dir]).0 == 0)
+        try #require(try run(findProgram("mount")!, ["-t", "tmpfs", "-o", "size=4m", "tmpfs", dir]).0 == 0)
         defer {
-            _ = try? run(tool("umount")!, ["-l", dir])
+            _ = try? run(findProgram("umount")!, ["-l", dir])
             try? FileManager.default.removeItem(atPath: dir)
         }
         let d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:0"])

@@ -56,12 +56,6 @@ final class NotifySocket {
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
 
-func tool(_ name: String) -> String? {
-    ["/usr/bin/", "/bin/", "/usr/local/bin/"].map { $0 + name }.first {
-        FileManager.default.isExecutableFile(atPath: $0)
-    }
-}
-
 /// Runs a command, returning its exit status and combined output.
 func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
     let r = try runChild(path, args, mergeErrors: true)
@@ -128,25 +122,13 @@ func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
         #expect(log.contains("configuration not re-read, keeping the old one"), "\(log)")
     }
 
-    @Test(.enabled(if: tool("systemd-socket-activate") != nil, "systemd-socket-activate is not installed"))
+    @Test(.enabled(if: findProgram("systemd-socket-activate") != nil, "systemd-socket-activate is not installed"))
     func servesASocketPassedBySystemd() throws {
         let dir = TestServer.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        // A port the kernel just handed out and took back: free, unlike a random guess.
-        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(probe, $0, len) == 0 ? getsockname(probe, $0, &len) : -1
-            }
-        }
-        close(probe)
-        let port = Int(UInt16(bigEndian: addr.sin_port))
+        let port = freeLoopbackPort()
         let p = try Child(
-            tool("systemd-socket-activate")!,
+            findProgram("systemd-socket-activate")!,
             ["-l", "127.0.0.1:\(port)", vuorodPath, "--state-dir", dir, "--listen", "127.0.0.1:1"])
         defer {
             p.signal(SIGTERM)
@@ -163,7 +145,7 @@ func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
         #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
     }
 
-    @Test(.enabled(if: tool("systemd-analyze") != nil, "systemd-analyze is not installed"))
+    @Test(.enabled(if: findProgram("systemd-analyze") != nil, "systemd-analyze is not installed"))
     func unitsVerifyAndAreHardened() throws {
         let dir = TestServer.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -172,9 +154,11 @@ func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
             .replacingOccurrences(of: "/usr/local/bin/vuorod", with: vuorodPath)
         try service.write(toFile: dir + "/vuorod.service", atomically: true, encoding: .utf8)
         try FileManager.default.copyItem(atPath: packageRoot + "/systemd/vuorod.socket", toPath: dir + "/vuorod.socket")
-        let (rc, out) = try run(tool("systemd-analyze")!, ["verify", dir + "/vuorod.service", dir + "/vuorod.socket"])
+        let (rc, out) = try run(
+            findProgram("systemd-analyze")!, ["verify", dir + "/vuorod.service", dir + "/vuorod.socket"])
         #expect(rc == 0, "\(out)")
-        let (_, security) = try run(tool("systemd-analyze")!, ["security", "--offline=yes", dir + "/vuorod.service"])
+        let (_, security) = try run(
+            findProgram("systemd-analyze")!, ["security", "--offline=yes", dir + "/vuorod.service"])
         let line = try #require(security.split(separator: "\n").first { $0.contains("Overall exposure level") })
         let level = try #require(Double(line.split(separator: ":")[1].split(separator: " ")[0]))
         #expect(level <= 1.5, "\(line)")

@@ -206,3 +206,37 @@ final class Daemon {
         #expect(d.finish().0 == 0)
     }
 }
+
+/// The spawner the other tests rely on: the way Foundation.Process hung CI must not come back.
+@Suite struct ChildTests {
+    @Test func returnsWhenTheChildExitsThoughADescendantKeepsItsPipes() throws {
+        // As `tmux new-session` leaves its server running: the shell exits, its sleep keeps stdout and stderr.
+        let started = Date()
+        let r = try runChild("/bin/sh", ["-c", "sleep 30 & echo out; echo err >&2; exit 3"])
+        #expect(r.status == 3)
+        #expect(String(decoding: r.stdout, as: UTF8.self) == "out\n")
+        #expect(String(decoding: r.stderr, as: UTF8.self) == "err\n")
+        #expect(Date().timeIntervalSince(started) < 20, "waited for the descendant")
+    }
+
+    @Test func aChildPastItsDeadlineIsKilledAndReported() throws {
+        let child = try Child("/bin/sleep", ["30"])
+        #expect(throws: ChildError.self) { try child.wait(timeout: 0.2) }
+        #expect(!child.isRunning)
+    }
+
+    @Test func exitBySignalIsReportedAs128PlusTheSignal() throws {
+        let child = try Child("/bin/sleep", ["30"])
+        child.signal(SIGTERM)
+        #expect(try child.wait(timeout: 10) == 128 + SIGTERM)
+    }
+
+    @Test func theChildGetsOnlyItsStandardDescriptors() throws {
+        // A descriptor of the test process without close-on-exec, as sockets of other tests are.
+        let extra = open("/dev/null", O_RDONLY)
+        defer { close(extra) }
+        let r = try runChild("/bin/sh", ["-c", "ls /proc/self/fd | wc -l"])
+        // 0, 1, 2, and the one ls itself opens on /proc/self/fd.
+        #expect(String(decoding: r.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "4")
+    }
+}
