@@ -59,26 +59,52 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
 
     // MARK: connections
 
-    func makeConnection() -> Connection {
-        nextConnectionID += 1
-        return Connection(engine: self, id: nextConnectionID, role: options.access.initialRole)
+    /// The I/O loops that run the connections' sockets, by index; set once before the server starts.
+    var ioLoops: [IOLoop] = []
+
+    /// What an I/O loop read in one pass, in order.
+    func receive(_ items: [Inbound]) {
+        for item in items {
+            switch item {
+            case .opened(let c): opened(c)
+            case .request(let c, let parsed):
+                c.consumedRequest()
+                guard !c.quitting, !c.closed else { continue }
+                received(parsed, on: c)
+            case .inputClosed(let c):
+                c.quitting = true
+                c.touch()
+            case .closed(let c): closed(c)
+            }
+        }
+        scheduleFlush()
     }
 
     func opened(_ c: Connection) {
+        nextConnectionID += 1
+        c.id = nextConnectionID
+        c.role = options.access.initialRole
         if shuttingDown {
-            c.refuse("ERR shutting-down the server is stopping")
+            refuse(c, "ERR shutting-down the server is stopping")
             return
         }
         if connections.count >= options.maxConnections {
             logger.warning("refusing a connection: \(connections.count) open, limit \(options.maxConnections)")
-            c.refuse("ERR too-many-connections the server has \(options.maxConnections) connections open")
+            refuse(c, "ERR too-many-connections the server has \(options.maxConnections) connections open")
             return
         }
         connections[c.id] = c
         metrics?.connections.record(connections.count)
     }
 
+    /// Answers a connection before any request, then closes it.
+    private func refuse(_ c: Connection, _ line: String) {
+        answerFixed(c, line)
+        c.quitting = true
+    }
+
     func closed(_ c: Connection) {
+        c.closed = true
         connections.removeValue(forKey: c.id)
         watchers.removeValue(forKey: c.id)
         metrics?.connections.record(connections.count)
@@ -91,40 +117,26 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
 
     // MARK: requests
 
-    func received(_ frame: LineFramer.Frame, on c: Connection) {
+    func received(_ parsed: Parsed, on c: Connection) {
         c.active = true
-        switch frame {
-        case .tooLong:
-            answerFixed(c, ProtocolError(.lineTooLong, "a request is at most \(LineFramer.requestLimit) bytes").line)
-        case .line(let bytes):
-            if bytes.contains(0) {
-                answerFixed(c, ProtocolError(.badArgument, "NUL byte in the request").line)
-                return
-            }
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                answerFixed(c, ProtocolError(.badArgument, "the request is not valid UTF-8").line)
-                return
-            }
-            switch Request.parse(text) {
-            case .failure(let e): answerFixed(c, e.line)
-            case .success(let r):
-                if shuttingDown {
-                    answerFixed(c, ProtocolError(.shuttingDown, "the server is stopping").line)
-                } else if case .auth(let secret) = r {
-                    authenticate(c, secret)
-                } else if r.requiredRole > c.role {
-                    answerFixed(c, ProtocolError(.notAllowed, "\(r.command) needs the \(r.requiredRole) role").line)
-                } else if let limit = c.counters, let counter = r.counterID, !limit.contains(counter) {
-                    answerFixed(c, ProtocolError(.notAllowed, "\(r.command) for counter \(counter)").line)
-                } else if stateLost && r != .quit {
-                    answerFixed(c, ProtocolError(.unavailable, "the state cannot be read from storage").line)
-                } else {
-                    batch.append((c, .request(r)))
-                    execute(r, for: c)
-                }
+        switch parsed {
+        case .invalid(let line): answerFixed(c, line)
+        case .request(let r):
+            if shuttingDown {
+                answerFixed(c, ProtocolError(.shuttingDown, "the server is stopping").line)
+            } else if case .auth(let secret) = r {
+                authenticate(c, secret)
+            } else if r.requiredRole > c.role {
+                answerFixed(c, ProtocolError(.notAllowed, "\(r.command) needs the \(r.requiredRole) role").line)
+            } else if let limit = c.counters, let counter = r.counterID, !limit.contains(counter) {
+                answerFixed(c, ProtocolError(.notAllowed, "\(r.command) for counter \(counter)").line)
+            } else if stateLost && r != .quit {
+                answerFixed(c, ProtocolError(.unavailable, "the state cannot be read from storage").line)
+            } else {
+                batch.append((c, .request(r)))
+                execute(r, for: c)
             }
         }
-        scheduleFlush()
     }
 
     private func authenticate(_ c: Connection, _ secret: String) {
@@ -194,22 +206,38 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
             }
         }
         publishQueueFigures()
+        var shared: ByteBuffer?
         if !events.isEmpty {
             if !watchers.isEmpty {
-                var shared = ByteBufferAllocator().buffer(capacity: events.reduce(0) { $0 + $1.utf8.count + 1 })
+                var b = ByteBufferAllocator().buffer(capacity: events.reduce(0) { $0 + $1.utf8.count + 1 })
                 for e in events {
-                    shared.writeString(e)
-                    shared.writeInteger(UInt8(10))
+                    b.writeString(e)
+                    b.writeInteger(UInt8(10))
                 }
-                for w in watchers.values { w.sendEvents(shared) }
+                shared = b
+                for w in watchers.values { w.sendEvents() }
             }
             events.removeAll(keepingCapacity: true)
         }
-        let toWrite = touched
-        touched.removeAll(keepingCapacity: true)
         batch.removeAll(keepingCapacity: true)
-        for c in toWrite { c.writeOutbox() }
+        dispatch(events: shared)
         if !storageFailing { onCommit?(centre.waitingCount) }
+    }
+
+    /// Hands every touched connection's lines to its I/O loop: one task per loop, which writes them all.
+    private func dispatch(events: ByteBuffer?) {
+        guard !touched.isEmpty else { return }
+        let capacity = min(1 << 16, 48 * touched.count / max(1, ioLoops.count))
+        var out = ioLoops.map { _ in OutboundBatch(bytes: ByteBufferAllocator().buffer(capacity: capacity)) }
+        for c in touched { c.writeOutbox(into: &out[c.io]) }
+        touched.removeAll(keepingCapacity: true)
+        for (io, b) in zip(ioLoops, out) where !b.entries.isEmpty {
+            if io.loop.inEventLoop {
+                io.deliver(b, events: events)
+            } else {
+                io.loop.execute { io.deliver(b, events: events) }
+            }
+        }
     }
 
     /// Puts the state back to what the store holds, and answers the batch again with its writes refused.

@@ -1,4 +1,5 @@
 // The server's settings, with their documented defaults.
+import NIOCore
 import VuoroProtocol
 
 /// The server's limits and access rules.
@@ -12,11 +13,15 @@ public struct ServerOptions: Sendable {
     /// Failed `AUTH` attempts after which the connection is closed.
     public var maxAuthFailures: Int
     public var access: AccessConfig
+    /// Threads that read and write the clients' sockets, besides the one that owns the state; 0 does it all on
+    /// that one thread.
+    public var ioThreads: Int
 
     public init(
         maxConnections: Int = 1024, idleTimeout: Int64 = 60, maxPendingOutput: Int = 1 << 20, maxAuthFailures: Int = 3,
-        access: AccessConfig = AccessConfig()
+        access: AccessConfig = AccessConfig(), ioThreads: Int = System.coreCount
     ) {
+        self.ioThreads = ioThreads
         self.maxConnections = maxConnections
         self.idleTimeout = idleTimeout
         self.maxPendingOutput = maxPendingOutput

@@ -15,29 +15,37 @@ public final class VuoroServer: @unchecked Sendable {
     private var listeners: [Channel] = []
     private var ticker: RepeatedTask?
 
+    /// The loops of the connections' sockets: `group` itself when `options.ioThreads` is 0.
+    let ioGroup: MultiThreadedEventLoopGroup
+
     public init(
         centre: Centre, store: Store, options: ServerOptions = ServerOptions(), logger: Logger,
         metrics: ServerMetrics? = nil
     ) {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         loop = group.next()
+        ioGroup = options.ioThreads > 0 ? MultiThreadedEventLoopGroup(numberOfThreads: options.ioThreads) : group
         self.logger = logger
         engine = Engine(loop: loop, centre: centre, store: store, options: options, logger: logger, metrics: metrics)
+        engine.ioLoops = ioGroup.makeIterator().enumerated().map { IOLoop(loop: $1, index: $0, engine: engine) }
     }
 
     func addListener(_ channel: Channel) { listeners.append(channel) }
 
     private func bootstrap() -> ServerBootstrap {
-        ServerBootstrap(group: group)
+        ServerBootstrap(group: ioGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 256 * 1024))
-            .childChannelInitializer { [engine] channel in
+            .childChannelInitializer { [ioLoops = engine.ioLoops] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard let io = ioLoops.first(where: { $0.loop.inEventLoop }) else {
+                        throw ChannelError.ioOnClosedChannel
+                    }
                     try channel.pipeline.syncOperations.addHandler(BackPressureHandler())
-                    try channel.pipeline.syncOperations.addHandler(engine.makeConnection())
+                    try channel.pipeline.syncOperations.addHandler(ConnectionHandler(io: io))
                 }
             }
     }
@@ -116,6 +124,7 @@ public final class VuoroServer: @unchecked Sendable {
             engine.shutdown()
         }.get()
         try? await Task.sleep(nanoseconds: 50_000_000)
+        if ioGroup !== group { try? await ioGroup.shutdownGracefully() }
         try? await group.shutdownGracefully()
     }
 

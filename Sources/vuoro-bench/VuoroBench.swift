@@ -24,6 +24,10 @@ struct VuoroBench: ParsableCommand {
     @Option(help: "Waiting tickets in the recovery and memory workloads.") var waiting = 10_000
     @Option(help: "Idle connections in the memory workload.") var idle = 1000
     @Flag(help: "Skip redis and beanstalkd even when installed.") var noPeers = false
+    @Option(help: "Threads vuorod reads and writes sockets on (its --io-threads); its own default when not given.")
+    var ioThreads: Int?
+
+    var daemonOptions: [String] { ioThreads.map { ["--io-threads", String($0)] } ?? [] }
 
     func run() throws {
         var limit = rlimit()
@@ -45,7 +49,7 @@ struct VuoroBench: ParsableCommand {
             [
                 "--config", config, "--state-dir", work + "/state", "--listen", "127.0.0.1:PORT", "--max-connections",
                 "4096", "--log-level", "error",
-            ])
+            ] + daemonOptions)
         let life = closedLoop(
             port: d.port, connections: connections, seconds: seconds, shape: VuoroLifecycle(queues: 20))
         report.lifecycle["vuoro"] = life
@@ -65,7 +69,7 @@ struct VuoroBench: ParsableCommand {
             [
                 "--config", config, "--state-dir", state, "--listen", "127.0.0.1:PORT", "--max-connections", "4096",
                 "--log-level", "error",
-            ], ping: "PING\n")
+            ] + daemonOptions, ping: "PING\n")
         report.recovery = Date().timeIntervalSince(t0)
         let idleFds = (0..<idle).map { _ in connectTCP(d.port) }
         usleep(500_000)
@@ -111,21 +115,25 @@ struct VuoroBench: ParsableCommand {
         defer { close(publisher) }
         var times: [UInt64] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
+        /// Lets the watchers' other events (the queue figures a setup or trigger also changes) arrive and reads
+        /// them, so that a round times its own broadcast only.
+        var pfds = ws.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        func drain() {
+            while poll(&pfds, nfds_t(pfds.count), 5) > 0 {
+                for p in pfds where p.revents != 0 { _ = read(p.fd, &chunk, chunk.count) }
+            }
+        }
         for _ in 0..<rounds {
             if let setup {
                 sendAll(publisher, Array(setup.utf8))
                 _ = read(publisher, &chunk, chunk.count)
+                drain()
             }
             times.append(
                 fanOutRound(
                     publisher: publisher, trigger: Array(trigger.utf8), watchers: ws, marker: Array(marker.utf8)))
             _ = read(publisher, &chunk, chunk.count)
-            // Let the watchers' other events (queue figures) drain before the next round.
-            usleep(2000)
-            for fd in ws {
-                var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                while poll(&p, 1, 0) > 0 { if read(fd, &chunk, chunk.count) <= 0 { break } }
-            }
+            drain()
         }
         return times.sorted()
     }

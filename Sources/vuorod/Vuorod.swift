@@ -46,6 +46,12 @@ struct Vuorod: AsyncParsableCommand {
     @Option(help: "Seconds after which a connection that has sent no request is closed (watchers are kept).")
     var idleTimeout: Int = 60
 
+    @Option(
+        help: ArgumentHelp(
+            "Threads that read and write client sockets, besides the one that owns the queues; 0 runs everything on that one thread. Default: one per CPU core.",
+            valueName: "n"))
+    var ioThreads: Int?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -57,6 +63,9 @@ struct Vuorod: AsyncParsableCommand {
             throw ValidationError("--listen \(l): expected HOST:PORT, [IPv6]:PORT or unix:PATH")
         }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        if let ioThreads, !(0...256).contains(ioThreads) {
+            throw ValidationError("--io-threads must be from 0 to 256")
+        }
         if let metrics, case .tcp = ListenAddress(metrics) {
         } else if metrics != nil {
             throw ValidationError("--metrics \(metrics!): expected HOST:PORT")
@@ -114,8 +123,9 @@ struct Vuorod: AsyncParsableCommand {
             throw ExitCode(1)
         }
 
-        let options = ServerOptions(
+        var options = ServerOptions(
             maxConnections: maxConnections, idleTimeout: Int64(idleTimeout), access: loaded.access)
+        if let ioThreads { options.ioThreads = ioThreads }
         let addresses = listen.isEmpty ? [ListenAddress.default] : listen.compactMap(ListenAddress.init)
         let inherited = Systemd.listenDescriptors()
         // Without tokens every connection is admin: only this host may reach such a daemon.

@@ -1,0 +1,202 @@
+// The I/O side of the server: each client's socket lives on one of several event loops, which frame and parse what
+// it sends, hand that to the engine in one hop per loop pass, and write what the engine answers after its commit.
+import Logging
+import NIOCore
+import VuoroProtocol
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What an I/O loop tells the engine about its connections, in the order it happened.
+enum Inbound {
+    case opened(Connection)
+    case request(Connection, Parsed)
+    /// The client finished sending (half-close): answer what it sent, then close.
+    case inputClosed(Connection)
+    case closed(Connection)
+}
+
+/// One request line, parsed on the I/O loop: a request, or the whole error line that answers it.
+enum Parsed: Equatable {
+    case request(Request)
+    case invalid(String)
+
+    init(_ frame: LineFramer.Frame) {
+        switch frame {
+        case .tooLong:
+            self = .invalid(
+                ProtocolError(.lineTooLong, "a request is at most \(LineFramer.requestLimit) bytes").line)
+        case .line(let bytes):
+            if bytes.contains(0) {
+                self = .invalid(ProtocolError(.badArgument, "NUL byte in the request").line)
+            } else if let text = String(validating: bytes, as: UTF8.self) {
+                switch Request.parse(text) {
+                case .failure(let e): self = .invalid(e.line)
+                case .success(let r): self = .request(r)
+                }
+            } else {
+                self = .invalid(ProtocolError(.badArgument, "the request is not valid UTF-8").line)
+            }
+        }
+    }
+}
+
+/// What the engine answers the connections of one I/O loop after a commit: every reply of the batch in one buffer,
+/// and for each connection its part of it.
+struct OutboundBatch: @unchecked Sendable {  // built on the engine's loop, then only read on the I/O loop
+    struct Entry {
+        let handler: ConnectionHandler
+        let offset: Int
+        let length: Int
+        /// The batch's events follow its replies.
+        let events: Bool
+        /// Close once written.
+        let close: Bool
+        /// Requests of this connection the batch answered.
+        let consumed: Int
+    }
+    var bytes: ByteBuffer
+    var entries: [Entry] = []
+}
+
+/// One I/O event loop: gathers what its connections read in one pass and hands it to the engine in one task.
+final class IOLoop: @unchecked Sendable {  // `inbound` is confined to `loop`; the rest is immutable
+    let loop: EventLoop
+    let index: Int
+    let engine: Engine
+    let maxPendingOutput: Int
+    let logger: Logger
+    private var inbound: [Inbound] = []
+    private var scheduled = false
+
+    init(loop: EventLoop, index: Int, engine: Engine) {
+        self.loop = loop
+        self.index = index
+        self.engine = engine
+        maxPendingOutput = engine.options.maxPendingOutput
+        logger = engine.logger
+    }
+
+    func submit(_ item: Inbound) {
+        inbound.append(item)
+        guard !scheduled else { return }
+        scheduled = true
+        // Runs after this pass has read every ready connection of the loop: one hop for all of them.
+        loop.execute { self.forward() }
+    }
+
+    private func forward() {
+        scheduled = false
+        let items = inbound
+        inbound.removeAll(keepingCapacity: true)
+        let engine = self.engine
+        engine.loop.execute { engine.receive(items) }
+    }
+
+    /// Writes what the engine answered.
+    func deliver(_ batch: OutboundBatch, events: ByteBuffer?) {
+        for e in batch.entries { e.handler.write(batch.bytes, e, events: events) }
+    }
+}
+
+/// The channel handler of one client, on its I/O loop.
+final class ConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Requests handed to the engine and not yet answered, past which the socket is not read: a client that
+    /// sends without waiting cannot queue an unbounded amount of work ahead of the others.
+    static let maxInFlight = 1024
+
+    let io: IOLoop
+    private var framer = LineFramer()
+    private var context: ChannelHandlerContext?
+    private var connection: Connection?
+    private var inFlight = 0
+    private var readHeld = false
+
+    init(io: IOLoop) { self.io = io }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.context = context
+        let c = Connection(engine: io.engine, channel: context.channel, handler: self, io: io.index)
+        connection = c
+        io.submit(.opened(c))
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.context = nil
+        if let c = connection { io.submit(.closed(c)) }
+        connection = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let c = connection else { return }
+        let buffer = unwrapInboundIn(data)
+        buffer.withUnsafeReadableBytes { bytes in
+            framer.feed(bytes) { frame in
+                inFlight += 1
+                io.submit(.request(c, Parsed(frame)))
+            }
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let e = event as? ChannelEvent, e == .inputClosed {
+            if let c = connection { io.submit(.inputClosed(c)) }
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if inFlight >= Self.maxInFlight {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    /// Writes this connection's part of an engine batch in one flush.
+    func write(_ bytes: ByteBuffer, _ e: OutboundBatch.Entry, events: ByteBuffer?) {
+        inFlight -= e.consumed
+        guard let context else { return }
+        if readHeld && inFlight < Self.maxInFlight {
+            readHeld = false
+            context.read()
+        }
+        var out: ByteBuffer? = e.length > 0 ? bytes.getSlice(at: e.offset, length: e.length) : nil
+        if e.events, var events {
+            if out == nil { out = events } else { out!.writeBuffer(&events) }
+        }
+        if let out {
+            context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+            // A client that stopped reading: past the cap it is dropped, and nobody else waits for it. Below the
+            // high-water mark (far under the cap) the channel stays writable and there is nothing to look up.
+            if !context.channel.isWritable,
+                let pending = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes),
+                pending > io.maxPendingOutput
+            {
+                let peer = context.channel.remoteAddress.map { "\($0)" } ?? "a client"
+                io.logger.warning("dropping the connection of \(peer): \(pending) bytes of output unread")
+                // Reset rather than close: nothing more is sent to it, and its buffers are freed at once.
+                if let provider = context.channel as? SocketOptionProvider {
+                    provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in
+                        context.close(promise: nil)
+                    }
+                } else {
+                    context.close(promise: nil)
+                }
+                return
+            }
+        }
+        if e.close { context.close(promise: nil) }
+    }
+}
