@@ -135,7 +135,27 @@ public final class Centre {
     /// Whether the queue hands out tickets at `t`: not closed, not removed, not a holiday, within its hours.
     public func isOpen(_ id: QueueID, at t: Millis? = nil) -> Bool {
         guard let q = queues[id], !q.removed, !q.closed else { return false }
-        let t = t ?? clock.now()
+        guard let t else {
+            // Now: hours and holidays change only on whole minutes, so their answer is kept for the minute.
+            let now = clock.now()
+            let minute = now.floorDiv(60_000)
+            if minute != openMinute {
+                openMinute = minute
+                openByHours.removeAll(keepingCapacity: true)
+            }
+            if let open = openByHours[id] { return open }
+            let open = isOpenByHours(q, at: now)
+            openByHours[id] = open
+            return open
+        }
+        return isOpenByHours(q, at: t)
+    }
+
+    /// The minute `openByHours` holds answers for.
+    private var openMinute: Millis = .min
+    private var openByHours: [QueueID: Bool] = [:]
+
+    private func isOpenByHours(_ q: QueueLine, at t: Millis) -> Bool {
         let c = calendar.civil(t)
         if config.holidays.contains(c.dateString) { return false }
         guard let hours = q.config.hours else { return true }

@@ -24,6 +24,39 @@ import VuoroTestSupport
         await server.stop()
     }
 
+    /// With the sockets on the engine's own loop (0), on one loop, or on three: replies come back in order, numbers
+    /// are never shared, and a client that sends far more requests ahead than may wait for the engine (1024) is read
+    /// on as it is answered.
+    @Test(arguments: [0, 1, 3])
+    func anyNumberOfIOThreadsServesInOrder(ioThreads: Int) async throws {
+        let server = try await TestServer(options: ServerOptions(ioThreads: ioThreads))
+        let display = try server.client()
+        #expect(try display.request("WATCH") == "OK watching")
+        let kiosks = try (0..<6).map { _ in try server.client() }
+        for k in kiosks { k.sendRaw(Array(String(repeating: "ISSUE lab\n", count: 50).utf8)) }
+        let ahead = try server.client()
+        ahead.sendRaw(Array((String(repeating: "PING\n", count: 3000) + "TICKET L300\n").utf8))
+        var numbers = Set<String>()
+        for k in kiosks {
+            for _ in 0..<50 {
+                let reply = try k.readLine()
+                #expect(reply.hasPrefix("OK L"), "\(reply)")
+                numbers.insert(String(reply.split(separator: " ")[1]))
+            }
+        }
+        #expect(numbers.count == 300)
+        var pongs = 0
+        for _ in 0..<3000 where try ahead.readLine() == "OK PONG" { pongs += 1 }
+        #expect(pongs == 3000)
+        #expect(try ahead.readLine().hasPrefix("OK L300 state=waiting queue=lab "))
+        var last = ""
+        while let line = try? display.readLine(timeout: 1) {
+            if line.hasPrefix("EVENT queue lab ") { last = line }
+        }
+        #expect(last.hasPrefix("EVENT queue lab waiting=300 "), "\(last)")
+        await server.stop()
+    }
+
     @Test func concurrentKiosksNeverShareANumber() async throws {
         let server = try await TestServer()
         let clients = try (0..<8).map { _ in try server.client() }

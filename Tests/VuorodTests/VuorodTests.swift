@@ -128,6 +128,10 @@ final class Daemon {
         let (status, log) = d.finish()
         #expect(status == 64)
         #expect(log.contains("--listen nowhere"), "\(log)")
+        let threads = try Daemon(arguments: ["--io-threads", "300"])
+        let (threadsStatus, threadsLog) = threads.finish()
+        #expect(threadsStatus == 64)
+        #expect(threadsLog.contains("--io-threads must be from 0 to 256"), "\(threadsLog)")
     }
 }
 
