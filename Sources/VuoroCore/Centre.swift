@@ -15,7 +15,11 @@ public final class Centre {
     var queues: [QueueID: QueueLine] = [:]
     /// Configured queues in configuration order, then removed queues that still hold tickets.
     public internal(set) var queueOrder: [QueueID] = []
-    var counters: [CounterID: CounterRecord] = [:]
+    var counters: [CounterID: CounterRecord] = [:] {
+        didSet { servingCounts = nil }
+    }
+    /// Open counters per queue, counted again after any change to a counter.
+    private var servingCounts: [QueueID: Int]?
     public private(set) var counterOrder: [CounterID] = []
     /// Per issuing queue: the number part last handed out today.
     var lastSeq: [QueueID: Int] = [:]
@@ -182,9 +186,13 @@ public final class Centre {
 
     /// Counters serving the queue that are not paused.
     public func openCounters(serving id: QueueID) -> Int {
-        var n = 0
-        for c in counters.values where !c.paused && c.queues.contains(id) { n += 1 }
-        return n
+        if let counts = servingCounts { return counts[id] ?? 0 }
+        var counts: [QueueID: Int] = [:]
+        for c in counters.values where !c.paused {
+            for (i, q) in c.queues.enumerated() where !c.queues[..<i].contains(q) { counts[q, default: 0] += 1 }
+        }
+        servingCounts = counts
+        return counts[id] ?? 0
     }
 
     /// Estimated wait in whole seconds for the ticket at `position`.
