@@ -14,12 +14,12 @@ public struct ServerOptions: Sendable {
     public var maxAuthFailures: Int
     public var access: AccessConfig
     /// Threads that read and write the clients' sockets, besides the one that owns the state; 0 does it all on
-    /// that one thread.
+    /// that one thread. By default one per core, at most 4.
     public var ioThreads: Int
 
     public init(
         maxConnections: Int = 1024, idleTimeout: Int64 = 60, maxPendingOutput: Int = 1 << 20, maxAuthFailures: Int = 3,
-        access: AccessConfig = AccessConfig(), ioThreads: Int = System.coreCount
+        access: AccessConfig = AccessConfig(), ioThreads: Int = min(System.coreCount, 4)
     ) {
         self.ioThreads = ioThreads
         self.maxConnections = maxConnections

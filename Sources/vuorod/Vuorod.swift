@@ -48,7 +48,7 @@ struct Vuorod: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Threads that read and write client sockets, besides the one that owns the queues; 0 runs everything on that one thread. Default: one per CPU core.",
+            "Threads that read and write client sockets, besides the one that owns the queues; 0 runs everything on that one thread. Default: one per CPU core, at most 4.",
             valueName: "n"))
     var ioThreads: Int?
 
