@@ -88,6 +88,7 @@ final class IOLoop: @unchecked Sendable {  // `inbound` is confined to `loop`; t
 
     private func forward() {
         scheduled = false
+        guard !inbound.isEmpty else { return }
         let items = inbound
         inbound.removeAll(keepingCapacity: true)
         let engine = self.engine
@@ -96,6 +97,8 @@ final class IOLoop: @unchecked Sendable {  // `inbound` is confined to `loop`; t
 
     /// Writes what the engine answered.
     func deliver(_ batch: OutboundBatch, events: ByteBuffer?) {
+        // Requests read in this pass go to the engine before the writes, which take a while.
+        forward()
         for e in batch.entries { e.handler.write(batch.bytes, e, events: events) }
     }
 }
