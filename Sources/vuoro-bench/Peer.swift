@@ -45,8 +45,16 @@ struct ValidationErrorText: Error, CustomStringConvertible {
 
 /// The figures of one run, printed against the targets.
 struct Report {
-    var lifecycle: [String: Result] = [:]
+    /// Every lifecycle run per server, in the order taken.
+    var lifecycle: [String: [Result]] = [:]
+    /// Every fan-out round per server.
     var fanout: [String: [UInt64]] = [:]
+
+    /// The run with the median throughput.
+    func median(_ name: String) -> Result? {
+        guard let runs = lifecycle[name], !runs.isEmpty else { return nil }
+        return runs.sorted { $0.perSecond < $1.perSecond }[runs.count / 2]
+    }
     var recovery: Double = 0
     var memoryKiB = 0
 
@@ -58,7 +66,7 @@ struct Report {
             "== 1. lifecycle: \(connections) connections, closed loop, every reply awaited (durable ops/s; latency ms p50 / p99 / p99.9)",
         ]
         for name in ["vuoro", "redis", "beanstalkd"] {
-            guard let r = lifecycle[name] else { continue }
+            guard let r = median(name), let runs = lifecycle[name] else { continue }
             var line =
                 "\(name.padding(toLength: 11, withPad: " ", startingAt: 0)) \(Int(r.perSecond)) ops/s (\(r.ok) ok, \(r.failed) not)"
             let cmds =
@@ -67,16 +75,17 @@ struct Report {
             for (i, c) in cmds.enumerated() {
                 line += "  \(c) \(ms(r.latencies[i], 0.5)) / \(ms(r.latencies[i], 0.99)) / \(ms(r.latencies[i], 0.999))"
             }
+            if runs.count > 1 { line += "  (runs: \(runs.map { String(Int($0.perSecond)) }.joined(separator: ", ")))" }
             out.append(line)
         }
-        if let v = lifecycle["vuoro"] {
+        if let v = median("vuoro") {
             let issueP99 = Result.percentile(v.latencies[0], 0.99)
-            if let r = lifecycle["redis"] {
+            if let r = median("redis") {
                 out.append(
                     "  vuoro / redis (appendfsync always): \(String(format: "%.2f", v.perSecond / r.perSecond))x   target >= 1: \(v.perSecond >= r.perSecond ? "met" : "NOT met")"
                 )
             }
-            if let b = lifecycle["beanstalkd"] {
+            if let b = median("beanstalkd") {
                 out.append(
                     "  vuoro / beanstalkd (-f 0): \(String(format: "%.2f", v.perSecond / b.perSecond))x   target >= 5: \(v.perSecond >= 5 * b.perSecond ? "met" : "NOT met")"
                 )
@@ -90,12 +99,12 @@ struct Report {
             "== 2. fan-out: one call to \(watchers) watching connections, until the last has it (ms p50 / p99 / p99.9)",
         ]
         for name in ["vuoro", "redis"] {
-            guard let f = fanout[name] else { continue }
+            guard let f = fanout[name]?.sorted() else { continue }
             out.append(
                 "\(name.padding(toLength: 11, withPad: " ", startingAt: 0)) \(ms(f, 0.5)) / \(ms(f, 0.99)) / \(ms(f, 0.999))  (\(f.count) rounds)"
             )
         }
-        if let v = fanout["vuoro"], let r = fanout["redis"] {
+        if let v = fanout["vuoro"]?.sorted(), let r = fanout["redis"]?.sorted() {
             let a = Result.percentile(v, 0.99)
             let b = Result.percentile(r, 0.99)
             out.append(

@@ -18,6 +18,11 @@ struct VuoroBench: ParsableCommand {
 
     @Option(help: "Connections of the lifecycle workload.") var connections = 64
     @Option(help: "Seconds each lifecycle run lasts.") var seconds = 5.0
+    @Option(
+        help:
+            "Lifecycle runs and fan-out series per server, taken in turns; the median run is reported, fan-out rounds are pooled."
+    )
+    var repeats = 3
     @Option(help: "Watching connections of the fan-out workload.") var watchers = 1000
     @Option(help: "Calls timed in the fan-out workload.") var rounds = 200
     @Option(help: "Finished tickets in the recovery database.") var finished = 1_000_000
@@ -43,28 +48,76 @@ struct VuoroBench: ParsableCommand {
             toFile: config, atomically: true, encoding: .utf8)
         var report = Report()
 
-        // 1 and 2: lifecycle and fan-out against vuorod.
-        var d = try Peer.start(
-            bin + "/vuorod",
-            [
-                "--config", config, "--state-dir", work + "/state", "--listen", "127.0.0.1:PORT", "--max-connections",
-                "4096", "--log-level", "error",
-            ] + daemonOptions)
-        let life = closedLoop(
-            port: d.port, connections: connections, seconds: seconds, shape: VuoroLifecycle(queues: 20))
-        report.lifecycle["vuoro"] = life
-        let fan = fanOut(
-            port: d.port, hello: "WATCH\n", ack: "OK watching\n", marker: "EVENT called", setup: "ISSUE q0\n",
-            trigger: "CALL c0\n", replyLines: 2)
-        report.fanout["vuoro"] = fan
-        d.stop()
+        // 1 and 2: lifecycle and fan-out against vuorod and the peers, all started first and measured in turns,
+        // so that a drift in the shared machine's speed touches each of them alike.
+        var servers: [(name: String, peer: Peer)] = []
+        defer { servers.forEach { $0.peer.stop() } }
+        servers.append(
+            (
+                "vuoro",
+                try Peer.start(
+                    bin + "/vuorod",
+                    [
+                        "--config", config, "--state-dir", work + "/state", "--listen", "127.0.0.1:PORT",
+                        "--max-connections", "4096", "--log-level", "error",
+                    ] + daemonOptions)
+            ))
+        if !noPeers, let redis = findProgram("redis-server") {
+            let dir = work + "/redis"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            servers.append(
+                (
+                    "redis",
+                    try Peer.start(
+                        redis,
+                        [
+                            "--port", "PORT", "--bind", "127.0.0.1", "--appendonly", "yes", "--appendfsync", "always",
+                            "--save", "", "--dir", dir, "--maxclients", "4000",
+                        ])
+                ))
+        }
+        if !noPeers, let beanstalkd = findProgram("beanstalkd") {
+            let dir = work + "/beanstalkd"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            servers.append(
+                ("beanstalkd", try Peer.start(beanstalkd, ["-l", "127.0.0.1", "-p", "PORT", "-b", dir, "-f", "0"])))
+        }
+        for _ in 0..<repeats {
+            for (name, peer) in servers {
+                let shape: Shape =
+                    switch name {
+                    case "vuoro": VuoroLifecycle(queues: 20)
+                    case "redis": RedisLifecycle()
+                    default: BeanstalkLifecycle()
+                    }
+                report.lifecycle[name, default: []].append(
+                    closedLoop(port: peer.port, connections: connections, seconds: seconds, shape: shape))
+            }
+        }
+        for _ in 0..<repeats {
+            for (name, peer) in servers {
+                switch name {
+                case "vuoro":
+                    report.fanout[name, default: []] += fanOut(
+                        port: peer.port, hello: "WATCH\n", ack: "OK watching\n", marker: "EVENT called",
+                        setup: "ISSUE q0\n", trigger: "CALL c0\n", replyLines: 2)
+                case "redis":
+                    report.fanout[name, default: []] += fanOut(
+                        port: peer.port, hello: "SUBSCRIBE calls\r\n", ack: "calls\r\n:1\r\n", marker: "K001",
+                        setup: nil, trigger: "PUBLISH calls K001\r\n", replyLines: 1)
+                default: break
+                }
+            }
+        }
+        servers.forEach { $0.peer.stop() }
+        servers.removeAll()
 
         // 3 and 4: recovery with a large history, then memory with waiting tickets and idle connections.
         let state = work + "/recovery"
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
         try fillDatabase(state + "/vuoro.db", finished: finished, waiting: waiting, queues: 20)
         let t0 = Date()
-        d = try Peer.start(
+        let d = try Peer.start(
             bin + "/vuorod",
             [
                 "--config", config, "--state-dir", state, "--listen", "127.0.0.1:PORT", "--max-connections", "4096",
@@ -77,30 +130,6 @@ struct VuoroBench: ParsableCommand {
         idleFds.forEach { close($0) }
         d.stop()
 
-        if !noPeers, let redis = findProgram("redis-server") {
-            let dir = work + "/redis"
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            let r = try Peer.start(
-                redis,
-                [
-                    "--port", "PORT", "--bind", "127.0.0.1", "--appendonly", "yes", "--appendfsync", "always", "--save",
-                    "", "--dir", dir, "--maxclients", "4000",
-                ])
-            report.lifecycle["redis"] = closedLoop(
-                port: r.port, connections: connections, seconds: seconds, shape: RedisLifecycle())
-            report.fanout["redis"] = fanOut(
-                port: r.port, hello: "SUBSCRIBE calls\r\n", ack: "calls\r\n:1\r\n", marker: "K001",
-                setup: nil, trigger: "PUBLISH calls K001\r\n", replyLines: 1)
-            r.stop()
-        }
-        if !noPeers, let beanstalkd = findProgram("beanstalkd") {
-            let dir = work + "/beanstalkd"
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            let b = try Peer.start(beanstalkd, ["-l", "127.0.0.1", "-p", "PORT", "-b", dir, "-f", "0"])
-            report.lifecycle["beanstalkd"] = closedLoop(
-                port: b.port, connections: connections, seconds: seconds, shape: BeanstalkLifecycle())
-            b.stop()
-        }
         print(
             report.text(connections: connections, watchers: watchers, finished: finished, waiting: waiting, idle: idle))
     }
@@ -135,7 +164,7 @@ struct VuoroBench: ParsableCommand {
             _ = read(publisher, &chunk, chunk.count)
             drain()
         }
-        return times.sorted()
+        return times
     }
 }
 
