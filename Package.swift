@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "VuoroChild"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "VuoroStore", dependencies: ["CSQLite", "VuoroCore"]),
+        .systemLibrary(name: "CEpoll"),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .target(
             name: "VuoroSystemd",
@@ -78,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "vuoro-bench",
             dependencies: [
-                "VuoroCore", "VuoroStore", "VuoroClient", "VuoroChild",
+                "VuoroCore", "VuoroStore", "VuoroClient", "VuoroChild", "CEpoll",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(

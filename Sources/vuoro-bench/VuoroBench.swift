@@ -140,29 +140,24 @@ struct VuoroBench: ParsableCommand {
     {
         let ws = openWatchers(port: port, count: watchers, hello: Array(hello.utf8), ack: Array(ack.utf8))
         defer { ws.forEach { close($0) } }
+        let ready = ReadySet(ws)
         let publisher = connectTCP(port)
         defer { close(publisher) }
         var times: [UInt64] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
-        /// Lets the watchers' other events (the queue figures a setup or trigger also changes) arrive and reads
-        /// them, so that a round times its own broadcast only.
-        var pfds = ws.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-        func drain() {
-            while poll(&pfds, nfds_t(pfds.count), 5) > 0 {
-                for p in pfds where p.revents != 0 { _ = read(p.fd, &chunk, chunk.count) }
-            }
-        }
         for _ in 0..<rounds {
             if let setup {
                 sendAll(publisher, Array(setup.utf8))
                 _ = read(publisher, &chunk, chunk.count)
-                drain()
+                // The watchers' other events (the queue figures the setup changes) arrive and are read first, so
+                // that a round times its own broadcast only.
+                ready.drain(quietMs: 5)
             }
             times.append(
                 fanOutRound(
-                    publisher: publisher, trigger: Array(trigger.utf8), watchers: ws, marker: Array(marker.utf8)))
+                    publisher: publisher, trigger: Array(trigger.utf8), watchers: ready, marker: Array(marker.utf8)))
             _ = read(publisher, &chunk, chunk.count)
-            drain()
+            ready.drain(quietMs: 5)
         }
         return times
     }

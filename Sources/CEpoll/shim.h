@@ -1,0 +1,2 @@
+// epoll for the load generator, which Swift's Glibc module does not expose.
+#include <sys/epoll.h>
