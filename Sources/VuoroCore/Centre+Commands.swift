@@ -111,7 +111,7 @@ extension Centre {
         }
         guard var t = chosen else {
             if counters[cid] != counter {
-                counters[cid] = counter
+                store(counter)
                 changes.append(.counter(counter))
             }
             return Called(ticket: nil, finished: finished, waited: 0)
@@ -128,7 +128,7 @@ extension Centre {
         changes.append(.ticket(t))
         counter.current = t.id
         counter.streak = t.priority > 0 ? counter.streak + 1 : 0
-        counters[cid] = counter
+        store(counter)
         changes.append(.counter(counter))
         noteCall(t.id)
         dirtyQueues.insert(t.queue)
@@ -193,7 +193,7 @@ extension Centre {
         dirtyQueues.formUnion(unique)
         c.queues = unique
         c.explicit = true
-        counters[cid] = c
+        store(c)
         changes.append(.counter(c))
         return c
     }
@@ -204,7 +204,7 @@ extension Centre {
         guard var c = counters[cid] else { throw .unknownCounter(cid) }
         if !c.paused {
             c.paused = true
-            counters[cid] = c
+            store(c)
             changes.append(.counter(c))
             dirtyQueues.formUnion(c.queues)
         }

@@ -15,11 +15,19 @@ public final class Centre {
     var queues: [QueueID: QueueLine] = [:]
     /// Configured queues in configuration order, then removed queues that still hold tickets.
     public internal(set) var queueOrder: [QueueID] = []
-    var counters: [CounterID: CounterRecord] = [:] {
-        didSet { servingCounts = nil }
-    }
-    /// Open counters per queue, counted again after any change to a counter.
+    /// Set through `store(_:)` whenever a counter's queues or pause may change (the open-counter counts follow).
+    var counters: [CounterID: CounterRecord] = [:]
+    /// Open counters per queue, counted again after a counter's queues or pause changed.
     private var servingCounts: [QueueID: Int]?
+
+    /// Keeps a counter's record; the open-counter counts are redone when its queues or pause changed.
+    func store(_ c: CounterRecord) {
+        if let old = counters[c.id], old.paused == c.paused, old.queues == c.queues {
+        } else {
+            servingCounts = nil
+        }
+        counters[c.id] = c
+    }
     public private(set) var counterOrder: [CounterID] = []
     /// Per issuing queue: the number part last handed out today.
     var lastSeq: [QueueID: Int] = [:]
@@ -103,7 +111,7 @@ public final class Centre {
                 record.current = nil
             }
             if records[c.id] != record { changes.append(.counter(record)) }
-            counters[c.id] = record
+            store(record)
             counterOrder.append(c.id)
         }
         dirtyQueues = Set(queueOrder)

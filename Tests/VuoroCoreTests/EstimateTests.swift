@@ -16,6 +16,13 @@ import VuoroCore
         _ = try c.finish(counter: "3", as: .done)
         // Mean of today's services is now 300 s: K002 at position 1, 3 counters.
         #expect(try c.view("K002").wait == 100)
+        // Serving other queues takes the counter out of kela's count at once, and back in.
+        #expect(c.figures("kela")?.counters == 3)
+        _ = try c.serve(counter: "3", queues: ["lab"])
+        #expect(c.figures("kela")?.counters == 2)
+        #expect(try c.view("K002").wait == 150)
+        _ = try c.serve(counter: "3", queues: ["lab", "kela"])
+        #expect(c.figures("kela")?.counters == 3)
     }
 
     @Test func meanUsesTheLastTwentyServices() throws {
