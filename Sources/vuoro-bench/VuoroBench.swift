@@ -24,13 +24,19 @@ struct VuoroBench: ParsableCommand {
     )
     var repeats = 3
     @Option(help: "Watching connections of the fan-out workload.") var watchers = 1000
-    @Option(help: "Calls timed in the fan-out workload.") var rounds = 200
+    @Option(help: "Calls timed in each fan-out series.") var rounds = 200
     @Option(help: "Finished tickets in the recovery database.") var finished = 1_000_000
     @Option(help: "Waiting tickets in the recovery and memory workloads.") var waiting = 10_000
     @Option(help: "Idle connections in the memory workload.") var idle = 1000
     @Flag(help: "Skip redis and beanstalkd even when installed.") var noPeers = false
     @Option(help: "Threads vuorod reads and writes sockets on (its --io-threads); its own default when not given.")
     var ioThreads: Int?
+
+    func validate() throws {
+        guard repeats >= 1, connections >= 1, watchers >= 1, rounds >= 1, seconds > 0 else {
+            throw ValidationError("--repeats, --connections, --watchers, --rounds and --seconds must be positive")
+        }
+    }
 
     var daemonOptions: [String] { ioThreads.map { ["--io-threads", String($0)] } ?? [] }
 
