@@ -22,11 +22,8 @@ public final class Centre {
 
     /// Keeps a counter's record; the open-counter counts are redone when its queues or pause changed.
     func store(_ c: CounterRecord) {
-        if let old = counters[c.id], old.paused == c.paused, old.queues == c.queues {
-        } else {
-            servingCounts = nil
-        }
-        counters[c.id] = c
+        let old = counters.updateValue(c, forKey: c.id)
+        if old?.paused != c.paused || old?.queues != c.queues { servingCounts = nil }
     }
     public private(set) var counterOrder: [CounterID] = []
     /// Per issuing queue: the number part last handed out today.
@@ -197,7 +194,7 @@ public final class Centre {
         if let counts = servingCounts { return counts[id] ?? 0 }
         var counts: [QueueID: Int] = [:]
         for c in counters.values where !c.paused {
-            for (i, q) in c.queues.enumerated() where !c.queues[..<i].contains(q) { counts[q, default: 0] += 1 }
+            for q in Set(c.queues) { counts[q, default: 0] += 1 }
         }
         servingCounts = counts
         return counts[id] ?? 0

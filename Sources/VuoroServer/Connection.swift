@@ -12,8 +12,6 @@ final class Connection: @unchecked Sendable {
     let channel: Channel
     /// The socket's handler; the engine only hands it back to its loop with what to write.
     let handler: ConnectionHandler
-    /// The index of the handler's I/O loop.
-    let io: Int
     private var outbox: ByteBuffer
     /// In the engine's list of connections to write at the end of this batch.
     var touched = false
@@ -35,11 +33,10 @@ final class Connection: @unchecked Sendable {
     var counters: Set<String>?
     var authFailures = 0
 
-    init(engine: Engine, channel: Channel, handler: ConnectionHandler, io: Int) {
+    init(engine: Engine, channel: Channel, handler: ConnectionHandler) {
         self.engine = engine
         self.channel = channel
         self.handler = handler
-        self.io = io
         outbox = ByteBufferAllocator().buffer(capacity: 256)
     }
 

@@ -229,7 +229,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         guard !touched.isEmpty else { return }
         let capacity = min(1 << 16, 48 * touched.count / max(1, ioLoops.count))
         var out = ioLoops.map { _ in OutboundBatch(bytes: ByteBufferAllocator().buffer(capacity: capacity)) }
-        for c in touched { c.writeOutbox(into: &out[c.io]) }
+        for c in touched { c.writeOutbox(into: &out[c.handler.io.index]) }
         touched.removeAll(keepingCapacity: true)
         for (io, b) in zip(ioLoops, out) where !b.entries.isEmpty {
             if io.loop.inEventLoop {

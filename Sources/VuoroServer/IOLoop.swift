@@ -18,7 +18,7 @@ enum Inbound {
 }
 
 /// One request line, parsed on the I/O loop: a request, or the whole error line that answers it.
-enum Parsed: Equatable {
+enum Parsed {
     case request(Request)
     case invalid(String)
 
@@ -66,6 +66,7 @@ final class IOLoop: @unchecked Sendable {  // `inbound` is confined to `loop`; t
     let index: Int
     let engine: Engine
     let maxPendingOutput: Int
+    let maxRequestsAhead: Int
     let logger: Logger
     private var inbound: [Inbound] = []
     private var scheduled = false
@@ -75,6 +76,7 @@ final class IOLoop: @unchecked Sendable {  // `inbound` is confined to `loop`; t
         self.index = index
         self.engine = engine
         maxPendingOutput = engine.options.maxPendingOutput
+        maxRequestsAhead = engine.options.maxRequestsAhead
         logger = engine.logger
     }
 
@@ -109,14 +111,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// Requests handed to the engine and not yet answered, past which the socket is not read: a client that
-    /// sends without waiting cannot queue an unbounded amount of work ahead of the others.
-    static let maxInFlight = 1024
-
     let io: IOLoop
     private var framer = LineFramer()
     private var context: ChannelHandlerContext?
     private var connection: Connection?
+    /// Requests handed to the engine and not yet answered. From `ServerOptions.maxRequestsAhead` on, the socket
+    /// is not read: a client that sends without waiting cannot queue unbounded work ahead of the others.
     private var inFlight = 0
     private var readHeld = false
 
@@ -124,7 +124,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         self.context = context
-        let c = Connection(engine: io.engine, channel: context.channel, handler: self, io: io.index)
+        let c = Connection(engine: io.engine, channel: context.channel, handler: self)
         connection = c
         io.submit(.opened(c))
         context.fireChannelActive()
@@ -160,7 +160,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if inFlight >= Self.maxInFlight {
+        if inFlight >= io.maxRequestsAhead {
             readHeld = true
         } else {
             context.read()
@@ -171,7 +171,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     func write(_ bytes: ByteBuffer, _ e: OutboundBatch.Entry, events: ByteBuffer?) {
         inFlight -= e.consumed
         guard let context else { return }
-        if readHeld && inFlight < Self.maxInFlight {
+        if readHeld && inFlight < io.maxRequestsAhead {
             readHeld = false
             context.read()
         }

@@ -13,14 +13,18 @@ public struct ServerOptions: Sendable {
     /// Failed `AUTH` attempts after which the connection is closed.
     public var maxAuthFailures: Int
     public var access: AccessConfig
+    /// Requests of one connection waiting for the engine, past which that connection is not read until they are
+    /// answered.
+    public var maxRequestsAhead: Int
     /// Threads that read and write the clients' sockets, besides the one that owns the state; 0 does it all on
     /// that one thread. By default one per core, at most 4.
     public var ioThreads: Int
 
     public init(
         maxConnections: Int = 1024, idleTimeout: Int64 = 60, maxPendingOutput: Int = 1 << 20, maxAuthFailures: Int = 3,
-        access: AccessConfig = AccessConfig(), ioThreads: Int = min(System.coreCount, 4)
+        access: AccessConfig = AccessConfig(), ioThreads: Int = min(System.coreCount, 4), maxRequestsAhead: Int = 1024
     ) {
+        self.maxRequestsAhead = maxRequestsAhead
         self.ioThreads = ioThreads
         self.maxConnections = maxConnections
         self.idleTimeout = idleTimeout

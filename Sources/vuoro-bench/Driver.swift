@@ -1,6 +1,6 @@
-import CEpoll
-// A closed-loop load generator over real TCP: many connections on one poll() loop, each sending its next
+// A closed-loop load generator over real TCP: many connections on one epoll loop, each sending its next
 // request only when the last reply is complete, and every reply's latency recorded.
+import CEpoll
 import Foundation
 import VuoroClient
 
@@ -67,20 +67,18 @@ func closedLoop(port: Int, connections: Int, seconds: Double, shape: Shape) -> R
         sentAt[i] = nanos()
         sendAll(fds[i], shape.request(conn: i, step: 0, last: []))
     }
-    var pfds = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+    let ready = ReadySet(fds)
     let start = nanos()
     let end = start + UInt64(seconds * 1e9)
-    var chunk = [UInt8](repeating: 0, count: 65536)
     var running = true
     while running {
-        if poll(&pfds, nfds_t(pfds.count), 1000) <= 0 { continue }
-        for i in 0..<connections where pfds[i].revents != 0 {
-            let n = read(fds[i], &chunk, chunk.count)
-            if n <= 0 {
+        ready.readReady(timeout: 1000) { i, bytes in
+            guard running else { return }
+            if bytes.isEmpty {
                 running = false
-                break
+                return
             }
-            buffers[i].append(contentsOf: chunk[..<n])
+            buffers[i].append(contentsOf: bytes)
             while let len = shape.replyLength(buffers[i][...]) {
                 let now = nanos()
                 let reply = buffers[i][..<len]

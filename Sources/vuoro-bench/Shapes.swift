@@ -62,3 +62,29 @@ struct BeanstalkLifecycle: Shape {
         ["INSERTED", "RESERVED", "DELETED"].contains { r.starts(with: Array($0.utf8)) }
     }
 }
+
+/// A server under test: how it is driven in the lifecycle and, if it has one, in the fan-out.
+struct Server {
+    let name: String
+    let peer: Peer
+    let lifecycle: Shape
+    let broadcast: Broadcast?
+}
+
+/// The fan-out shape: what a watcher sends and gets back first, what a round sends (after `setup`), and the bytes
+/// that show a watcher has the round's broadcast.
+struct Broadcast {
+    let hello: String
+    let ack: String
+    let setup: String?
+    let trigger: String
+    let marker: String
+
+    /// 1000 displays in WATCH; a counter calls the ticket its setup issued.
+    static let vuoro = Broadcast(
+        hello: "WATCH\n", ack: "OK watching\n", setup: "ISSUE q0\n", trigger: "CALL c0\n", marker: "EVENT called")
+    /// 1000 SUBSCRIBE connections; PUBLISH to their channel.
+    static let redis = Broadcast(
+        hello: "SUBSCRIBE calls\r\n", ack: "calls\r\n:1\r\n", setup: nil, trigger: "PUBLISH calls K001\r\n",
+        marker: "K001")
+}

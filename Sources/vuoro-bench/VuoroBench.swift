@@ -56,63 +56,50 @@ struct VuoroBench: ParsableCommand {
 
         // 1 and 2: lifecycle and fan-out against vuorod and the peers, all started first and measured in turns,
         // so that a drift in the shared machine's speed touches each of them alike.
-        var servers: [(name: String, peer: Peer)] = []
+        var servers: [Server] = []
         defer { servers.forEach { $0.peer.stop() } }
         servers.append(
-            (
-                "vuoro",
-                try Peer.start(
+            Server(
+                name: "vuoro",
+                peer: try Peer.start(
                     bin + "/vuorod",
                     [
                         "--config", config, "--state-dir", work + "/state", "--listen", "127.0.0.1:PORT",
                         "--max-connections", "4096", "--log-level", "error",
-                    ] + daemonOptions)
-            ))
+                    ] + daemonOptions),
+                lifecycle: VuoroLifecycle(queues: 20), broadcast: .vuoro))
         if !noPeers, let redis = findProgram("redis-server") {
             let dir = work + "/redis"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             servers.append(
-                (
-                    "redis",
-                    try Peer.start(
+                Server(
+                    name: "redis",
+                    peer: try Peer.start(
                         redis,
                         [
                             "--port", "PORT", "--bind", "127.0.0.1", "--appendonly", "yes", "--appendfsync", "always",
                             "--save", "", "--dir", dir, "--maxclients", "4000",
-                        ])
-                ))
+                        ]),
+                    lifecycle: RedisLifecycle(), broadcast: .redis))
         }
         if !noPeers, let beanstalkd = findProgram("beanstalkd") {
             let dir = work + "/beanstalkd"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             servers.append(
-                ("beanstalkd", try Peer.start(beanstalkd, ["-l", "127.0.0.1", "-p", "PORT", "-b", dir, "-f", "0"])))
+                Server(
+                    name: "beanstalkd",
+                    peer: try Peer.start(beanstalkd, ["-l", "127.0.0.1", "-p", "PORT", "-b", dir, "-f", "0"]),
+                    lifecycle: BeanstalkLifecycle(), broadcast: nil))
         }
         for _ in 0..<repeats {
-            for (name, peer) in servers {
-                let shape: Shape =
-                    switch name {
-                    case "vuoro": VuoroLifecycle(queues: 20)
-                    case "redis": RedisLifecycle()
-                    default: BeanstalkLifecycle()
-                    }
-                report.lifecycle[name, default: []].append(
-                    closedLoop(port: peer.port, connections: connections, seconds: seconds, shape: shape))
+            for s in servers {
+                report.lifecycle[s.name, default: []].append(
+                    closedLoop(port: s.peer.port, connections: connections, seconds: seconds, shape: s.lifecycle))
             }
         }
         for _ in 0..<repeats {
-            for (name, peer) in servers {
-                switch name {
-                case "vuoro":
-                    report.fanout[name, default: []] += fanOut(
-                        port: peer.port, hello: "WATCH\n", ack: "OK watching\n", marker: "EVENT called",
-                        setup: "ISSUE q0\n", trigger: "CALL c0\n", replyLines: 2)
-                case "redis":
-                    report.fanout[name, default: []] += fanOut(
-                        port: peer.port, hello: "SUBSCRIBE calls\r\n", ack: "calls\r\n:1\r\n", marker: "K001",
-                        setup: nil, trigger: "PUBLISH calls K001\r\n", replyLines: 1)
-                default: break
-                }
+            for s in servers {
+                if let b = s.broadcast { report.fanout[s.name, default: []] += fanOut(port: s.peer.port, b) }
             }
         }
         servers.forEach { $0.peer.stop() }
@@ -141,10 +128,8 @@ struct VuoroBench: ParsableCommand {
     }
 
     /// Times `rounds` fan-outs to `watchers` connections: from the trigger sent to the last watcher served.
-    func fanOut(port: Int, hello: String, ack: String, marker: String, setup: String?, trigger: String, replyLines: Int)
-        -> [UInt64]
-    {
-        let ws = openWatchers(port: port, count: watchers, hello: Array(hello.utf8), ack: Array(ack.utf8))
+    func fanOut(port: Int, _ b: Broadcast) -> [UInt64] {
+        let ws = openWatchers(port: port, count: watchers, hello: Array(b.hello.utf8), ack: Array(b.ack.utf8))
         defer { ws.forEach { close($0) } }
         let ready = ReadySet(ws)
         let publisher = connectTCP(port)
@@ -152,7 +137,7 @@ struct VuoroBench: ParsableCommand {
         var times: [UInt64] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         for _ in 0..<rounds {
-            if let setup {
+            if let setup = b.setup {
                 sendAll(publisher, Array(setup.utf8))
                 _ = read(publisher, &chunk, chunk.count)
                 // The watchers' other events (the queue figures the setup changes) arrive and are read first, so
@@ -161,7 +146,8 @@ struct VuoroBench: ParsableCommand {
             }
             times.append(
                 fanOutRound(
-                    publisher: publisher, trigger: Array(trigger.utf8), watchers: ready, marker: Array(marker.utf8)))
+                    publisher: publisher, trigger: Array(b.trigger.utf8), watchers: ready, marker: Array(b.marker.utf8))
+            )
             _ = read(publisher, &chunk, chunk.count)
             ready.drain(quietMs: 5)
         }

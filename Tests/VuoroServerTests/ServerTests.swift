@@ -25,11 +25,11 @@ import VuoroTestSupport
     }
 
     /// With the sockets on the engine's own loop (0), on one loop, or on three: replies come back in order, numbers
-    /// are never shared, and a client that sends far more requests ahead than may wait for the engine (1024) is read
-    /// on as it is answered.
+    /// are never shared, and a client that sends far more requests ahead than may wait for the engine (here 4, so
+    /// its socket is certainly held) is read on as it is answered.
     @Test(arguments: [0, 1, 3])
     func anyNumberOfIOThreadsServesInOrder(ioThreads: Int) async throws {
-        let server = try await TestServer(options: ServerOptions(ioThreads: ioThreads))
+        let server = try await TestServer(options: ServerOptions(ioThreads: ioThreads, maxRequestsAhead: 4))
         let display = try server.client()
         #expect(try display.request("WATCH") == "OK watching")
         let kiosks = try (0..<6).map { _ in try server.client() }
@@ -49,6 +49,9 @@ import VuoroTestSupport
         for _ in 0..<3000 where try ahead.readLine() == "OK PONG" { pongs += 1 }
         #expect(pongs == 3000)
         #expect(try ahead.readLine().hasPrefix("OK L300 state=waiting queue=lab "))
+        // Its socket was held with requests waiting; answered, it is read again.
+        #expect(try ahead.request("PING") == "OK PONG")
+        #expect(try kiosks[0].request("STATUS") == "OK 4")
         var last = ""
         while let line = try? display.readLine(timeout: 1) {
             if line.hasPrefix("EVENT queue lab ") { last = line }
