@@ -31,6 +31,10 @@ struct OutputOptions: ParsableArguments {
     var json = false
 }
 
+/// Fields that name something: strings in JSON even when they look like numbers (counter `3`, queue `1`), so a
+/// field has one type whatever its value.
+let identifierFields: Set<String> = ["counter", "queue", "queues", "from", "ticket", "prefix", "name", "hours"]
+
 /// Prints list lines as an aligned table (the first column titled `title`) or as a JSON array.
 func show(_ rows: [Fields], title: String, json: Bool) {
     var columns = [title]
@@ -38,7 +42,10 @@ func show(_ rows: [Fields], title: String, json: Bool) {
     if json {
         let objects = rows.map { r -> [String: Any] in
             var o: [String: Any] = [title: r.words.first ?? ""]
-            for k in r.keys { o[k] = Int(r[k]!).map { $0 as Any } ?? r[k]! }
+            for k in r.keys {
+                let v = r[k]!
+                o[k] = identifierFields.contains(k) ? v : Int(v).map { $0 as Any } ?? v
+            }
             return o
         }
         let data = try! JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])

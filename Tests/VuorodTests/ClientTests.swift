@@ -94,6 +94,11 @@ final class Tmux {
         let parsed = try JSONSerialization.jsonObject(with: Data(json)) as? [[String: Any]]
         #expect(parsed?.first?["ticket"] as? String == "L001")
         #expect(parsed?.first?["calls"] as? Int == 1)
+        // A counter's id is a string in JSON, as in `counters --json`, even when it looks like a number.
+        #expect(parsed?.first?["counter"] as? String == "6")
+        let (_, counters, _) = try runClient("vuoroctl", ["counters", "--json"], server: addr)
+        let listed = try JSONSerialization.jsonObject(with: Data(counters)) as? [[String: Any]]
+        #expect(listed?.first { $0["counter"] as? String == "6" }?["ticket"] as? String == "L001")
         let (rc3, out3, _) = try runClient("vuoroctl", ["close", "lab"], server: addr)
         #expect(rc3 == 0 && String(decoding: out3, as: UTF8.self) == "lab open=0\n")
         await server.stop()
