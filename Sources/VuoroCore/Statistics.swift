@@ -62,14 +62,21 @@ public struct DayStats: Equatable, Sendable {
             }
             groups[key, default: []].append(t)
         }
+        // By queue, a ticket counts as issued by the queue whose number it carries, and its outcome in the queue
+        // it ended in: a queue that sent all its tickets elsewhere still shows what it issued.
+        var issuedBy: [String: Int] = [:]
+        if grouping == .queue {
+            for t in tickets { issuedBy[t.origin, default: 0] += 1 }
+            for origin in issuedBy.keys where groups[origin] == nil { groups[origin] = [] }
+        }
         return groups.keys.sorted().map { key in
             let ts = groups[key]!
             var s = DayStats(key: key)
+            s.issued = grouping == .queue ? issuedBy[key] ?? 0 : ts.count
             var waits: [Int] = []
             var services: [Int] = []
             var errors: [Int] = []
             for t in ts {
-                s.issued += 1
                 switch t.state {
                 case .done: s.served += 1
                 case .noshow: s.noshow += 1

@@ -18,14 +18,14 @@ import VuoroCore
         clock.advance(seconds: 1820)
         _ = try c.call(counter: "2")
         _ = try c.finish(counter: "2", as: .noshow)
-        // lab: L001 transferred in from kela? No: issued, called at counter 9 and sent to health.
+        // lab: L001 issued, called at counter 9 and sent to health.
         _ = try c.issue(queue: "lab")
         _ = try c.call(counter: "9")
         _ = try c.transfer(counter: "9", to: "health", front: false)
 
         let byQueue = DayStats.compute(
             c.todaysTickets, by: .queue, waitTarget: 1800, hourOf: { c.calendar.civil($0).hour })
-        #expect(byQueue.map(\.key) == ["health", "kela"])
+        #expect(byQueue.map(\.key) == ["health", "kela", "lab"])
         let kela = byQueue[1]
         #expect(kela.issued == 3 && kela.served == 1 && kela.noshow == 1 && kela.cancelled == 1)
         #expect(kela.waitMean == 1030)  // (60 + 2000) / 2
@@ -34,8 +34,11 @@ import VuoroCore
         #expect(kela.overTarget == 1)
         // Estimates at ISSUE were 160 and 320 s; the real waits 60 and 2000 s.
         #expect(kela.estimateError == (100 + 1680) / 2)
+        // L001 counts as issued by lab, whose number it carries, and as transferred into health, where it waits.
         let health = byQueue[0]
-        #expect(health.issued == 1 && health.transferred == 1 && health.served == 0)
+        #expect(health.issued == 0 && health.transferred == 1 && health.served == 0)
+        let lab = byQueue[2]
+        #expect(lab.issued == 1 && lab.transferred == 0 && lab.served == 0 && lab.waitMean == 0)
 
         let byCounter = DayStats.compute(
             c.todaysTickets, by: .counter, waitTarget: 1800, hourOf: { c.calendar.civil($0).hour })
