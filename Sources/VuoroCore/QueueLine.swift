@@ -58,10 +58,16 @@ struct QueueLine {
     /// The lowest rank among waiting tickets of `priority`, for transfers to the front.
     func frontRank(priority: Int) -> Millis? { lines[priority].first?.rank }
 
-    /// Mean service time in seconds: today's last services, else the configured time.
+    /// Services of the day below which the configured time fills in for the missing ones.
+    static let servicesBeforeMeasured = 5
+
+    /// Mean service time in seconds: of today's last 20 services, with the configured time counted in place of
+    /// each one missing below five. One quick first service of the day (a call taken back at once) moves the
+    /// estimates by a fifth of the difference, not all the way.
     var meanServiceTime: Double {
-        recentServices.isEmpty
-            ? Double(config.serviceTime) : Double(recentServices.reduce(0, +)) / Double(recentServices.count)
+        let missing = max(0, QueueLine.servicesBeforeMeasured - recentServices.count)
+        let total = recentServices.reduce(0, +) + missing * config.serviceTime
+        return Double(total) / Double(recentServices.count + missing)
     }
 
     mutating func recordService(seconds: Int) {

@@ -14,13 +14,14 @@ import VuoroCore
         _ = try c.call(counter: "3")
         clock.advance(seconds: 300)
         _ = try c.finish(counter: "3", as: .done)
-        // Mean of today's services is now 300 s: K002 at position 1, 3 counters.
-        #expect(try c.view("K002").wait == 100)
+        // One service of 300 s and the configured 480 s in place of the four missing: a mean of 444 s. K002 at
+        // position 1, 3 counters.
+        #expect(try c.view("K002").wait == 148)
         // Serving other queues takes the counter out of kela's count at once, and back in.
         #expect(c.figures("kela")?.counters == 3)
         _ = try c.serve(counter: "3", queues: ["lab"])
         #expect(c.figures("kela")?.counters == 2)
-        #expect(try c.view("K002").wait == 150)
+        #expect(try c.view("K002").wait == 222)
         _ = try c.serve(counter: "3", queues: ["lab", "kela"])
         #expect(c.figures("kela")?.counters == 3)
     }
@@ -34,6 +35,21 @@ import VuoroCore
             _ = try c.finish(counter: "9", as: .done)
         }
         #expect(c.figures("lab")?.wait == 100)
+    }
+
+    @Test func theConfiguredTimeFillsInUntilFiveServices() throws {
+        let (c, clock) = makeCentre()
+        // lab: 240 s configured, one counter (9). Services of 0 s, then 60 s.
+        var waits: [Int?] = []
+        for seconds in [0, 60, 60, 60, 60, 60] {
+            _ = try c.issue(queue: "lab")
+            _ = try c.call(counter: "9")
+            clock.advance(seconds: Double(seconds))
+            _ = try c.finish(counter: "9", as: .done)
+            waits.append(c.figures("lab")?.wait)
+        }
+        // (4 × 240 + 0) / 5, (3 × 240 + 60) / 5, ... then the mean of the services alone.
+        #expect(waits == [192, 156, 120, 84, 48, 50])
     }
 
     @Test func noCountersStillDividesByOne() throws {
