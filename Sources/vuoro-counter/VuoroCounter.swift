@@ -10,9 +10,9 @@ struct VuoroCounter: ParsableCommand {
         commandName: "vuoro-counter",
         abstract: "Call and serve tickets at one counter.",
         discussion: """
-            Actions: next, recall, done, noshow, transfer QUEUE [--front], serve Q1,Q2, pause, call TICKET.
-            Without an action it runs interactively: n next, r recall, d done, s no-show, t transfer,
-            p pause, q quit.
+            Actions: next, recall, done, noshow, transfer QUEUE [--front], serve Q1,Q2, pause, call TICKET. \
+            Without an action it runs interactively: n next, r recall, d done, s no-show, t transfer, p pause, \
+            q quit.
 
             Examples:
               vuoro-counter --counter 3 next

@@ -10,8 +10,9 @@ struct VuoroDisplay: ParsableCommand {
         commandName: "vuoro-display",
         abstract: "The lobby screen: the latest calls in big digits, and each queue's waiting figures.",
         discussion: """
-            Updates are pushed by vuorod (WATCH); --poll asks every few seconds instead, for networks that drop idle
-            connections. A lost connection is retried with backoff. Labels rotate through the site's languages.
+            Updates are pushed by vuorod (WATCH); --poll asks every few seconds instead, for networks that drop \
+            idle connections. A lost connection is retried with backoff. Labels rotate through the site's \
+            languages.
 
             Examples:
               vuoro-display                          full screen, all queues

@@ -15,9 +15,12 @@ struct VuoroTicket: ParsableCommand {
         abstract: "Issue a queue ticket and print it: the kiosk of a service centre.",
         discussion: """
             Examples:
-              vuoro-ticket kela --lang sv                      print a Kela ticket in Swedish as text
-              vuoro-ticket lab --format escpos --output /dev/usb/lp0   print on an 80 mm thermal printer
-              vuoro-ticket --kiosk --output /dev/usb/lp0       a full-screen kiosk: keys choose queues
+              Print a Kela ticket in Swedish, as text:
+                vuoro-ticket kela --lang sv
+              Print a laboratory ticket on an 80 mm thermal printer:
+                vuoro-ticket lab --format escpos --output /dev/usb/lp0
+              A full-screen kiosk, where keys choose queues:
+                vuoro-ticket --kiosk --output /dev/usb/lp0
             """)
 
     @OptionGroup var connection: ConnectionOptions

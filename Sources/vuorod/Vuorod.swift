@@ -16,8 +16,8 @@ struct Vuorod: AsyncParsableCommand {
         commandName: "vuorod",
         abstract: "The vuoro queue daemon: ticket queues for walk-in service counters, over a line protocol.",
         discussion: """
-            Without --config it runs a built-in demo centre (queues kela/K, health/H, citizen/C, lab/L and
-            counters 1-6). State is kept in SQLite in the state directory: --state-dir, else $STATE_DIRECTORY,
+            Without --config it runs a built-in demo centre (queues kela/K, health/H, citizen/C, lab/L and \
+            counters 1-6). State is kept in SQLite in the state directory: --state-dir, else $STATE_DIRECTORY, \
             else ./vuoro-state. SIGTERM or SIGINT stops it gracefully; SIGHUP re-reads the configuration.
 
             Example: vuorod --config /etc/vuoro/vuoro.toml --listen 127.0.0.1:7410
