@@ -135,9 +135,11 @@ struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Statistics of a day or a range of days, per queue, counter or hour (admin).",
         discussion: """
-            Per group: tickets issued, served, no-shows, cancelled, transferred, expired; waiting time mean, median
-            and 90th percentile; service time mean and 90th percentile; how many waited longer than the site's
-            wait_target; and the mean error of the wait estimates given at the kiosk. Times in seconds.
+            Per group: tickets issued, served, no-shows, cancelled, transferred, expired; waiting time mean, \
+            median and 90th percentile; service time mean and 90th percentile; how many waited longer than the \
+            site's wait_target; and the mean error of the wait estimates given at the kiosk. Times in seconds. \
+            By queue, a ticket counts as issued by the queue whose number it carries, and its outcome in the \
+            queue it ended in (see protocol.md, Statistics).
             """)
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
