@@ -201,9 +201,9 @@ struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Have the daemon copy its database to FILE while it serves (admin).",
         discussion: """
-            FILE is written by vuorod on its own host (a relative path is taken from this directory). Under the
-            systemd unit only the state directory is writable: use /var/lib/vuoro/... there. To restore: stop
-            vuorod, copy the backup over vuoro.db in the state directory, remove vuoro.db-wal and vuoro.db-shm,
+            FILE is written by vuorod on its own host (a relative path is taken from this directory). Under the \
+            systemd unit only the state directory is writable: use /var/lib/vuoro/... there. To restore: stop \
+            vuorod, copy the backup over vuoro.db in the state directory, remove vuoro.db-wal and vuoro.db-shm, \
             start vuorod.
             """)
     @OptionGroup var connection: ConnectionOptions
