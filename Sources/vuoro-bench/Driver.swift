@@ -44,6 +44,11 @@ struct Result {
     var failed = 0
     var seconds: Double
     var perSecond: Double { Double(ok) / seconds }
+    /// CPU time (user and system, all threads) the server and the generator used during the run, in seconds.
+    var serverCPU = 0.0
+    var generatorCPU = 0.0
+    /// Microseconds of CPU per operation answered.
+    func perOperation(_ cpu: Double) -> Double { ok + failed > 0 ? cpu * 1e6 / Double(ok + failed) : 0 }
 
     static func percentile(_ sorted: [UInt64], _ p: Double) -> Double {
         guard !sorted.isEmpty else { return 0 }
@@ -52,6 +57,28 @@ struct Result {
 }
 
 func lineLength(_ b: ArraySlice<UInt8>) -> Int? { b.firstIndex(of: 10).map { $0 - b.startIndex + 1 } }
+
+/// CPU time a process has used, user and system, over all its threads, in seconds (`/proc/PID/stat`).
+func processCPUSeconds(_ pid: Int32) -> Double {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let name = stat.lastIndex(of: ")")
+    else { return 0 }
+    // After the name: state is field 3, utime field 14 and stime field 15.
+    let fields = stat[stat.index(after: name)...].split(separator: " ")
+    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
+/// Runs `shape` on `connections` connections of the server `pid` for `seconds`, and measures the CPU time the
+/// server and this generator use meanwhile.
+func closedLoop(pid: Int32, port: Int, connections: Int, seconds: Double, shape: Shape) -> Result {
+    let server = processCPUSeconds(pid)
+    let generator = processCPUSeconds(getpid())
+    var result = closedLoop(port: port, connections: connections, seconds: seconds, shape: shape)
+    result.serverCPU = processCPUSeconds(pid) - server
+    result.generatorCPU = processCPUSeconds(getpid()) - generator
+    return result
+}
 
 /// Runs `shape` on `connections` connections for `seconds`.
 func closedLoop(port: Int, connections: Int, seconds: Double, shape: Shape) -> Result {

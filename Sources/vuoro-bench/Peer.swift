@@ -78,6 +78,13 @@ struct Report {
             if runs.count > 1 { line += "  (runs: \(runs.map { String(Int($0.perSecond)) }.joined(separator: ", ")))" }
             out.append(line)
         }
+        // Where the time goes on a shared machine: the server's CPU and the generator's, per operation.
+        for name in ["vuoro", "redis", "beanstalkd"] {
+            guard let r = median(name) else { continue }
+            out.append(
+                "  \(name) CPU per operation: \(String(format: "%.1f", r.perOperation(r.serverCPU))) µs (load generator \(String(format: "%.1f", r.perOperation(r.generatorCPU))) µs)"
+            )
+        }
         if let v = median("vuoro") {
             let issueP99 = Result.percentile(v.latencies[0], 0.99)
             if let r = median("redis") {

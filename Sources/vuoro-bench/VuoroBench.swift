@@ -94,7 +94,9 @@ struct VuoroBench: ParsableCommand {
         for _ in 0..<repeats {
             for s in servers {
                 report.lifecycle[s.name, default: []].append(
-                    closedLoop(port: s.peer.port, connections: connections, seconds: seconds, shape: s.lifecycle))
+                    closedLoop(
+                        pid: s.peer.pid, port: s.peer.port, connections: connections, seconds: seconds,
+                        shape: s.lifecycle))
             }
         }
         for _ in 0..<repeats {
