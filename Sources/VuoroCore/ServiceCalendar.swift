@@ -42,12 +42,17 @@ public struct ServiceCalendar: @unchecked Sendable {
     }
 
     /// The instant of local time `minute` (minutes after midnight) on the day `daysAhead` after the day of `t`.
+    /// The local wall-clock time, also on the days the clocks change: 08:00 is 08:00 though the night before was
+    /// an hour shorter or longer (a time the change skips is taken as the first one after it).
     public func instant(daysAfter daysAhead: Int, of t: Millis, minute: Int) -> Millis {
         var day = self.day(containing: t)
         for _ in 0..<max(0, daysAhead) { day = self.day(containing: day.end) }
-        let date = Date(timeIntervalSince1970: Double(day.start) / 1000)
-        let comps = DateComponents(hour: minute / 60, minute: minute % 60)
-        let result = calendar.date(byAdding: comps, to: date) ?? date
+        let date = civil(day.start)
+        let wall = DateComponents(
+            year: date.year, month: date.month, day: date.day, hour: minute / 60, minute: minute % 60)
+        guard let result = calendar.date(from: wall) else {
+            return day.start + Millis(minute) * 60_000
+        }
         return Millis((result.timeIntervalSince1970 * 1000).rounded())
     }
 

@@ -52,6 +52,21 @@ import VuoroCore
         #expect(waits == [192, 156, 120, 84, 48, 50])
     }
 
+    @Test func openingTimeIsRightOnTheDaysTheClocksChange() throws {
+        let hours = try OpeningHours.parse(weekly: [("mon-sun", "08:00-16:00")])
+        // Helsinki: on 2026-03-29 the clocks go from 03:00 to 04:00, on 2026-10-25 from 04:00 back to 03:00.
+        for (now, expected) in [
+            (Millis(1_774_753_200_000), "2026-03-29T08:00:00+03:00"),  // 2026-03-29 06:00 local (03:00 UTC)
+            (Millis(1_774_706_400_000), "2026-03-29T08:00:00+03:00"),  // 2026-03-28 16:00 local, after closing
+            (Millis(1_792_900_800_000), "2026-10-25T08:00:00+02:00"),  // 2026-10-25 06:00 local (04:00 UTC)
+            (Millis(1_792_846_800_000), "2026-10-25T08:00:00+02:00"),  // 2026-10-24 16:00 local, after closing
+        ] {
+            let (c, _) = makeCentre(testConfig(hours: hours), at: now)
+            #expect(!c.isOpen("kela"))
+            #expect(c.opensAt("kela", after: now).map { c.calendar.timestamp($0) } == expected)
+        }
+    }
+
     @Test func noCountersStillDividesByOne() throws {
         var config = testConfig()
         config.counters = []
