@@ -21,8 +21,11 @@ public final class ServerMetrics: @unchecked Sendable {  // used on the engine's
             30, 60, 120, 300, 600, 900, 1200, 1800, 2700, 3600, 7200,
         ]
         .map { Duration.seconds($0) }
-        f.durationHistogramBuckets["vuoro_commit_seconds"] = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25, 1]
-            .map { Duration.milliseconds(Int64($0 * 1000 * 1000) / 1000) }
+        // In microseconds: whole milliseconds would make the first two buckets 0, twice.
+        f.durationHistogramBuckets["vuoro_commit_seconds"] = [
+            200, 500, 1000, 2000, 5000, 10_000, 50_000, 250_000, 1_000_000,
+        ]
+        .map { Duration.microseconds($0) }
         f.valueHistogramBuckets["vuoro_commit_batch_changes"] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024]
         factory = f
         connections = CoreMetrics.Gauge(label: "vuoro_connections_open", factory: f)

@@ -32,6 +32,12 @@ import VuoroTestSupport
         #expect(lines.contains { $0.hasPrefix("vuoro_connections_open") })
         #expect(lines.contains { $0.hasPrefix("vuoro_commit_batch_changes_count") })
         #expect(lines.contains { $0.hasPrefix("vuoro_commit_seconds_count") })
+        // Every sample is a series of its own (Prometheus refuses a scrape that repeats one), and the commit
+        // histogram starts at 0.2 ms.
+        let samples = lines.filter { $0.hasPrefix("vuoro_") }.map { String($0.split(separator: " ")[0]) }
+        #expect(Set(samples).count == samples.count, "\(samples)")
+        #expect(samples.contains("vuoro_commit_seconds_bucket{le=\"0.0002\"}"), "\(samples)")
+        #expect(samples.contains("vuoro_commit_seconds_bucket{le=\"0.0005\"}"), "\(samples)")
 
         let other = try LineClient(port: address.port!)
         other.sendRaw(Array("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
