@@ -105,7 +105,7 @@ struct Desk {
             lines.append("")
             for f in status where myQueues.contains(f.words.first ?? "") {
                 lines.append(
-                    "  \((f.words.first ?? "").padding(12)) waiting \(f["waiting"] ?? "?")   wait ~\((Int(f["wait"] ?? "0") ?? 0) / 60) min"
+                    "  \((f.words.first ?? "").padding(12)) waiting \(f["waiting"] ?? "?")   wait ~\(max(1, ((Int(f["wait"] ?? "0") ?? 0) + 59) / 60)) min"
                 )
             }
             lines.append("")

@@ -165,6 +165,8 @@ final class Tmux {
         #expect(try desk.waitFor("Counter 1"))
         try desk.keys("n")
         #expect(try desk.waitFor("Serving K001"), desk.dump)
+        // The next visitor's estimate, 160 s, in whole minutes rounded up as on the slips and the displays.
+        #expect(try desk.waitFor("waiting 0   wait ~3 min"), desk.dump)
         try desk.keys("t")
         #expect(try desk.waitFor("Transfer to"))
         try desk.keys("4")
