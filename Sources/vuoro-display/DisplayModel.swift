@@ -68,6 +68,9 @@ struct DisplayModel {
             let id = f.words[2]
             if !order.contains(id) { order.append(id) }
             figures[id] = (f.int("waiting") ?? 0, f.int("wait") ?? 0, f["open"] == "1")
+        case "day":
+            // Numbers start again: yesterday's calls would show today's numbers going to counters.
+            calls.removeAll()
         default: break
         }
         return false

@@ -39,9 +39,16 @@ final class Tmux {
     var dump: Comment { "\((try? screen()) ?? "")" }
     /// Waits until the screen shows `text`.
     func waitFor(_ text: String, seconds: Double = 15) throws -> Bool {
+        try waitUntil(seconds: seconds) { $0.contains(text) }
+    }
+    /// Waits until the screen no longer shows `text`.
+    func waitForGone(_ text: String, seconds: Double = 15) throws -> Bool {
+        try waitUntil(seconds: seconds) { !$0.contains(text) }
+    }
+    private func waitUntil(seconds: Double, _ holds: (String) -> Bool) throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if try screen().contains(text) { return true }
+            if holds(try screen()) { return true }
             usleep(100_000)
         }
         return false
@@ -173,6 +180,26 @@ final class Tmux {
         #expect(try desk.waitFor("K001 queue=lab position=1"), desk.dump)
         #expect(try server.client().request("TICKET K001").hasPrefix("OK K001 state=waiting queue=lab"))
         try desk.keys("q")
+        await server.stop()
+    }
+}
+
+@Suite(.serialized) struct DisplayDayTests {
+    /// Numbering starts again each day: yesterday's "K001 → 2" must not greet today's K001 before it is called.
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func aNewDayClearsTheCallsOnScreen() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        let screen = try Tmux("\(executable("vuoro-display")) --server \(addr) --quiet --rotate 60")
+        #expect(try screen.waitFor("Kela"))
+        try issueAndCall("kela", counter: "2", server: addr)
+        #expect(try screen.waitFor("K001  →  palvelupiste 2"), screen.dump)
+        server.clock.advance(seconds: 86_400)  // the daemon's next tick starts the new day
+        #expect(try screen.waitForGone("K001"), screen.dump)
+        #expect(try screen.waitFor("Kela"), screen.dump)
+        try issueAndCall("lab", counter: "6", server: addr)
+        #expect(try screen.waitFor("L001  →  palvelupiste 6"), screen.dump)
+        #expect(!(try screen.screen().contains("K001")), screen.dump)
         await server.stop()
     }
 }
