@@ -17,6 +17,30 @@ struct Kiosk {
         "en": ("Choose a service", "closed", "Your number", "language"),
     ]
 
+    /// What a visitor reads when the daemon would not issue: a full queue, a queue that just closed, or else.
+    static let refusals: [String: [String: String]] = [
+        "fi": [
+            "queue-full": "Tähän palveluun ei juuri nyt voi ottaa numeroa. Kysy neuvontapisteestä.",
+            "queue-closed": "Palvelu on juuri suljettu.",
+            "": "Numeroa ei voitu antaa. Kysy neuvontapisteestä.",
+        ],
+        "sv": [
+            "queue-full": "Just nu kan inga nummer tas till den här tjänsten. Fråga i informationen.",
+            "queue-closed": "Tjänsten har just stängt.",
+            "": "Inget nummer kunde ges. Fråga i informationen.",
+        ],
+        "en": [
+            "queue-full": "This service gives out no more numbers just now. Please ask at the information desk.",
+            "queue-closed": "This service has just closed.",
+            "": "No number could be given. Please ask at the information desk.",
+        ],
+    ]
+
+    static func refusal(_ code: String, lang: String) -> String {
+        let texts = refusals[lang] ?? refusals["en"]!
+        return texts[code] ?? texts[""]!
+    }
+
     func run() throws {
         let term = Terminal()
         term.enterFullScreen()
@@ -26,6 +50,8 @@ struct Kiosk {
         var lang = 0
         var shown: (String, Date)?
         var problem: String?
+        /// The daemon's answer when it would not issue (a full queue, say), shown for a few seconds.
+        var refusal: (code: String, text: String, at: Date)?
         while true {
             var queues: [Fields] = []
             do {
@@ -53,6 +79,12 @@ struct Kiosk {
             if let (number, at) = shown, Date().timeIntervalSince(at) < 5 {
                 lines += ["", "  \(t.2):", ""] + BigText.render(number).map { "  " + $0 }
             }
+            if let r = refusal, Date().timeIntervalSince(r.at) < 8 {
+                lines += [
+                    "", Terminal.bold("  " + Kiosk.refusal(r.code, lang: code)),
+                    Terminal.dim("  (\(r.code): \(r.text))"),
+                ]
+            }
             if let problem { lines += ["", Terminal.dim("  \(problem); retrying")] }
             term.draw(lines)
             guard let key = term.waitForKey(seconds: problem == nil ? 1 : 2) else { continue }
@@ -68,8 +100,9 @@ struct Kiosk {
                 let slip = try issue(on: c, queue: id, priority: 0, lang: code)
                 if let output { try write(slip, format: format, to: output) }
                 shown = (slip.number, Date())
-            } catch ClientError.refused(_, let text) {
-                problem = text
+                refusal = nil
+            } catch ClientError.refused(let errorCode, let text) {
+                refusal = (errorCode, text, Date())
             } catch {
                 conn = nil
                 problem = "\(error)"

@@ -168,6 +168,17 @@ final class Tmux {
         #expect(try kiosk.waitFor("Ditt nummer"), kiosk.dump)
         #expect(try String(contentsOfFile: server.directory + "/kiosk.txt", encoding: .utf8).contains("K001"))
 
+        // A refusal is shown to the visitor in the kiosk's language, and stays long enough to be read.
+        let filler = try server.client()
+        for _ in 0..<999 { #expect(try filler.request("ISSUE lab").hasPrefix("OK L")) }
+        try kiosk.keys("l")
+        try kiosk.keys("l")
+        #expect(try kiosk.waitFor("Valitse palvelu"))
+        try kiosk.keys("4")
+        #expect(try kiosk.waitFor("Tähän palveluun ei juuri nyt voi ottaa numeroa"), kiosk.dump)
+        usleep(2_500_000)
+        #expect(try kiosk.screen().contains("(queue-full: every number of lab is waiting or called)"), kiosk.dump)
+
         let desk = try Tmux("\(executable("vuoro-counter")) --counter 1 --server \(addr)")
         #expect(try desk.waitFor("Counter 1"))
         try desk.keys("n")
