@@ -62,7 +62,7 @@ struct VuoroCounter: ParsableCommand {
         try runClient("vuoro-counter") {
             let c = try connection.connect()
             guard let r = try request() else {
-                try Desk(conn: c, counter: counter.lowercased()).run()
+                try Desk(conn: c, connect: { try connection.connect() }, counter: counter.lowercased()).run()
                 return
             }
             let reply = try c.request(r)
@@ -73,80 +73,112 @@ struct VuoroCounter: ParsableCommand {
     }
 }
 
-/// The interactive counter: the current ticket, how long it has been served, and the queues' figures.
+/// The interactive counter: the current ticket, how long it has been served, and the queues' figures. A lost
+/// connection (a daemon restart, say) is retried with backoff, as the kiosk and the display do.
 struct Desk {
-    let conn: ClientConnection
+    var conn: ClientConnection?
+    let connect: () throws -> ClientConnection
     let counter: String
 
     func run() throws {
         let term = Terminal()
         term.enterFullScreen()
         defer { term.leaveFullScreen() }
+        var conn = self.conn
         var message = ""
         var servedSince: [String: Date] = [:]
         var menu = false
         var front = false
+        var backoff = 1.0
         while true {
-            guard let me = try conn.list(.counters).first(where: { $0.words.first == counter }) else {
-                throw ClientError.refused(code: "unknown-counter", text: "no counter '\(counter)'")
-            }
-            let myQueues = (me["queues"] ?? "").split(separator: ",").map(String.init)
-            let status = try conn.list(.status)
-            let current = me["ticket"].flatMap { $0 == "-" ? nil : $0 }
-            if let t = current, servedSince[t] == nil { servedSince[t] = Date() }
-            var lines = ["", Terminal.bold("  Counter \(counter)") + "   (\(me["state"] ?? "?"))", ""]
-            if let t = current {
-                let secs = Int(Date().timeIntervalSince(servedSince[t] ?? Date()))
-                lines.append(
-                    "  Serving " + Terminal.bold(t) + "   for \(secs / 60):\(String(format: "%02d", secs % 60))")
-            } else {
-                lines.append("  No ticket")
-            }
-            lines.append("")
-            for f in status where myQueues.contains(f.words.first ?? "") {
-                lines.append(
-                    "  \((f.words.first ?? "").padding(12)) waiting \(f["waiting"] ?? "?")   wait ~\(max(1, ((Int(f["wait"] ?? "0") ?? 0) + 59) / 60)) min"
-                )
-            }
-            lines.append("")
-            if menu {
-                lines.append("  Transfer to (\(front ? "front" : "back"), f switches):")
-                for (i, f) in status.enumerated() { lines.append("    \(i + 1)  \(f.words.first ?? "")") }
-            } else {
-                lines.append("  n next   r recall   d done   s no-show   t transfer   p pause   q quit")
-            }
-            lines += ["", "  \(message)"]
-            term.draw(lines)
-            guard let key = term.waitForKey(seconds: 1) else { continue }
-            var request: Request?
-            if menu {
-                if key == "f" { front.toggle() }
-                if let n = key.wholeNumberValue, n >= 1, n <= status.count, let q = status[n - 1].words.first {
-                    request = .transfer(counter: counter, queue: q, front: front)
+            do {
+                if conn == nil {
+                    conn = try connect()
+                    message = "reconnected"
                 }
-                if key != "f" { menu = false }
-            } else {
-                switch key {
-                case "n": request = .call(counter: counter, ticket: nil)
-                case "r": request = .recall(counter: counter)
-                case "d": request = .done(counter: counter)
-                case "s": request = .noshow(counter: counter)
-                case "p": request = .pause(counter: counter)
-                case "t": menu = true
-                case "q": return
-                default: break
-                }
-            }
-            if let request {
-                do {
-                    let r = try conn.request(request)
-                    message =
-                        r.words == ["none"]
-                        ? "none waiting" : (r.words + r.keys.map { "\($0)=\(r[$0]!)" }).joined(separator: " ")
-                } catch ClientError.refused(let code, let text) {
-                    message = "\(code): \(text)"
-                }
+                backoff = 1
+                guard
+                    try step(
+                        conn!, term: term, message: &message, servedSince: &servedSince, menu: &menu, front: &front)
+                else { return }
+            } catch ClientError.refused(let code, let text) where code == "unknown-counter" {
+                throw ClientError.refused(code: code, text: text)
+            } catch {
+                conn = nil
+                term.draw([
+                    "", Terminal.bold("  Counter \(counter)"), "", "  \(error) - reconnecting in \(Int(backoff)) s",
+                ])
+                if term.waitForKey(seconds: backoff) == "q" { return }
+                backoff = min(30, backoff * 2)
             }
         }
+    }
+
+    /// Draws the desk once and handles a key; false when the clerk quits.
+    private func step(
+        _ conn: ClientConnection, term: Terminal, message: inout String, servedSince: inout [String: Date],
+        menu: inout Bool, front: inout Bool
+    ) throws -> Bool {
+        guard let me = try conn.list(.counters).first(where: { $0.words.first == counter }) else {
+            throw ClientError.refused(code: "unknown-counter", text: "no counter '\(counter)'")
+        }
+        let myQueues = (me["queues"] ?? "").split(separator: ",").map(String.init)
+        let status = try conn.list(.status)
+        let current = me["ticket"].flatMap { $0 == "-" ? nil : $0 }
+        if let t = current, servedSince[t] == nil { servedSince[t] = Date() }
+        var lines = ["", Terminal.bold("  Counter \(counter)") + "   (\(me["state"] ?? "?"))", ""]
+        if let t = current {
+            let secs = Int(Date().timeIntervalSince(servedSince[t] ?? Date()))
+            lines.append(
+                "  Serving " + Terminal.bold(t) + "   for \(secs / 60):\(String(format: "%02d", secs % 60))")
+        } else {
+            lines.append("  No ticket")
+        }
+        lines.append("")
+        for f in status where myQueues.contains(f.words.first ?? "") {
+            lines.append(
+                "  \((f.words.first ?? "").padding(12)) waiting \(f["waiting"] ?? "?")   wait ~\(max(1, ((Int(f["wait"] ?? "0") ?? 0) + 59) / 60)) min"
+            )
+        }
+        lines.append("")
+        if menu {
+            lines.append("  Transfer to (\(front ? "front" : "back"), f switches):")
+            for (i, f) in status.enumerated() { lines.append("    \(i + 1)  \(f.words.first ?? "")") }
+        } else {
+            lines.append("  n next   r recall   d done   s no-show   t transfer   p pause   q quit")
+        }
+        lines += ["", "  \(message)"]
+        term.draw(lines)
+        guard let key = term.waitForKey(seconds: 1) else { return true }
+        var request: Request?
+        if menu {
+            if key == "f" { front.toggle() }
+            if let n = key.wholeNumberValue, n >= 1, n <= status.count, let q = status[n - 1].words.first {
+                request = .transfer(counter: counter, queue: q, front: front)
+            }
+            if key != "f" { menu = false }
+        } else {
+            switch key {
+            case "n": request = .call(counter: counter, ticket: nil)
+            case "r": request = .recall(counter: counter)
+            case "d": request = .done(counter: counter)
+            case "s": request = .noshow(counter: counter)
+            case "p": request = .pause(counter: counter)
+            case "t": menu = true
+            case "q": return false
+            default: break
+            }
+        }
+        if let request {
+            do {
+                let r = try conn.request(request)
+                message =
+                    r.words == ["none"]
+                    ? "none waiting" : (r.words + r.keys.map { "\($0)=\(r[$0]!)" }).joined(separator: " ")
+            } catch ClientError.refused(let code, let text) {
+                message = "\(code): \(text)"
+            }
+        }
+        return true
     }
 }

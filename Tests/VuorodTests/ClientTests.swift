@@ -195,6 +195,34 @@ final class Tmux {
     }
 }
 
+@Suite(.serialized) struct DeskReconnectTests {
+    /// The clerk's desk outlives a daemon restart, as the kiosk and the display do.
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func interactiveCounterReconnects() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:0"])
+        try d.waitUntilListening()
+        let port = d.port
+        let addr = "127.0.0.1:\(port)"
+        let desk = try Tmux("\(executable("vuoro-counter")) --counter 1 --server \(addr)")
+        #expect(try desk.waitFor("Counter 1   (open)"), desk.dump)
+        d.signal(SIGKILL)
+        _ = d.finish()
+        #expect(try desk.waitFor("reconnecting"), desk.dump)
+        d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:\(port)"])
+        try d.waitUntilListening()
+        let (rc, _, _) = try runClient("vuoro-ticket", ["kela"], server: addr)
+        #expect(rc == 0)
+        #expect(try desk.waitFor("reconnected", seconds: 40), desk.dump)
+        try desk.keys("n")
+        #expect(try desk.waitFor("Serving K001"), desk.dump)
+        try desk.keys("q")
+        d.signal(SIGTERM)
+        _ = d.finish()
+    }
+}
+
 @Suite(.serialized) struct DisplayDayTests {
     /// Numbering starts again each day: yesterday's "K001 → 2" must not greet today's K001 before it is called.
     @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
