@@ -52,8 +52,13 @@ public struct ConnectionOptions: ParsableArguments {
 public func runClient(_ name: String, _ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let e as ClientError {
+    } catch let e as ReportedError {
         FileHandle.standardError.write(Data("\(name): \(e)\n".utf8))
         throw ExitCode(1)
     }
 }
+
+/// An error a client program reports on one line, `program: what went wrong`, before it exits 1.
+public protocol ReportedError: Error, CustomStringConvertible {}
+
+extension ClientError: ReportedError {}

@@ -17,21 +17,25 @@ struct Kiosk {
         "en": ("Choose a service", "closed", "Your number", "language"),
     ]
 
-    /// What a visitor reads when the daemon would not issue: a full queue, a queue that just closed, or else.
+    /// What a visitor reads when no ticket came out: a full queue, a queue that just closed, a printer that failed
+    /// (its ticket is cancelled), or else.
     static let refusals: [String: [String: String]] = [
         "fi": [
             "queue-full": "Tähän palveluun ei juuri nyt voi ottaa numeroa. Kysy neuvontapisteestä.",
             "queue-closed": "Palvelu on juuri suljettu.",
+            "printer": "Tulostin ei toimi. Kysy neuvontapisteestä.",
             "": "Numeroa ei voitu antaa. Kysy neuvontapisteestä.",
         ],
         "sv": [
             "queue-full": "Just nu kan inga nummer tas till den här tjänsten. Fråga i informationen.",
             "queue-closed": "Tjänsten har just stängt.",
+            "printer": "Skrivaren fungerar inte. Fråga i informationen.",
             "": "Inget nummer kunde ges. Fråga i informationen.",
         ],
         "en": [
             "queue-full": "This service gives out no more numbers just now. Please ask at the information desk.",
             "queue-closed": "This service has just closed.",
+            "printer": "The printer is not working. Please ask at the information desk.",
             "": "No number could be given. Please ask at the information desk.",
         ],
     ]
@@ -98,11 +102,13 @@ struct Kiosk {
             else { continue }
             do {
                 let slip = try issue(on: c, queue: id, priority: 0, lang: code)
-                if let output { try write(slip, format: format, to: output) }
+                if let output { try printOrCancel(slip, format: format, to: output, on: c) }
                 shown = (slip.number, Date())
                 refusal = nil
             } catch ClientError.refused(let errorCode, let text) {
                 refusal = (errorCode, text, Date())
+            } catch let e as PrintFailed {
+                refusal = ("printer", e.description, Date())
             } catch {
                 conn = nil
                 problem = "\(error)"

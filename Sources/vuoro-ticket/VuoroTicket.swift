@@ -4,6 +4,10 @@ import Foundation
 import VuoroClient
 import VuoroProtocol
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 enum SlipFormat: String, ExpressibleByArgument, CaseIterable {
     case text, escpos
 }
@@ -56,7 +60,7 @@ struct VuoroTicket: ParsableCommand {
             } else {
                 let c = try connection.connect()
                 let slip = try issue(on: c, queue: queue!.lowercased(), priority: priority, lang: lang)
-                try write(slip, format: format, to: output)
+                try printOrCancel(slip, format: format, to: output, on: c)
             }
         }
     }
@@ -75,20 +79,55 @@ func issue(on c: ClientConnection, queue: String, priority: Int, lang: String?) 
         lang: language)
 }
 
-/// Writes the slip to a file or device, or to standard output.
+/// The slip could not be printed; its ticket was cancelled, so that no counter calls a number nobody holds.
+struct PrintFailed: ReportedError {
+    let number: String
+    let reason: String
+    let cancelled: Bool
+    var description: String {
+        "cannot print \(number): \(reason); " + (cancelled ? "the ticket was cancelled" : "cancelling it failed too")
+    }
+}
+
+/// Prints the slip; when that fails, cancels its ticket and says so.
+func printOrCancel(_ slip: TicketSlip, format: SlipFormat, to output: String?, on c: ClientConnection) throws {
+    do {
+        try write(slip, format: format, to: output)
+    } catch let e as OutputError {
+        let cancelled = (try? c.request(.cancel(slip.number))) != nil
+        throw PrintFailed(number: slip.number, reason: e.description, cancelled: cancelled)
+    }
+}
+
+/// A file or printer device that could not be written.
+struct OutputError: ReportedError {
+    let description: String
+}
+
+/// Writes the slip to a file or device (appended), or to standard output. A missing file is created, but never
+/// under /dev: a printer that is unplugged is an error, not a new file where its device node belongs.
 func write(_ slip: TicketSlip, format: SlipFormat, to output: String?) throws {
     let bytes = format == .escpos ? slip.escpos : Array(slip.text.utf8)
-    guard let output else {
-        FileHandle.standardOutput.write(Data(bytes))
-        return
+    let fd: Int32
+    if let output {
+        var flags = O_WRONLY | O_APPEND | O_CLOEXEC
+        if !output.hasPrefix("/dev/") { flags |= O_CREAT }
+        fd = open(output, flags, 0o644)
+        guard fd >= 0 else {
+            throw OutputError(description: "cannot open \(output): \(String(cString: strerror(errno)))")
+        }
+    } else {
+        fd = STDOUT_FILENO
     }
-    if !FileManager.default.fileExists(atPath: output) {
-        FileManager.default.createFile(atPath: output, contents: nil)
+    defer { if fd != STDOUT_FILENO { close(fd) } }
+    var written = 0
+    while written < bytes.count {
+        let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else {
+            let reason = n < 0 ? String(cString: strerror(errno)) : "nothing written"
+            throw OutputError(description: "cannot write to \(output ?? "standard output"): \(reason)")
+        }
+        written += n
     }
-    guard let h = FileHandle(forWritingAtPath: output) else {
-        throw ClientError.unexpected("cannot write to \(output)")
-    }
-    if (try? h.seekToEnd()) == nil { /* a device: no seeking */  }
-    h.write(Data(bytes))
-    try? h.close()
 }

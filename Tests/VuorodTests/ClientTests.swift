@@ -195,6 +195,51 @@ final class Tmux {
     }
 }
 
+@Suite(.serialized) struct PrinterFailureTests {
+    /// A slip that cannot be printed cancels its ticket: no counter should call a number nobody holds.
+    @Test func aFailedPrintCancelsTheTicket() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        let c = try server.client()
+        // A device that refuses every write (ENOSPC).
+        let (rc, _, err) = try runClient("vuoro-ticket", ["kela", "--output", "/dev/full"], server: addr)
+        #expect(rc == 1)
+        #expect(
+            err
+                == "vuoro-ticket: cannot print K001: cannot write to /dev/full: No space left on device; the ticket was cancelled\n"
+        )
+        #expect(try c.request("TICKET K001") == "OK K001 state=cancelled queue=kela")
+        // A printer that is not plugged in: an error, and no file where its device node would appear.
+        let missing = "/dev/vuoro-test-printer-\(UUID().uuidString.prefix(8))"
+        let (rc2, _, err2) = try runClient(
+            "vuoro-ticket", ["kela", "--format", "escpos", "--output", missing], server: addr)
+        #expect(rc2 == 1)
+        #expect(
+            err2
+                == "vuoro-ticket: cannot print K002: cannot open \(missing): No such file or directory; the ticket was cancelled\n"
+        )
+        #expect(!FileManager.default.fileExists(atPath: missing))
+        if FileManager.default.fileExists(atPath: missing) { try? FileManager.default.removeItem(atPath: missing) }
+        #expect(try c.request("TICKET K002") == "OK K002 state=cancelled queue=kela")
+        #expect(try c.request("STATUS").hasPrefix("OK "))
+        await server.stop()
+    }
+
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func theKioskSaysThePrinterFailed() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        let kiosk = try Tmux("\(executable("vuoro-ticket")) --kiosk --server \(addr) --output /dev/full")
+        #expect(try kiosk.waitFor("Valitse palvelu"))
+        try kiosk.keys("1")
+        #expect(try kiosk.waitFor("Tulostin ei toimi. Kysy neuvontapisteestä."), kiosk.dump)
+        #expect(!(try kiosk.screen().contains("Vuoronumerosi")), kiosk.dump)
+        #expect(try server.client().request("TICKET K001") == "OK K001 state=cancelled queue=kela")
+        try kiosk.keys("q")
+        await server.stop()
+    }
+}
+
 @Suite(.serialized) struct DeskReconnectTests {
     /// The clerk's desk outlives a daemon restart, as the kiosk and the display do.
     @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
