@@ -46,16 +46,32 @@ public final class Terminal {
     public func waitForKey(seconds: Double, orReadable other: Int32? = nil) -> Character? {
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
         if let other { fds.append(pollfd(fd: other, events: Int16(POLLIN), revents: 0)) }
-        guard poll(&fds, nfds_t(fds.count), Int32(seconds * 1000)) > 0, fds[0].revents & Int16(POLLIN) != 0 else {
-            return nil
+        guard poll(&fds, nfds_t(fds.count), Int32(seconds * 1000)) > 0 else { return nil }
+        // The terminal hung up: as good as `q`, rather than a poll that returns at once for ever.
+        if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && fds[0].revents & Int16(POLLIN) == 0 {
+            return "q"
         }
+        guard fds[0].revents & Int16(POLLIN) != 0 else { return nil }
         var b: UInt8 = 0
         guard read(0, &b, 1) == 1 else { return "q" }
         return Character(Unicode.Scalar(b))
     }
 
+    /// Writes to the screen. When the terminal is gone (its window closed, the session ended), the program ends
+    /// quietly: there is nobody left to show anything to.
     public func write(_ s: String) {
-        FileHandle.standardOutput.write(Data(s.utf8))
+        var bytes = Array(s.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
+            if n > 0 {
+                bytes = bytes.dropFirst(n)
+            } else if n < 0 && (errno == EINTR || errno == EAGAIN) {
+                continue
+            } else {
+                if raw { tcsetattr(0, TCSANOW, &saved) }
+                exit(1)
+            }
+        }
     }
 
     /// Replaces the whole screen with `lines`.

@@ -101,13 +101,13 @@ struct Screen {
                         let before = model.calls.first
                         try model.load(from: conn!)
                         lastPoll = Date()
-                        if let now = model.calls.first, now != before { announce(&highlightUntil) }
+                        if let now = model.calls.first, now != before { announce(&highlightUntil, on: term) }
                     }
                     if term.waitForKey(seconds: 0.5) == "q" { return }
                 } else {
                     if term.waitForKey(seconds: 0.5, orReadable: conn!.descriptor) == "q" { return }
                     while let line = try conn!.readLine(wait: 0.01) {
-                        if model.apply(event: line) { announce(&highlightUntil) }
+                        if model.apply(event: line) { announce(&highlightUntil, on: term) }
                     }
                 }
             } catch {
@@ -122,8 +122,8 @@ struct Screen {
         }
     }
 
-    func announce(_ until: inout Date) {
+    func announce(_ until: inout Date, on term: Terminal) {
         until = Date().addingTimeInterval(4)
-        if !quiet { FileHandle.standardOutput.write(Data("\u{7}".utf8)) }
+        if !quiet { term.write("\u{7}") }
     }
 }

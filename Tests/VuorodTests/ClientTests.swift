@@ -268,6 +268,31 @@ final class Tmux {
     }
 }
 
+@Suite(.serialized) struct TerminalGoneTests {
+    /// A display whose terminal closes ends quietly; it crashed on the first write after (FileHandle's fatal
+    /// error on EIO), or spun on a hung-up poll.
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func aDisplayEndsQuietlyWhenItsTerminalCloses() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        let err = server.directory + "/display.err"
+        // SIGHUP ignored, as under nohup or a service manager: the program sees its terminal go, rather than die.
+        let screen = try Tmux("trap '' HUP; exec \(executable("vuoro-display")) --server \(addr) --quiet 2> \(err)")
+        #expect(try screen.waitFor("Kela"))
+        _ = try run(findProgram("tmux")!, ["kill-session", "-t", screen.name])
+        try issueAndCall("kela", counter: "1", server: addr)  // an event to draw, after the terminal is gone
+        var running = true
+        for _ in 0..<50 where running {
+            usleep(100_000)
+            running = (try run(findProgram("pgrep")!, ["-f", "vuoro-display --server \(addr)"])).0 == 0
+        }
+        #expect(!running)
+        let written = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+        #expect(!written.contains("Fatal error"), "\(written)")
+        await server.stop()
+    }
+}
+
 @Suite(.serialized) struct DisplayDayTests {
     /// Numbering starts again each day: yesterday's "K001 → 2" must not greet today's K001 before it is called.
     @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
