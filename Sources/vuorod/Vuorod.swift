@@ -111,7 +111,7 @@ struct Vuorod: AsyncParsableCommand {
         let store: Store
         let centre: Centre
         do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try makeStateDirectory(dir)
             store = try Store(path: dir + "/vuoro.db")
             let clock = SystemClock()
             let calendar = ServiceCalendar(timeZoneIdentifier: centreConfig.timeZone)!
@@ -260,4 +260,23 @@ final class Reloader: @unchecked Sendable {
             logger.error("configuration not re-read, keeping the old one: \(error)")
         }
     }
+}
+
+/// Creates the state directory and its parents, failing with the system's reason ("Permission denied").
+func makeStateDirectory(_ dir: String) throws {
+    var path = dir.hasPrefix("/") ? "" : "."
+    for part in dir.split(separator: "/") {
+        path += "/" + part
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw StateDirectoryError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
+        throw StateDirectoryError(description: "\(dir) is not a directory")
+    }
+}
+
+struct StateDirectoryError: Error, CustomStringConvertible {
+    let description: String
 }

@@ -123,6 +123,19 @@ final class Daemon {
         #expect(try String(contentsOfFile: dir + "/vuoro.db", encoding: .utf8) == text)
     }
 
+    @Test func aStateDirectoryThatCannotBeMadeIsNamedWithTheReason() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "".write(toFile: dir + "/file", atomically: true, encoding: .utf8)
+        let d = try Daemon(arguments: ["--state-dir", dir + "/file/state", "--listen", "127.0.0.1:0"])
+        let (status, log) = d.finish()
+        #expect(status == 1)
+        #expect(
+            log.contains(
+                "cannot open the state in \(dir)/file/state: cannot create \(dir)/file/state: Not a directory"),
+            "\(log)")
+    }
+
     @Test func badListenAddressIsAUsageError() throws {
         let d = try Daemon(arguments: ["--listen", "nowhere"])
         let (status, log) = d.finish()
