@@ -31,9 +31,12 @@ public struct ConnectionOptions: ParsableArguments {
                 var text = String(data: data, encoding: .utf8)
             else { throw ValidationError("cannot read --token-file \(tokenFile)") }
             while text.last == "\n" || text.last == "\r" { text.removeLast() }
+            guard !text.isEmpty else { throw ValidationError("--token-file \(tokenFile) is empty") }
             return text
         }
-        return token ?? ProcessInfo.processInfo.environment["VUORO_TOKEN"]
+        if token == "" { throw ValidationError("--token is empty") }
+        // An empty $VUORO_TOKEN is taken as none.
+        return token ?? ProcessInfo.processInfo.environment["VUORO_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     public func validate() throws {

@@ -127,6 +127,12 @@ final class Tmux {
         #expect(err == "vuoro-counter: vuorod refused: no-current-ticket counter 1 serves no ticket\n")
         let (rc2, _, err2) = try runClient("vuoroctl", ["check-config", "/nonexistent.toml"], server: "x:1")
         #expect(rc2 == 2 && err2.contains("/nonexistent.toml: cannot be read"))
+        // An empty token file is named, rather than sent as `AUTH ` for the daemon to refuse.
+        let empty = server.directory + "/empty.token"
+        try "\n".write(toFile: empty, atomically: true, encoding: .utf8)
+        let (rc3, _, err3) = try runClient(
+            "vuoroctl", ["status", "--token-file", empty], server: "127.0.0.1:\(server.port)")
+        #expect(rc3 == 64 && err3.contains("--token-file \(empty) is empty"), "\(err3)")
         await server.stop()
     }
 
