@@ -30,6 +30,16 @@ struct DisplayModel {
 
     func shows(_ queue: String) -> Bool { only.map { $0.contains(queue) } ?? true }
 
+    /// What is wrong with `--queues`, after a load: the ids the daemon has no queue for (a typo shows nothing,
+    /// for ever, on a screen nobody at the desk looks at).
+    var queuesProblem: String? {
+        guard let only else { return nil }
+        let unknown = only.subtracting(order).sorted()
+        guard !unknown.isEmpty else { return nil }
+        return "no queue \(unknown.map { "'\($0)'" }.joined(separator: ", ")); the queues are "
+            + order.joined(separator: ", ")
+    }
+
     /// Loads everything anew from the daemon.
     mutating func load(from c: ClientConnection) throws {
         let s = try c.request(.site)

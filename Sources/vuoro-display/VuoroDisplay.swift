@@ -51,6 +51,7 @@ struct VuoroDisplay: ParsableCommand {
             if once {
                 let c = try connection.connect()
                 try model.load(from: c)
+                if let problem = model.queuesProblem { throw DisplayError(description: problem) }
                 print(model.snapshot(lang: model.languages.first ?? "en").joined(separator: "\n"))
                 return
             }
@@ -58,6 +59,10 @@ struct VuoroDisplay: ParsableCommand {
             try screen.run()
         }
     }
+}
+
+struct DisplayError: ReportedError {
+    let description: String
 }
 
 /// The full-screen loop: (re)connects with backoff, follows events or polls, redraws.
@@ -92,7 +97,7 @@ struct Screen {
                     try model.load(from: c)
                     if poll == nil { try c.request(.watch) }
                     conn = c
-                    status = nil
+                    status = model.queuesProblem
                     backoff = 1
                     lastPoll = Date()
                 }

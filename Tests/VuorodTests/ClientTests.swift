@@ -95,6 +95,10 @@ final class Tmux {
         #expect(s.contains("  Kela                    0   jonossa   odotus 3 min"), "\(s)")
         let (_, wing, _) = try runClient("vuoro-display", ["--once", "--queues", "kela"], server: addr)
         #expect(!String(decoding: wing, as: UTF8.self).contains("L001"))
+        // A mistyped queue is named, rather than an empty screen.
+        let (typoStatus, _, typo) = try runClient("vuoro-display", ["--once", "--queues", "kela,kelaa"], server: addr)
+        #expect(typoStatus == 1)
+        #expect(typo == "vuoro-display: no queue 'kelaa'; the queues are kela, health, citizen, lab\n")
         let (_, table, _) = try runClient("vuoroctl", ["counters"], server: addr)
         #expect(String(decoding: table, as: UTF8.self).contains("6        open   L001    lab"))
         let (_, json, _) = try runClient("vuoroctl", ["called", "--json"], server: addr)
