@@ -348,6 +348,11 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
     func shutdown() {
         shuttingDown = true
         flush()
+        do {
+            try store.checkpoint()
+        } catch {
+            logger.warning("the WAL was not checkpointed at stop (vuoro.db-wal still holds changes): \(error)")
+        }
         for c in connections.values { c.close() }
     }
 }

@@ -352,6 +352,12 @@ public final class Store {
         }
     }
 
+    /// Moves everything from the WAL into the database file and empties the WAL: at a clean stop, so that
+    /// `vuoro.db` alone holds every committed change, for whoever copies just that file.
+    public func checkpoint() throws {
+        try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
     public func integrityCheck() throws -> String {
         let s = try db.prepare("PRAGMA integrity_check")

@@ -1,6 +1,7 @@
 // The built vuorod executable run as a user runs it: demo centre, kill -9 and restart, SIGTERM, bad config.
 import Foundation
 import Testing
+import VuoroStore
 import VuoroTestSupport
 
 /// The built executable, next to the test bundle.
@@ -79,6 +80,12 @@ final class Daemon {
         let (status, log) = d.finish()
         #expect(status == 0, "\(log)")
         #expect(log.contains("stopped"))
+        // A clean stop leaves every change in vuoro.db itself: a copy of that one file holds all three tickets.
+        let wal = (try? FileManager.default.attributesOfItem(atPath: dir + "/vuoro.db-wal")[.size] as? Int) ?? 0
+        #expect(wal == 0)
+        let copy = TestServer.temporaryDirectory() + "/copy.db"
+        try FileManager.default.copyItem(atPath: dir + "/vuoro.db", toPath: copy)
+        #expect(try Database(path: copy).scalar("SELECT count(*) FROM ticket") == 3)
     }
 
     @Test func checkConfigAcceptsGoodAndNamesTheKeyOfBad() throws {
