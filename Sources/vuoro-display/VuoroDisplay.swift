@@ -95,7 +95,7 @@ struct Screen {
                 if conn == nil {
                     let c = try connection.connect()
                     try model.load(from: c)
-                    if poll == nil { try c.request(.watch) }
+                    if poll == nil { _ = try c.request(.watch) }
                     conn = c
                     status = model.queuesProblem
                     backoff = 1
