@@ -60,17 +60,9 @@ public final class Terminal {
     /// Writes to the screen. When the terminal is gone (its window closed, the session ended), the program ends
     /// quietly: there is nobody left to show anything to.
     public func write(_ s: String) {
-        var bytes = Array(s.utf8)[...]
-        while !bytes.isEmpty {
-            let n = bytes.withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
-            if n > 0 {
-                bytes = bytes.dropFirst(n)
-            } else if n < 0 && (errno == EINTR || errno == EAGAIN) {
-                continue
-            } else {
-                if raw { tcsetattr(0, TCSANOW, &saved) }
-                exit(1)
-            }
+        if writeAll(STDOUT_FILENO, Array(s.utf8)) != nil {
+            if raw { tcsetattr(0, TCSANOW, &saved) }
+            exit(1)
         }
     }
 
@@ -134,4 +126,20 @@ extension String {
     public func padding(_ width: Int) -> String {
         count >= width ? self + " " : self + String(repeating: " ", count: width - count)
     }
+}
+
+/// Writes all of `bytes` to `fd`, again after EINTR or EAGAIN. Returns the errno of a failure, or nil.
+public func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
+    var rest = bytes[...]
+    while !rest.isEmpty {
+        let n = rest.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        if n > 0 {
+            rest = rest.dropFirst(n)
+        } else if n < 0 && (errno == EINTR || errno == EAGAIN) {
+            continue
+        } else {
+            return n < 0 ? errno : EIO
+        }
+    }
+    return nil
 }

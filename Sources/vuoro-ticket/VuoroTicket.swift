@@ -120,14 +120,8 @@ func write(_ slip: TicketSlip, format: SlipFormat, to output: String?) throws {
         fd = STDOUT_FILENO
     }
     defer { if fd != STDOUT_FILENO { close(fd) } }
-    var written = 0
-    while written < bytes.count {
-        let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { continue }
-        guard n > 0 else {
-            let reason = n < 0 ? String(cString: strerror(errno)) : "nothing written"
-            throw OutputError(description: "cannot write to \(output ?? "standard output"): \(reason)")
-        }
-        written += n
+    if let failure = writeAll(fd, bytes) {
+        throw OutputError(
+            description: "cannot write to \(output ?? "standard output"): \(String(cString: strerror(failure)))")
     }
 }
