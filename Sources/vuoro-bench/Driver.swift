@@ -58,15 +58,19 @@ struct Result {
 
 func lineLength(_ b: ArraySlice<UInt8>) -> Int? { b.firstIndex(of: 10).map { $0 - b.startIndex + 1 } }
 
-/// CPU time a process has used, user and system, over all its threads, in seconds (`/proc/PID/stat`).
+/// CPU time a process has used, user and system, over all its threads, in seconds: the sum of each thread's
+/// run time in `/proc/PID/task/TID/schedstat`, in nanoseconds (the clock ticks of `/proc/PID/stat` are 10 ms, too
+/// coarse for one fan-out round).
 func processCPUSeconds(_ pid: Int32) -> Double {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-        let name = stat.lastIndex(of: ")")
-    else { return 0 }
-    // After the name: state is field 3, utime field 14 and stime field 15.
-    let fields = stat[stat.index(after: name)...].split(separator: " ")
-    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return 0 }
+    var nanoseconds = 0.0
+    for t in tasks {
+        guard let s = try? String(contentsOfFile: "/proc/\(pid)/task/\(t)/schedstat", encoding: .utf8),
+            let first = s.split(separator: " ").first, let run = Double(first)
+        else { continue }
+        nanoseconds += run
+    }
+    return nanoseconds / 1e9
 }
 
 /// Runs `shape` on `connections` connections of the server `pid` for `seconds`, and measures the CPU time the

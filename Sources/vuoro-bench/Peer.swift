@@ -43,12 +43,26 @@ struct ValidationErrorText: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
+/// CPU time a server and the load generator used within timed fan-out rounds.
+struct FanOutCPU {
+    var server = 0.0
+    var generator = 0.0
+    var rounds = 0
+    mutating func add(_ o: FanOutCPU) {
+        server += o.server
+        generator += o.generator
+        rounds += o.rounds
+    }
+}
+
 /// The figures of one run, printed against the targets.
 struct Report {
     /// Every lifecycle run per server, in the order taken.
     var lifecycle: [String: [Result]] = [:]
     /// Every fan-out round per server.
     var fanout: [String: [UInt64]] = [:]
+    /// CPU time within the timed fan-out rounds, per server.
+    var fanoutCPU: [String: FanOutCPU] = [:]
 
     /// The run with the median throughput.
     func median(_ name: String) -> Result? {
@@ -110,6 +124,12 @@ struct Report {
             out.append(
                 "\(name.padding(toLength: 11, withPad: " ", startingAt: 0)) \(ms(f, 0.5)) / \(ms(f, 0.99)) / \(ms(f, 0.999))  (\(f.count) rounds)"
             )
+        }
+        for name in ["vuoro", "redis"] {
+            guard let c = fanoutCPU[name], c.rounds > 0 else { continue }
+            let perRound = { (s: Double) in String(format: "%.2f", s * 1000 / Double(c.rounds)) }
+            out.append(
+                "  \(name) CPU per round: \(perRound(c.server)) ms (load generator \(perRound(c.generator)) ms)")
         }
         if let v = fanout["vuoro"]?.sorted(), let r = fanout["redis"]?.sorted() {
             let a = Result.percentile(v, 0.99)

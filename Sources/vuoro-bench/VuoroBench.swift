@@ -101,7 +101,11 @@ struct VuoroBench: ParsableCommand {
         }
         for _ in 0..<repeats {
             for s in servers {
-                if let b = s.broadcast { report.fanout[s.name, default: []] += fanOut(port: s.peer.port, b) }
+                if let b = s.broadcast {
+                    let f = fanOut(pid: s.peer.pid, port: s.peer.port, b)
+                    report.fanout[s.name, default: []] += f.times
+                    report.fanoutCPU[s.name, default: FanOutCPU()].add(f.cpu)
+                }
             }
         }
         servers.forEach { $0.peer.stop() }
@@ -129,14 +133,16 @@ struct VuoroBench: ParsableCommand {
             report.text(connections: connections, watchers: watchers, finished: finished, waiting: waiting, idle: idle))
     }
 
-    /// Times `rounds` fan-outs to `watchers` connections: from the trigger sent to the last watcher served.
-    func fanOut(port: Int, _ b: Broadcast) -> [UInt64] {
+    /// Times `rounds` fan-outs to `watchers` connections: from the trigger sent to the last watcher served. Also
+    /// measures the CPU time the server `pid` and this generator use within the timed part of the rounds.
+    func fanOut(pid: Int32, port: Int, _ b: Broadcast) -> (times: [UInt64], cpu: FanOutCPU) {
         let ws = openWatchers(port: port, count: watchers, hello: Array(b.hello.utf8), ack: Array(b.ack.utf8))
         defer { ws.forEach { close($0) } }
         let ready = ReadySet(ws)
         let publisher = connectTCP(port)
         defer { close(publisher) }
         var times: [UInt64] = []
+        var cpu = FanOutCPU()
         var chunk = [UInt8](repeating: 0, count: 4096)
         for _ in 0..<rounds {
             if let setup = b.setup {
@@ -146,14 +152,20 @@ struct VuoroBench: ParsableCommand {
                 // that a round times its own broadcast only.
                 ready.drain(quietMs: 5)
             }
+            let server = processCPUSeconds(pid)
+            let generator = processCPUSeconds(getpid())
             times.append(
                 fanOutRound(
                     publisher: publisher, trigger: Array(b.trigger.utf8), watchers: ready, marker: Array(b.marker.utf8))
             )
+            cpu.add(
+                FanOutCPU(
+                    server: processCPUSeconds(pid) - server, generator: processCPUSeconds(getpid()) - generator,
+                    rounds: 1))
             _ = read(publisher, &chunk, chunk.count)
             ready.drain(quietMs: 5)
         }
-        return times
+        return (times, cpu)
     }
 }
 
