@@ -130,7 +130,7 @@ struct Reader {
         for (i, d) in (try root["holidays"].map { v throws(ConfigError) in try strings(v, "holidays") } ?? [])
             .enumerated()
         {
-            guard Reader.isDate(d) else { throw fail("holidays[\(i + 1)]", "'\(d)' is not a date YYYY-MM-DD") }
+            guard isCalendarDate(d) else { throw fail("holidays[\(i + 1)]", "'\(d)' is not a date YYYY-MM-DD") }
             holidays.insert(d)
         }
         guard let queueV = root["queue"] else { throw fail("queue", "at least one [[queue]] is needed") }
@@ -265,14 +265,5 @@ struct Reader {
             config.tokens.append(AccessToken(role: role, secret: secret, counters: limit))
         }
         return config
-    }
-
-    static func isDate(_ s: String) -> Bool {
-        let p = s.split(separator: "-", omittingEmptySubsequences: false)
-        guard p.count == 3, p[0].count == 4, p[1].count == 2, p[2].count == 2,
-            let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]), (1...12).contains(m), (1...31).contains(d)
-        else { return false }
-        _ = y
-        return true
     }
 }

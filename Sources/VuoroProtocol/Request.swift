@@ -141,7 +141,7 @@ public enum Request: Equatable, Sendable {
             case "SITE": request = .site
             case "STATS":
                 let date = try a.option("date")
-                if let date, !isDate(date) { throw bad("date must be YYYY-MM-DD") }
+                if let date, !isCalendarDate(date) { throw bad("\(date) is not a day YYYY-MM-DD") }
                 let by = try a.option("by") ?? "queue"
                 guard ["queue", "counter", "hour"].contains(by) else { throw bad("by must be queue, counter or hour") }
                 request = .stats(date: date, by: by)
@@ -176,15 +176,6 @@ public enum Request: Equatable, Sendable {
     }
 
     static func bad(_ text: String) -> ProtocolError { ProtocolError(.badArgument, text) }
-
-    /// `YYYY-MM-DD` with a plausible month and day.
-    static func isDate(_ s: String) -> Bool {
-        let p = s.split(separator: "-", omittingEmptySubsequences: false)
-        guard p.count == 3, p[0].count == 4, p[1].count == 2, p[2].count == 2, Int(p[0]) != nil,
-            let m = Int(p[1]), let d = Int(p[2])
-        else { return false }
-        return (1...12).contains(m) && (1...31).contains(d)
-    }
 
     static func language(_ v: String) throws(ProtocolError) -> String {
         guard (2...8).contains(v.utf8.count), v.utf8.allSatisfy({ ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 }) else {
@@ -255,4 +246,25 @@ struct Args {
         if let k = values.keys.sorted().first { throw Request.bad("unknown option \(printable(k))=") }
         if let w = words.first { throw Request.bad("unexpected \(printable(w))") }
     }
+}
+
+/// `YYYY-MM-DD` naming a day that exists: four digits, a month 01 to 12 and a day of that month (29 February
+/// only in a leap year).
+public func isCalendarDate(_ s: String) -> Bool {
+    let u = Array(s.utf8)
+    guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return false }
+    func number(_ r: Range<Int>) -> Int? {
+        var n = 0
+        for i in r {
+            guard u[i] >= 48 && u[i] <= 57 else { return nil }
+            n = n * 10 + Int(u[i] - 48)
+        }
+        return n
+    }
+    guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10), (1...12).contains(m) else {
+        return false
+    }
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+    let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+    return (1...days).contains(d)
 }

@@ -72,6 +72,7 @@ import VuoroProtocol
         ("queues = [\"health\"]", "queues = [\"dentist\"]", "counter[2].queues"),
         ("id = 4", "id = 3", "counter[2].id"),
         ("holidays = [\"2026-12-24\"]", "holidays = [\"24.12.2026\"]", "holidays[1]"),
+        ("holidays = [\"2026-12-24\"]", "holidays = [\"2026-12-24\", \"2027-02-29\"]", "holidays[2]"),
         ("site = \"Iso Omena Service Centre\"", "", "site"),
     ])
     func namesTheKeyOfEachMistake(from: String, to: String, key: String) throws {

@@ -78,9 +78,23 @@ import VuoroProtocol
         ("CALLED many", .badArgument),
         ("PING now", .badArgument),
         ("ISSUE kela name=\"open", .badArgument),
+        ("STATS date=2026-02-30", .badArgument),
+        ("STATS date=2026-02-29", .badArgument),
+        ("STATS date=2026-04-31", .badArgument),
+        ("STATS date=+026-01-01", .badArgument),
+        ("STATS date=2026-1-01", .badArgument),
+        ("STATS date=2026-00-10", .badArgument),
     ])
     func refusesBadRequests(line: String, code: ErrorCode) {
         #expect(error(line) == code, "\(line)")
+    }
+
+    @Test func acceptsEveryDayThatExists() {
+        #expect(error("STATS date=2024-02-29") == nil)
+        #expect(error("STATS date=2000-02-29") == nil)
+        #expect(error("STATS date=1900-02-29") == .badArgument)
+        #expect(error("STATS date=2026-12-31") == nil)
+        #expect(isCalendarDate("2026-04-30") && !isCalendarDate("2026-04-31"))
     }
 
     @Test func errorLinesCarryCodeAndText() {
