@@ -111,8 +111,21 @@ public final class Centre {
             store(record)
             counterOrder.append(c.id)
         }
+        // A ticket called to a counter that is gone from the configuration would stay called all day, where nobody
+        // can end it: it ends as done, as that counter's next call would have ended it.
+        let current = Set(counters.values.compactMap(\.current))
+        for t in openTickets where t.state == .called && !current.contains(t.id) {
+            var ended = t
+            ended.state = .done
+            ended.finishedAt = now
+            release(ended)
+            endedAtRemovedCounters.append(ended)
+        }
         dirtyQueues = Set(queueOrder)
     }
+
+    /// Tickets that `init` ended as done because the counter they were called to is no longer configured.
+    public private(set) var endedAtRemovedCounters: [Ticket] = []
 
     /// The state as the store would hold it, to rebuild the centre under a new configuration.
     public func snapshot() -> Snapshot {

@@ -191,7 +191,7 @@ extension Engine {
         return w.text
     }
 
-    private func finishedEvent(_ t: Ticket) {
+    func finishedEvent(_ t: Ticket) {
         var w = LineWriter("EVENT finished \(t.number)")
         w.field("state", t.state.rawValue)
         w.field("queue", t.queue)

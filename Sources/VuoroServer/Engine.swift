@@ -333,6 +333,8 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         reapplyAccess()
         flush()
         centre = Centre(config: config, clock: centre.clock, snapshot: centre.snapshot())
+        logEndedAtRemovedCounters(centre, logger)
+        for t in centre.endedAtRemovedCounters { finishedEvent(t) }
         centre.markDirty(centre.queueOrder)
         flush()
     }
@@ -354,5 +356,13 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
             logger.warning("the WAL was not checkpointed at stop (vuoro.db-wal still holds changes): \(error)")
         }
         for c in connections.values { c.close() }
+    }
+}
+
+/// Says which called tickets a new configuration ended, because their counters are no longer in it.
+public func logEndedAtRemovedCounters(_ centre: Centre, _ logger: Logger) {
+    for t in centre.endedAtRemovedCounters {
+        logger.notice(
+            "counter \(t.counter ?? "-") is no longer configured: \(t.number), called to it, ended as done")
     }
 }

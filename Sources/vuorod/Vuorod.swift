@@ -118,6 +118,7 @@ struct Vuorod: AsyncParsableCommand {
             let snapshot = try store.load(today: calendar.day(containing: clock.now()).date)
             centre = Centre(config: centreConfig, clock: clock, snapshot: snapshot)
             try store.commit(centre.takeChanges())
+            logEndedAtRemovedCounters(centre, logger)
         } catch {
             logger.critical("cannot open the state in \(dir): \(error)")
             throw ExitCode(1)

@@ -116,4 +116,24 @@ import VuoroCore
         _ = try next.serve(counter: "1", queues: ["kela", "lab"])
         #expect(try next.call(counter: "1").ticket?.number == "L001")
     }
+
+    @Test func aCalledTicketEndsWhenItsCounterIsRemoved() throws {
+        let (c, clock) = makeCentre()
+        _ = try c.issue(queue: "kela")
+        _ = try c.issue(queue: "kela")
+        _ = try c.call(counter: "1")
+        _ = try c.call(counter: "2")
+        clock.advance(seconds: 60)
+        var config = c.config
+        config.counters.removeAll { $0.id == "2" }
+        let next = Centre(config: config, clock: clock, snapshot: c.snapshot())
+        let ended = try #require(next.endedAtRemovedCounters.first)
+        #expect(next.endedAtRemovedCounters.count == 1)
+        #expect(ended.number == "K002" && ended.state == .done && ended.finishedAt == clock.now())
+        #expect(next.lookup("K002")?.state == .done)
+        #expect(next.takeChanges().contains(.ticket(ended)))
+        // The counter still configured keeps its ticket.
+        #expect(next.currentTicket(of: "1")?.number == "K001")
+        #expect(next.lookup("K001")?.state == .called)
+    }
 }

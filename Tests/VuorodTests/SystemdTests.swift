@@ -115,11 +115,26 @@ func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
         #expect(try c.request("CALL 1").hasPrefix("OK L002 queue=lab counter=1"))
         #expect(try c.request("CALL 1") == "OK none")
 
+        // Counter 2 removed while K002 is called to it: K002 ends as done rather than stay called all day.
+        let kela = "site = \"Test\"\n[[queue]]\nid = \"kela\"\nprefix = \"K\"\n[[counter]]\nid = \"1\"\nqueues = [\"kela\"]\n"
+        try (kela + "[[counter]]\nid = \"2\"\nqueues = [\"kela\"]\n").write(
+            toFile: config, atomically: true, encoding: .utf8)
+        d.signal(SIGHUP)
+        #expect(notify.await("READY=1") != nil)
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K002"))
+        #expect(try c.request("CALL 2").hasPrefix("OK K002 queue=kela counter=2"))
+        try kela.write(toFile: config, atomically: true, encoding: .utf8)
+        d.signal(SIGHUP)
+        #expect(notify.await("READY=1") != nil)
+        #expect(try c.request("TICKET K002").hasPrefix("OK K002 state=done queue=kela counter=2"))
+        #expect(try c.request("DONE 2").hasPrefix("ERR unknown-counter"))
+
         d.signal(SIGTERM)
         #expect(notify.await("STOPPING=1") != nil)
         let (status, log) = d.finish()
         #expect(status == 0)
         #expect(log.contains("configuration not re-read, keeping the old one"), "\(log)")
+        #expect(log.contains("counter 2 is no longer configured: K002, called to it, ended as done"), "\(log)")
     }
 
     @Test(.enabled(if: findProgram("systemd-socket-activate") != nil, "systemd-socket-activate is not installed"))
