@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "vuorod",
             dependencies: [
-                "VuoroCore", "VuoroConfig", "VuoroStore", "VuoroServer", "VuoroSystemd",
+                "VuoroCore", "VuoroConfig", "VuoroProtocol", "VuoroStore", "VuoroServer", "VuoroSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -111,7 +111,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "VuorodTests", dependencies: ["VuoroTestSupport", "VuoroStore"]),
+        .testTarget(name: "VuorodTests", dependencies: ["VuoroTestSupport", "VuoroStore", "VuoroProtocol"]),
         .testTarget(name: "VuoroClientTests", dependencies: ["VuoroClient"], exclude: ["golden"]),
     ],
     swiftLanguageModes: [.v5]

@@ -19,7 +19,8 @@ struct VuoroCounter: ParsableCommand {
               vuoro-counter --counter 3 transfer lab --front
               vuoro-counter --counter 3 serve kela,health
               vuoro-counter --counter 3          (interactive)
-            """)
+            """,
+        version: vuoroVersion)
 
     @OptionGroup var connection: ConnectionOptions
 

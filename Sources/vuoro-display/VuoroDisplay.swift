@@ -18,7 +18,8 @@ struct VuoroDisplay: ParsableCommand {
               vuoro-display                          full screen, all queues
               vuoro-display --queues kela,health     a screen in one wing
               vuoro-display --once                   one plain-text snapshot, for scripts
-            """)
+            """,
+        version: vuoroVersion)
 
     @OptionGroup var connection: ConnectionOptions
 

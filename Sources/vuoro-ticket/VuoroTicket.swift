@@ -25,7 +25,8 @@ struct VuoroTicket: ParsableCommand {
                 vuoro-ticket lab --format escpos --output /dev/usb/lp0
               A full-screen kiosk, where keys choose queues:
                 vuoro-ticket --kiosk --output /dev/usb/lp0
-            """)
+            """,
+        version: vuoroVersion)
 
     @OptionGroup var connection: ConnectionOptions
 

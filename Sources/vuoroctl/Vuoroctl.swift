@@ -19,6 +19,7 @@ struct Vuoroctl: ParsableCommand {
               vuoroctl backup /var/lib/vuoro/backup-2026-11-23.db
               vuoroctl check-config /etc/vuoro/vuoro.toml
             """,
+        version: vuoroVersion,
         subcommands: [
             Status.self, Queues.self, Counters.self, Open.self, Close.self, Called.self, Stats.self, Backup.self,
             CheckConfig.self,

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import VuoroConfig
+import VuoroProtocol
 import VuoroCore
 import VuoroServer
 import VuoroStore
@@ -21,7 +22,8 @@ struct Vuorod: AsyncParsableCommand {
             else ./vuoro-state. SIGTERM or SIGINT stops it gracefully; SIGHUP re-reads the configuration.
 
             Example: vuorod --config /etc/vuoro/vuoro.toml --listen 127.0.0.1:7410
-            """)
+            """,
+        version: vuoroVersion)
 
     @Option(help: "The centre's TOML configuration file; without it, the built-in demo centre.")
     var config: String?
@@ -159,7 +161,7 @@ struct Vuorod: AsyncParsableCommand {
                     throw ExitCode(1)
                 }
                 let names = bound.map { a in a.pathname.map { "unix:\($0)" } ?? "\(a.ipAddress ?? "?"):\(a.port ?? 0)" }
-                logger.notice("listening on \(names.joined(separator: " ")) for \(site), state in \(dir)")
+                logger.notice("vuorod \(vuoroVersion) listening on \(names.joined(separator: " ")) for \(site), state in \(dir)")
                 if case .tcp(let host, let port) = metricsAddress,
                     let a = try await server.startMetrics(host: host, port: port)
                 {

@@ -2,6 +2,7 @@
 // inside a pseudo-terminal (tmux), read back with capture-pane.
 import Foundation
 import Testing
+import VuoroProtocol
 import VuoroTestSupport
 
 #if canImport(Glibc)
@@ -81,6 +82,15 @@ func acrossADaemonRestart(
 }
 
 @Suite(.serialized) struct ClientTests {
+    /// What an administrator checks first, and quotes in a report: every program says which release it is.
+    @Test func everyProgramPrintsItsVersion() throws {
+        for name in ["vuorod", "vuoroctl", "vuoro-ticket", "vuoro-display", "vuoro-counter"] {
+            let (rc, out, err) = try runClient(name, ["--version"], server: "127.0.0.1:1")
+            #expect(rc == 0, "\(name): \(err)")
+            #expect(String(decoding: out, as: UTF8.self) == vuoroVersion + "\n", "\(name)")
+        }
+    }
+
     @Test func ticketInTextAndEscpos() async throws {
         let server = try await TestServer()
         let addr = "127.0.0.1:\(server.port)"

@@ -1,6 +1,7 @@
 // The built vuorod executable run as a user runs it: demo centre, kill -9 and restart, SIGTERM, bad config.
 import Foundation
 import Testing
+import VuoroProtocol
 import VuoroStore
 import VuoroTestSupport
 
@@ -60,6 +61,7 @@ final class Daemon {
         let args = ["--state-dir", dir, "--listen", "127.0.0.1:0"]
         var d = try Daemon(arguments: args)
         try d.waitUntilListening()
+        #expect(d.log.contains("vuorod \(vuoroVersion) listening on 127.0.0.1:"), "\(d.log)")
         var c = try LineClient(port: d.port)
         #expect(try c.request("PING") == "OK PONG")
         #expect(try c.list("QUEUES").map { $0.split(separator: " ")[0] } == ["kela", "health", "citizen", "lab"])
