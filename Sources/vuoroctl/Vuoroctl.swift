@@ -158,9 +158,14 @@ struct Stats: ParsableCommand {
     }()
 
     func days() throws -> [String?] {
+        for (name, day) in [("--date", date), ("--to", to)] {
+            if let day, !isCalendarDate(day) { throw ValidationError("\(name): \(day) is not a day YYYY-MM-DD") }
+        }
         guard let to else { return [date] }
-        guard let date, let first = Stats.format.date(from: date), let last = Stats.format.date(from: to), first <= last
-        else { throw ValidationError("--to needs --date, both YYYY-MM-DD, --date first") }
+        guard let date else { throw ValidationError("--to needs --date, the first day of the range") }
+        guard let first = Stats.format.date(from: date), let last = Stats.format.date(from: to), first <= last else {
+            throw ValidationError("--to \(to) is before --date \(date)")
+        }
         var out: [String?] = []
         var d = first
         while d <= last && out.count < 366 {

@@ -373,6 +373,15 @@ func acrossADaemonRestart(
             server: addr)
         let r = String(decoding: range, as: UTF8.self).split(separator: "\n")
         #expect(r.count == 2 && r[1].hasPrefix("1,2026-11-23,1,"), "\(r)")
+        // A day that does not exist is named before anything is asked.
+        for (args, text) in [
+            (["--date", "2026-11-31"], "--date: 2026-11-31 is not a day YYYY-MM-DD"),
+            (["--date", "2026-11-01", "--to", "2026-02-29"], "--to: 2026-02-29 is not a day YYYY-MM-DD"),
+            (["--date", "2026-11-30", "--to", "2026-11-01"], "--to 2026-11-01 is before --date 2026-11-30"),
+        ] {
+            let (bad, _, why) = try runClient("vuoroctl", ["stats"] + args, server: addr)
+            #expect(bad == 64 && why.contains(text), "\(why)")
+        }
         let (_, table, _) = try runClient("vuoroctl", ["stats"], server: addr)
         #expect(String(decoding: table, as: UTF8.self).hasPrefix("QUEUE  ISSUED  SERVED"))
         await server.stop()
