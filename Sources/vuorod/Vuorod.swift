@@ -5,8 +5,8 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import VuoroConfig
-import VuoroProtocol
 import VuoroCore
+import VuoroProtocol
 import VuoroServer
 import VuoroStore
 import VuoroSystemd
@@ -161,7 +161,9 @@ struct Vuorod: AsyncParsableCommand {
                     throw ExitCode(1)
                 }
                 let names = bound.map { a in a.pathname.map { "unix:\($0)" } ?? "\(a.ipAddress ?? "?"):\(a.port ?? 0)" }
-                logger.notice("vuorod \(vuoroVersion) listening on \(names.joined(separator: " ")) for \(site), state in \(dir)")
+                logger.notice(
+                    "listening on \(names.joined(separator: " ")) for \(site), state in \(dir) (vuorod \(vuoroVersion))"
+                )
                 if case .tcp(let host, let port) = metricsAddress,
                     let a = try await server.startMetrics(host: host, port: port)
                 {

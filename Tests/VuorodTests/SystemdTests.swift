@@ -116,7 +116,8 @@ func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
         #expect(try c.request("CALL 1") == "OK none")
 
         // Counter 2 removed while K002 is called to it: K002 ends as done rather than stay called all day.
-        let kela = "site = \"Test\"\n[[queue]]\nid = \"kela\"\nprefix = \"K\"\n[[counter]]\nid = \"1\"\nqueues = [\"kela\"]\n"
+        let kela =
+            "site = \"Test\"\n[[queue]]\nid = \"kela\"\nprefix = \"K\"\n[[counter]]\nid = \"1\"\nqueues = [\"kela\"]\n"
         try (kela + "[[counter]]\nid = \"2\"\nqueues = [\"kela\"]\n").write(
             toFile: config, atomically: true, encoding: .utf8)
         d.signal(SIGHUP)

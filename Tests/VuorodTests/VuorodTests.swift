@@ -61,7 +61,7 @@ final class Daemon {
         let args = ["--state-dir", dir, "--listen", "127.0.0.1:0"]
         var d = try Daemon(arguments: args)
         try d.waitUntilListening()
-        #expect(d.log.contains("vuorod \(vuoroVersion) listening on 127.0.0.1:"), "\(d.log)")
+        #expect(d.log.contains("(vuorod \(vuoroVersion))\n"), "\(d.log)")
         var c = try LineClient(port: d.port)
         #expect(try c.request("PING") == "OK PONG")
         #expect(try c.list("QUEUES").map { $0.split(separator: " ")[0] } == ["kela", "health", "citizen", "lab"])
