@@ -14,6 +14,7 @@ struct Vuoroctl: ParsableCommand {
             Examples:
               vuoroctl status
               vuoroctl close lab --token-file /etc/vuoro/admin.token
+              vuoroctl ticket K004
               vuoroctl called 20 --json
               vuoroctl stats --date 2026-11-01 --to 2026-11-30 --csv > november.csv
               vuoroctl backup /var/lib/vuoro/backup-2026-11-23.db
@@ -21,8 +22,8 @@ struct Vuoroctl: ParsableCommand {
             """,
         version: vuoroVersion,
         subcommands: [
-            Status.self, Queues.self, Counters.self, Open.self, Close.self, Called.self, Stats.self, Backup.self,
-            CheckConfig.self,
+            Status.self, Queues.self, Counters.self, TicketInfo.self, Cancel.self, Open.self, Close.self, Called.self,
+            Stats.self, Backup.self, CheckConfig.self,
         ])
 }
 
@@ -106,6 +107,46 @@ struct Called: ParsableCommand {
     }
     func run() throws {
         try listing(.called(count), title: "ticket", connection, output)
+    }
+}
+
+/// A ticket number as the protocol takes it (`K004`, `k004`), checked before anything is sent.
+func ticketRequest(_ number: String, _ make: (String) -> Request) throws -> Request {
+    guard case .success(let r) = Request.parse("TICKET \(number)"), case .ticket(let n) = r else {
+        throw ValidationError("'\(number)' is not a ticket number such as K004")
+    }
+    return make(n)
+}
+
+struct TicketInfo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ticket",
+        abstract: "One of today's tickets: state, queue, and its position and wait or its counter.",
+        discussion: "What the information desk is asked: how long until my number, or where was it called.")
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The ticket number, for example K004.") var number: String
+    func validate() throws { _ = try ticketRequest(number, Request.ticket) }
+    func run() throws {
+        let request = try ticketRequest(number, Request.ticket)
+        try runClient("vuoroctl") {
+            show([try connection.connect().request(request)], title: "ticket", json: output.json)
+        }
+    }
+}
+
+struct Cancel: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Cancel a waiting ticket, for a visitor who leaves (kiosk role or above).")
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The ticket number, for example K004.") var number: String
+    func validate() throws { _ = try ticketRequest(number, Request.cancel) }
+    func run() throws {
+        let request = try ticketRequest(number, Request.cancel)
+        try runClient("vuoroctl") {
+            let r = try connection.connect().request(request)
+            print("\(r.words.first ?? "?") state=\(r["state"] ?? "?")")
+        }
     }
 }
 

@@ -149,6 +149,31 @@ func acrossADaemonRestart(
         await server.stop()
     }
 
+    /// The information desk: where a visitor's number stands, and cancelling it for one who leaves.
+    @Test func vuoroctlLooksUpAndCancelsATicket() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        for _ in 0..<2 { _ = try runClient("vuoro-ticket", ["kela"], server: addr) }
+        _ = try runClient("vuoro-counter", ["--counter", "1", "next"], server: addr)
+        let (rc, out, err) = try runClient("vuoroctl", ["ticket", "k002"], server: addr)
+        #expect(rc == 0, "\(err)")
+        #expect(
+            String(decoding: out, as: UTF8.self)
+                == "TICKET  STATE    QUEUE  POSITION  WAIT\nK002    waiting  kela   1         160\n")
+        let (_, json, _) = try runClient("vuoroctl", ["ticket", "K001", "--json"], server: addr)
+        let called = try JSONSerialization.jsonObject(with: Data(json)) as? [[String: Any]]
+        #expect(called?.first?["state"] as? String == "called" && called?.first?["counter"] as? String == "1")
+        let (rc2, out2, _) = try runClient("vuoroctl", ["cancel", "K002"], server: addr)
+        #expect(rc2 == 0 && String(decoding: out2, as: UTF8.self) == "K002 state=cancelled\n")
+        let (rc3, _, again) = try runClient("vuoroctl", ["cancel", "K002"], server: addr)
+        #expect(rc3 == 1 && again.contains("wrong-state K002 is cancelled"), "\(again)")
+        let (rc4, _, unknown) = try runClient("vuoroctl", ["ticket", "K009"], server: addr)
+        #expect(rc4 == 1 && unknown.contains("unknown-ticket"), "\(unknown)")
+        let (rc5, _, bad) = try runClient("vuoroctl", ["ticket", "12"], server: addr)
+        #expect(rc5 == 64 && bad.contains("'12' is not a ticket number such as K004"), "\(bad)")
+        await server.stop()
+    }
+
     @Test func clearErrorsWhenNothingListensOrTheDaemonRefuses() async throws {
         for (name, args) in [
             ("vuoro-ticket", ["kela"]), ("vuoro-display", ["--once"]), ("vuoro-counter", ["--counter", "1", "next"]),
