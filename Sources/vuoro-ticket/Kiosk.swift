@@ -101,13 +101,17 @@ struct Kiosk {
                 let id = queues[n - 1].words.first, queues[n - 1]["open"] == "1"
             else { continue }
             do {
+                // The printer is opened first: one that is unplugged gets no number issued for it.
+                let out = try output.map { try SlipOutput($0) }
                 let slip = try issue(on: c, queue: id, priority: 0, lang: code)
-                if let output { try printOrCancel(slip, format: format, to: output, on: c) }
+                if let out { try printOrCancel(slip, format: format, to: out, on: c) }
                 shown = (slip.number, Date())
                 refusal = nil
             } catch ClientError.refused(let errorCode, let text) {
                 refusal = (errorCode, text, Date())
             } catch let e as PrintFailed {
+                refusal = ("printer", e.description, Date())
+            } catch let e as OutputError {
                 refusal = ("printer", e.description, Date())
             } catch {
                 conn = nil

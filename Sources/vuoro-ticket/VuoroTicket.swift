@@ -60,8 +60,10 @@ struct VuoroTicket: ParsableCommand {
                 try Kiosk(connection: connection, format: format, output: output, startLanguage: lang).run()
             } else {
                 let c = try connection.connect()
+                // The printer first: one that is unplugged gets no number issued for it.
+                let out = try SlipOutput(output)
                 let slip = try issue(on: c, queue: queue!.lowercased(), priority: priority, lang: lang)
-                try printOrCancel(slip, format: format, to: output, on: c)
+                try printOrCancel(slip, format: format, to: out, on: c)
             }
         }
     }
@@ -91,38 +93,49 @@ struct PrintFailed: ReportedError {
 }
 
 /// Prints the slip; when that fails, cancels its ticket and says so.
-func printOrCancel(_ slip: TicketSlip, format: SlipFormat, to output: String?, on c: ClientConnection) throws {
+func printOrCancel(_ slip: TicketSlip, format: SlipFormat, to out: SlipOutput, on c: ClientConnection) throws {
     do {
-        try write(slip, format: format, to: output)
+        try out.write(slip, format: format)
     } catch let e as OutputError {
         let cancelled = (try? c.request(.cancel(slip.number))) != nil
         throw PrintFailed(number: slip.number, reason: e.description, cancelled: cancelled)
     }
 }
 
-/// A file or printer device that could not be written.
+/// A file or printer device that could not be opened or written.
 struct OutputError: ReportedError {
     let description: String
 }
 
-/// Writes the slip to a file or device (appended), or to standard output. A missing file is created, but never
-/// under /dev: a printer that is unplugged is an error, not a new file where its device node belongs.
-func write(_ slip: TicketSlip, format: SlipFormat, to output: String?) throws {
-    let bytes = format == .escpos ? slip.escpos : Array(slip.text.utf8)
+/// Where slips go: a file or printer device, opened for appending before the ticket is issued, or standard output.
+/// A missing file is created, but never under /dev: a printer that is unplugged is an error, not a new file where
+/// its device node belongs.
+final class SlipOutput {
     let fd: Int32
-    if let output {
+    let name: String
+
+    init(_ output: String?) throws {
+        guard let output else {
+            fd = STDOUT_FILENO
+            name = "standard output"
+            return
+        }
         var flags = O_WRONLY | O_APPEND | O_CLOEXEC
         if !output.hasPrefix("/dev/") { flags |= O_CREAT }
         fd = open(output, flags, 0o644)
+        name = output
         guard fd >= 0 else {
-            throw OutputError(description: "cannot open \(output): \(String(cString: strerror(errno)))")
+            throw OutputError(
+                description: "cannot open \(output): \(String(cString: strerror(errno))); no ticket was issued")
         }
-    } else {
-        fd = STDOUT_FILENO
     }
-    defer { if fd != STDOUT_FILENO { close(fd) } }
-    if let failure = writeAll(fd, bytes) {
-        throw OutputError(
-            description: "cannot write to \(output ?? "standard output"): \(String(cString: strerror(failure)))")
+
+    deinit { if fd != STDOUT_FILENO { close(fd) } }
+
+    func write(_ slip: TicketSlip, format: SlipFormat) throws {
+        let bytes = format == .escpos ? slip.escpos : Array(slip.text.utf8)
+        if let failure = writeAll(fd, bytes) {
+            throw OutputError(description: "cannot write to \(name): \(String(cString: strerror(failure)))")
+        }
     }
 }

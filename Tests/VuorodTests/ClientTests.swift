@@ -270,18 +270,18 @@ func acrossADaemonRestart(
                 == "vuoro-ticket: cannot print K001: cannot write to /dev/full: No space left on device; the ticket was cancelled\n"
         )
         #expect(try c.request("TICKET K001") == "OK K001 state=cancelled queue=kela")
-        // A printer that is not plugged in: an error, and no file where its device node would appear.
+        // A printer that is not plugged in: an error before any number is issued (none is used up or cancelled),
+        // and no file where its device node would appear.
         let missing = "/dev/vuoro-test-printer-\(UUID().uuidString.prefix(8))"
         let (rc2, _, err2) = try runClient(
             "vuoro-ticket", ["kela", "--format", "escpos", "--output", missing], server: addr)
         #expect(rc2 == 1)
         #expect(
-            err2
-                == "vuoro-ticket: cannot print K002: cannot open \(missing): No such file or directory; the ticket was cancelled\n"
-        )
+            err2 == "vuoro-ticket: cannot open \(missing): No such file or directory; no ticket was issued\n")
         #expect(!FileManager.default.fileExists(atPath: missing))
         if FileManager.default.fileExists(atPath: missing) { try? FileManager.default.removeItem(atPath: missing) }
-        #expect(try c.request("TICKET K002") == "OK K002 state=cancelled queue=kela")
+        #expect(try c.request("TICKET K002").hasPrefix("ERR unknown-ticket"))
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K002 "))
         await server.stop()
     }
 
@@ -295,6 +295,21 @@ func acrossADaemonRestart(
         #expect(try kiosk.waitFor("Tulostin ei toimi. Kysy neuvontapisteestä."), kiosk.dump)
         #expect(!(try kiosk.screen().contains("Vuoronumerosi")), kiosk.dump)
         #expect(try server.client().request("TICKET K001") == "OK K001 state=cancelled queue=kela")
+        try kiosk.keys("q")
+        await server.stop()
+    }
+
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func theKioskIssuesNothingForAnUnpluggedPrinter() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        let missing = "/dev/vuoro-test-printer-\(UUID().uuidString.prefix(8))"
+        let kiosk = try Tmux("\(executable("vuoro-ticket")) --kiosk --server \(addr) --output \(missing) --lang en")
+        #expect(try kiosk.waitFor("Choose a service"))
+        try kiosk.keys("1")
+        #expect(try kiosk.waitFor("The printer is not working. Please ask at the information desk."), kiosk.dump)
+        #expect(try kiosk.waitFor("no ticket was issued"), kiosk.dump)
+        #expect(try server.client().request("TICKET K001").hasPrefix("ERR unknown-ticket"))
         try kiosk.keys("q")
         await server.stop()
     }
