@@ -114,6 +114,8 @@ struct Vuorod: AsyncParsableCommand {
         let centre: Centre
         do {
             try makeStateDirectory(dir)
+            // The descriptor stays open, and the directory locked, until the process ends.
+            _ = try lockStateDirectory(dir)
             store = try Store(path: dir + "/vuoro.db")
             let clock = SystemClock()
             let calendar = ServiceCalendar(timeZoneIdentifier: centreConfig.timeZone)!
@@ -280,6 +282,33 @@ func makeStateDirectory(_ dir: String) throws {
     guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
         throw StateDirectoryError(description: "\(dir) is not a directory")
     }
+}
+
+/// Takes the state directory for this process alone, with `flock` on `vuoro.lock` (which holds the owner's pid):
+/// a second vuorod on the same directory (one started by hand beside the service, say) would hand out the same
+/// ticket ids and numbers and overwrite the first one's tickets. Returns the descriptor, which must stay open.
+func lockStateDirectory(_ dir: String) throws -> Int32 {
+    let path = dir + "/vuoro.lock"
+    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+        throw StateDirectoryError(description: "cannot open \(path): \(String(cString: strerror(errno)))")
+    }
+    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        let reason = errno
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let n = pread(fd, &buffer, buffer.count, 0)
+        close(fd)
+        guard reason == EWOULDBLOCK else {
+            throw StateDirectoryError(description: "cannot lock \(path): \(String(cString: strerror(reason)))")
+        }
+        let owner =
+            n > 0 ? String(decoding: buffer[..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
+        throw StateDirectoryError(description: "another vuorod (pid \(owner)) is using this state directory")
+    }
+    let pid = Array("\(getpid())\n".utf8)
+    _ = ftruncate(fd, 0)
+    _ = pwrite(fd, pid, pid.count, 0)
+    return fd
 }
 
 struct StateDirectoryError: Error, CustomStringConvertible {

@@ -145,6 +145,34 @@ final class Daemon {
             "\(log)")
     }
 
+    /// A second vuorod on the same state (one started by hand beside the service) would hand out the same ids and
+    /// numbers and overwrite the first one's tickets: it is refused, and the first serves on.
+    @Test func aSecondDaemonOnTheSameStateIsRefused() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:0"])
+        try first.waitUntilListening()
+        var c = try LineClient(port: first.port)
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001 "))
+        let second = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:0"])
+        let (status, log) = second.finish(timeout: 20)
+        #expect(status == 1)
+        #expect(
+            log.contains(
+                "cannot open the state in \(dir): another vuorod (pid \(first.pid)) is using this state directory"),
+            "\(log)")
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K002 "))
+        first.signal(SIGTERM)
+        #expect(first.finish().0 == 0)
+        // Once the first has stopped, the directory is free again.
+        let third = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:0"])
+        try third.waitUntilListening()
+        c = try LineClient(port: third.port)
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K003 "))
+        third.signal(SIGTERM)
+        _ = third.finish()
+    }
+
     @Test func badListenAddressIsAUsageError() throws {
         let d = try Daemon(arguments: ["--listen", "nowhere"])
         let (status, log) = d.finish()
