@@ -1,6 +1,7 @@
 // How each request is answered: the centre's outcome formatted as the reply, plus the events it causes.
 import VuoroCore
 import VuoroProtocol
+import VuoroStore
 
 extension Engine {
     /// Applies one request and queues its reply (and events) on the batch.
@@ -148,6 +149,8 @@ extension Engine {
                 try store.backup(to: path)
                 c.send("OK backup path=\(path)")
                 logger.notice("backup written to \(path)")
+            } catch let e as BackupError {
+                c.send(ProtocolError(.badArgument, e.description).line)
             } catch {
                 c.send(ProtocolError(.unavailable, "backup failed: \(error)").line)
             }

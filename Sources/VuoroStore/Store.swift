@@ -24,6 +24,24 @@ public enum StoreError: Error, CustomStringConvertible {
     }
 }
 
+/// A backup asked to land on one of the live state's own files.
+public struct BackupError: Error, CustomStringConvertible {
+    public let path: String
+    public let live: String
+    public var description: String {
+        path == live
+            ? "\(path) is a file of the running state; back up to another file"
+            : "\(path) is \(live), a file of the running state; back up to another file"
+    }
+}
+
+/// The device and inode of a file (through symbolic links), or nil when there is none.
+func fileIdentity(_ path: String) -> [UInt64]? {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return nil }
+    return [UInt64(st.st_dev), UInt64(st.st_ino)]
+}
+
 /// The state's SQLite file. One owner calls it, from one thread at a time.
 public final class Store {
     public static let schemaVersion: Int64 = 2
@@ -37,6 +55,9 @@ public final class Store {
     private var putQueue: Statement!
     private var begin: Statement!
     private var commitStatement: Statement!
+
+    /// Files beside the database that belong to its owner (vuorod's lock file): a backup never replaces them.
+    public var ownFiles: [String] = []
 
     /// A test seam: while set, `commit` fails with this error before writing, as a full disk would.
     public var injectedFault: SQLiteError?
@@ -332,6 +353,14 @@ public final class Store {
     /// Copies the whole database to `path` with SQLite's online backup API: a consistent copy taken between
     /// commits. The file is written beside `path` first and renamed into place, so a half copy never lands.
     public func backup(to path: String) throws {
+        // Renamed over the live database, its WAL or the lock, the copy would cut the running daemon off from its
+        // files: everything it commits after would go to files no longer in the directory, lost at the next start.
+        if let target = fileIdentity(path) {
+            for live in [self.path, self.path + "-wal", self.path + "-shm"] + ownFiles
+            where fileIdentity(live) == target {
+                throw BackupError(path: path, live: live)
+            }
+        }
         let partial = path + ".partial"
         unlink(partial)
         let dest = try Database(path: partial)

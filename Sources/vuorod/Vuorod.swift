@@ -117,6 +117,7 @@ struct Vuorod: AsyncParsableCommand {
             // The descriptor stays open, and the directory locked, until the process ends.
             _ = try lockStateDirectory(dir)
             store = try Store(path: dir + "/vuoro.db")
+            store.ownFiles = [dir + "/vuoro.lock"]
             let clock = SystemClock()
             let calendar = ServiceCalendar(timeZoneIdentifier: centreConfig.timeZone)!
             let snapshot = try store.load(today: calendar.day(containing: clock.now()).date)

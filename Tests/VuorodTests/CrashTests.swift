@@ -122,6 +122,35 @@ final class Worker: @unchecked Sendable {
         #expect(try Store(path: dir + "/vuoro.db").integrityCheck() == "ok")
     }
 
+    /// A backup renamed over the live database, its WAL or the lock would cut the daemon off from its files:
+    /// everything it acknowledged after that went to files no longer in the directory, and was gone at restart.
+    @Test func aBackupNeverReplacesTheLiveFiles() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let state = dir + "/state"
+        var d = try Daemon(arguments: ["--state-dir", state, "--listen", "127.0.0.1:0"])
+        try d.waitUntilListening()
+        var c = try LineClient(port: d.port)
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link.db", withDestinationPath: state + "/vuoro.db")
+        for target in ["vuoro.db", "vuoro.db-wal", "vuoro.db-shm", "vuoro.lock"].map({ state + "/" + $0 })
+            + [dir + "/link.db", dir + "/state/../state/vuoro.db"]
+        {
+            let r = try c.request("BACKUP \(target)")
+            #expect(r.hasPrefix("ERR bad-argument \(target) is ") && r.hasSuffix("back up to another file"), "\(r)")
+        }
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K002"))
+        d.signal(SIGKILL)
+        _ = d.finish()
+        d = try Daemon(arguments: ["--state-dir", state, "--listen", "127.0.0.1:0"])
+        try d.waitUntilListening()
+        c = try LineClient(port: d.port)
+        #expect(try c.request("TICKET K001").hasPrefix("OK K001 state=waiting"))
+        #expect(try c.request("TICKET K002").hasPrefix("OK K002 state=waiting"))
+        d.signal(SIGTERM)
+        _ = d.finish()
+    }
+
     @Test func backupWhileServingAndRestore() throws {
         let dir = TestServer.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
