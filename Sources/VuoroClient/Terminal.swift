@@ -12,11 +12,18 @@ public final class Terminal {
 
     public init() {}
 
-    /// Keys arrive one by one, unechoed; the screen switches to the alternate buffer.
+    /// Ctrl-C, which arrives as a key (`ISIG` is off in full screen), so that the program ends through its own
+    /// code and gives the terminal back as it found it; also what a hung-up terminal reads as.
+    public static let interrupt: Character = "\u{03}"
+
+    /// The keys that end the staff's programs (the display, the desk): `q` and Ctrl-C.
+    public static func quits(_ key: Character?) -> Bool { key == "q" || key == interrupt }
+
+    /// Keys arrive one by one, unechoed, Ctrl-C among them; the screen switches to the alternate buffer.
     public func enterFullScreen() {
         if tcgetattr(0, &saved) == 0 {
             var t = saved
-            t.c_lflag &= ~tcflag_t(ICANON | ECHO)
+            t.c_lflag &= ~tcflag_t(ICANON | ECHO | ISIG)
             withUnsafeMutableBytes(of: &t.c_cc) { cc in
                 cc[Int(VMIN)] = 1
                 cc[Int(VTIME)] = 0
@@ -47,13 +54,13 @@ public final class Terminal {
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
         if let other { fds.append(pollfd(fd: other, events: Int16(POLLIN), revents: 0)) }
         guard poll(&fds, nfds_t(fds.count), Int32(seconds * 1000)) > 0 else { return nil }
-        // The terminal hung up: as good as `q`, rather than a poll that returns at once for ever.
+        // The terminal hung up: as good as Ctrl-C, rather than a poll that returns at once for ever.
         if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && fds[0].revents & Int16(POLLIN) == 0 {
-            return "q"
+            return Terminal.interrupt
         }
         guard fds[0].revents & Int16(POLLIN) != 0 else { return nil }
         var b: UInt8 = 0
-        guard read(0, &b, 1) == 1 else { return "q" }
+        guard read(0, &b, 1) == 1 else { return Terminal.interrupt }
         return Character(Unicode.Scalar(b))
     }
 

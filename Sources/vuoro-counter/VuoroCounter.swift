@@ -109,7 +109,7 @@ struct Desk {
                 term.draw([
                     "", Terminal.bold("  Counter \(counter)"), "", "  \(error) - reconnecting in \(Int(backoff)) s",
                 ])
-                if term.waitForKey(seconds: backoff) == "q" { return }
+                if Terminal.quits(term.waitForKey(seconds: backoff)) { return }
                 backoff = min(30, backoff * 2)
             }
         }
@@ -151,6 +151,7 @@ struct Desk {
         lines += ["", "  \(message)"]
         term.draw(lines)
         guard let key = term.waitForKey(seconds: 1) else { return true }
+        if key == Terminal.interrupt { return false }
         var request: Request?
         if menu {
             if key == "f" { front.toggle() }

@@ -109,9 +109,9 @@ struct Screen {
                         lastPoll = Date()
                         if let now = model.calls.first, now != before { announce(&highlightUntil, on: term) }
                     }
-                    if term.waitForKey(seconds: 0.5) == "q" { return }
+                    if Terminal.quits(term.waitForKey(seconds: 0.5)) { return }
                 } else {
-                    if term.waitForKey(seconds: 0.5, orReadable: conn!.descriptor) == "q" { return }
+                    if Terminal.quits(term.waitForKey(seconds: 0.5, orReadable: conn!.descriptor)) { return }
                     while let line = try conn!.readLine(wait: 0.01) {
                         if model.apply(event: line) { announce(&highlightUntil, on: term) }
                     }
@@ -122,7 +122,7 @@ struct Screen {
                 let size = term.size
                 term.draw(
                     model.screen(width: size.columns, height: size.rows, lang: lang, highlight: false, status: status))
-                if term.waitForKey(seconds: backoff) == "q" { return }
+                if Terminal.quits(term.waitForKey(seconds: backoff)) { return }
                 backoff = min(30, backoff * 2)
             }
         }

@@ -10,6 +10,8 @@ struct Kiosk {
     let output: String?
     /// The language the kiosk starts in; the site's first when nil.
     let startLanguage: String?
+    /// Seconds without a key after which the kiosk returns to its start language.
+    let languageReset: Double
 
     static let titles = [
         "fi": ("Valitse palvelu", "suljettu", "Vuoronumerosi", "kieli"),
@@ -53,6 +55,7 @@ struct Kiosk {
         var languages: [String] = []
         var lang = 0
         var shown: (String, Date)?
+        var lastKey = Date()
         var problem: String?
         /// The daemon's answer when it would not issue (a full queue, say), shown for a few seconds.
         var refusal: (code: String, text: String, at: Date)?
@@ -79,7 +82,7 @@ struct Kiosk {
                 let name = q["name"] ?? q.words.first ?? "?"
                 lines.append(q["open"] == "1" ? "  \(i + 1)  \(name)" : Terminal.dim("  \(i + 1)  \(name) (\(t.1))"))
             }
-            lines += ["", "  L  \(t.3): \(languages.joined(separator: " / "))   Q  quit"]
+            lines += ["", "  L  \(t.3): \(languages.joined(separator: " / "))"]
             if let (number, at) = shown, Date().timeIntervalSince(at) < 5 {
                 lines += ["", "  \(t.2):", ""] + BigText.render(number).map { "  " + $0 }
             }
@@ -91,8 +94,16 @@ struct Kiosk {
             }
             if let problem { lines += ["", Terminal.dim("  \(problem); retrying")] }
             term.draw(lines)
-            guard let key = term.waitForKey(seconds: problem == nil ? 1 : 2) else { continue }
-            if key == "q" || key == "\u{1B}" { return }
+            guard let key = term.waitForKey(seconds: problem == nil ? 1 : 2) else {
+                // The next visitor starts in the kiosk's own language, whatever the last one chose.
+                if Date().timeIntervalSince(lastKey) >= languageReset, !languages.isEmpty {
+                    lang = languages.firstIndex(of: startLanguage ?? "") ?? 0
+                }
+                continue
+            }
+            lastKey = Date()
+            // Only staff end a public kiosk: Ctrl-C (or a signal). A visitor's q or Esc does nothing.
+            if key == Terminal.interrupt { return }
             if key == "l" || key == "L" {
                 lang += 1
                 continue

@@ -45,19 +45,34 @@ struct VuoroTicket: ParsableCommand {
     @Option(help: "File or printer device to write to, for example /dev/usb/lp0 (default standard output).")
     var output: String?
 
-    @Flag(help: "Run as a full-screen kiosk: list the open queues, print a ticket per key pressed.")
+    @Flag(
+        help: """
+            Run as a full-screen kiosk: list the open queues, print a ticket per key pressed. Visitors cannot \
+            end it; staff stop it with Ctrl-C.
+            """)
     var kiosk = false
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "With --kiosk: seconds without a key press after which the kiosk returns to its start language.",
+            valueName: "seconds"))
+    var languageReset: Int = 60
 
     func validate() throws {
         if !kiosk && queue == nil { throw ValidationError("name a queue, or use --kiosk") }
         if kiosk && queue != nil { throw ValidationError("--kiosk chooses queues by key: name none") }
         guard (0...9).contains(priority) else { throw ValidationError("--priority must be 0 to 9") }
+        guard languageReset > 0 else { throw ValidationError("--language-reset must be above 0 seconds") }
     }
 
     func run() throws {
         try runClient("vuoro-ticket") {
             if kiosk {
-                try Kiosk(connection: connection, format: format, output: output, startLanguage: lang).run()
+                try Kiosk(
+                    connection: connection, format: format, output: output, startLanguage: lang,
+                    languageReset: Double(languageReset)
+                ).run()
             } else {
                 let c = try connection.connect()
                 // The printer first: one that is unplugged gets no number issued for it.

@@ -54,6 +54,15 @@ final class Tmux {
         }
         return false
     }
+    /// Waits until the program has ended (its session closes with it).
+    func waitForEnd(seconds: Double = 15) throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try run(findProgram("tmux")!, ["has-session", "-t", name]).0 != 0 { return true }
+            usleep(100_000)
+        }
+        return false
+    }
     deinit { _ = try? run(findProgram("tmux")!, ["kill-session", "-t", name]) }
 }
 
@@ -295,7 +304,7 @@ func acrossADaemonRestart(
         #expect(try kiosk.waitFor("Tulostin ei toimi. Kysy neuvontapisteestä."), kiosk.dump)
         #expect(!(try kiosk.screen().contains("Vuoronumerosi")), kiosk.dump)
         #expect(try server.client().request("TICKET K001") == "OK K001 state=cancelled queue=kela")
-        try kiosk.keys("q")
+        try kiosk.keys("C-c")
         await server.stop()
     }
 
@@ -310,7 +319,7 @@ func acrossADaemonRestart(
         #expect(try kiosk.waitFor("The printer is not working. Please ask at the information desk."), kiosk.dump)
         #expect(try kiosk.waitFor("no ticket was issued"), kiosk.dump)
         #expect(try server.client().request("TICKET K001").hasPrefix("ERR unknown-ticket"))
-        try kiosk.keys("q")
+        try kiosk.keys("C-c")
         await server.stop()
     }
 }
@@ -444,5 +453,28 @@ func acrossADaemonRestart(
                 #expect(try kiosk.waitFor("Your number"), kiosk.dump)
                 #expect(try LineClient(port: port).request("TICKET H001").hasPrefix("OK H001 state=waiting"))
             })
+    }
+}
+
+@Suite(.serialized) struct KioskVisitorTests {
+    /// A public kiosk: a visitor's q or Esc does not end it (staff use Ctrl-C), and after a visitor switched
+    /// language the next one finds the kiosk's own language again.
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func theKioskIsLeftAsTheNextVisitorNeedsIt() async throws {
+        let server = try await TestServer()
+        let kiosk = try Tmux(
+            "\(executable("vuoro-ticket")) --kiosk --server 127.0.0.1:\(server.port) --language-reset 2")
+        #expect(try kiosk.waitFor("Valitse palvelu"), kiosk.dump)
+        #expect(!(try kiosk.screen().contains("quit")), kiosk.dump)
+        try kiosk.keys("q")
+        try kiosk.keys("Escape")
+        try kiosk.keys("l")
+        #expect(try kiosk.waitFor("Välj tjänst"), kiosk.dump)
+        #expect(!(try kiosk.waitForEnd(seconds: 0.5)))
+        // Two seconds without a key: back to Finnish.
+        #expect(try kiosk.waitFor("Valitse palvelu", seconds: 10), kiosk.dump)
+        try kiosk.keys("C-c")
+        #expect(try kiosk.waitForEnd(), kiosk.dump)
+        await server.stop()
     }
 }
