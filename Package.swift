@@ -111,7 +111,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "VuorodTests", dependencies: ["VuoroTestSupport", "VuoroStore", "VuoroProtocol"]),
+        .testTarget(
+            name: "VuorodTests", dependencies: ["VuoroTestSupport", "VuoroStore", "VuoroProtocol", "VuoroCore"]),
         .testTarget(name: "VuoroClientTests", dependencies: ["VuoroClient"], exclude: ["golden"]),
     ],
     swiftLanguageModes: [.v5]

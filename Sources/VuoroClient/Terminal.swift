@@ -129,6 +129,11 @@ public enum BigText {
 }
 
 extension String {
+    /// Exactly `width` columns: padded, or cut with "…" when longer.
+    public func fitted(_ width: Int) -> String {
+        count <= width ? self + String(repeating: " ", count: width - count) : prefix(max(0, width - 1)) + "…"
+    }
+
     /// Left-aligned in `width` columns, with at least one space after it.
     public func padding(_ width: Int) -> String {
         count >= width ? self + " " : self + String(repeating: " ", count: width - count)

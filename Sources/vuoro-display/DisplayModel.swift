@@ -93,6 +93,12 @@ struct DisplayModel {
 
     func name(_ q: String, _ lang: String) -> String { names[q]?[lang] ?? names[q]?.values.first ?? q }
 
+    /// Columns for the queue names: the longest shown (a centre's names run from "Kela" to "Laboratorio ja
+    /// kuvantaminen"), at most 36; longer ones are cut.
+    func nameWidth(_ lang: String) -> Int {
+        min(36, order.filter(shows).map { name($0, lang).count }.max() ?? 0)
+    }
+
     static func minutes(_ seconds: Int) -> String { "\(max(1, (seconds + 59) / 60)) min" }
 
     static func clock(_ d: Date) -> String {
@@ -110,13 +116,14 @@ struct DisplayModel {
         }
         if calls.isEmpty { out.append("  -") }
         out += ["", "\(l.waiting.capitalized) / \(l.wait)"]
+        let width = nameWidth(lang)
         for id in order where shows(id) {
             guard let f = figures[id] else { continue }
             let tail =
                 f.open
                 ? "\(String(f.waiting).padding(4))\(l.waiting)   \(l.wait) \(DisplayModel.minutes(f.wait))"
                 : "\(String(f.waiting).padding(4))\(l.waiting)   \(l.closed)"
-            out.append("  \(name(id, lang).padding(24))\(tail)")
+            out.append("  \(name(id, lang).fitted(width))  \(tail)")
         }
         return out
     }
@@ -137,18 +144,22 @@ struct DisplayModel {
             out += Array(repeating: "", count: 6)
         }
         out.append("")
-        let previous = calls.dropFirst().prefix(max(5, min(8, height - 20)))
+        // The queues' figures come first: the history of calls gets the rows they leave, up to 8.
+        let queueRows = order.filter { shows($0) && figures[$0] != nil }.count
+        let spare = height - out.count - 1 - queueRows - (status == nil ? 0 : 2)
+        let previous = calls.dropFirst().prefix(max(0, min(8, spare)))
         for c in previous {
             out.append(
                 "   \(Terminal.bold(c.ticket.padding(6)))→ \(l.counter) \(c.counter.padding(4)) \(Terminal.dim(DisplayModel.clock(c.at)))"
             )
         }
         out.append("")
+        let width = nameWidth(lang)
         for id in order where shows(id) {
             guard let f = figures[id] else { continue }
             let wait = f.open ? "\(l.wait) ~\(DisplayModel.minutes(f.wait))" : l.closed
             out.append(
-                "   \(name(id, lang).padding(26)) \(String(f.waiting).padding(4)) \(l.waiting.padding(10)) \(wait)")
+                "   \(name(id, lang).fitted(width))  \(String(f.waiting).padding(4)) \(l.waiting.padding(10)) \(wait)")
         }
         if let status { out += ["", Terminal.reverse(" \(status) ")] }
         return Array(out.prefix(height))

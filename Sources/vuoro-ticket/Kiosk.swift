@@ -12,6 +12,8 @@ struct Kiosk {
     let startLanguage: String?
     /// Seconds without a key after which the kiosk returns to its start language.
     let languageReset: Double
+    /// Only these queues, in this order (a kiosk at one wing's door); all of them when nil.
+    let only: [String]?
 
     static let titles = [
         "fi": ("Valitse palvelu", "suljettu", "Vuoronumerosi", "kieli"),
@@ -42,6 +44,10 @@ struct Kiosk {
         ],
     ]
 
+    /// The key of each queue, in the daemon's order: digits for the first ten (a centre like Iso Omena has ten
+    /// services), then letters, without `l`, which switches language.
+    static let keys = Array("1234567890abcdefghijkmnopqrstuvwxyz")
+
     static func refusal(_ code: String, lang: String) -> String {
         let texts = refusals[lang] ?? refusals["en"]!
         return texts[code] ?? texts[""]!
@@ -69,8 +75,18 @@ struct Kiosk {
                         String.init)
                     lang = languages.firstIndex(of: first ?? startLanguage ?? "") ?? 0
                 }
-                queues = try conn!.list(.queues(lang: languages[lang % languages.count]))
+                let all = try conn!.list(.queues(lang: languages[lang % languages.count]))
                 problem = nil
+                queues = all
+                if let only {
+                    queues = only.compactMap { id in all.first { $0.words.first == id } }
+                    let unknown = only.filter { id in !all.contains { $0.words.first == id } }
+                    if !unknown.isEmpty {
+                        problem =
+                            "no queue \(unknown.map { "'\($0)'" }.joined(separator: ", ")); the queues are "
+                            + all.compactMap { $0.words.first }.joined(separator: ", ")
+                    }
+                }
             } catch {
                 conn = nil
                 problem = "\(error)"
@@ -78,9 +94,9 @@ struct Kiosk {
             let code = languages.isEmpty ? (startLanguage ?? "en") : languages[lang % languages.count]
             let t = Kiosk.titles[code] ?? Kiosk.titles["en"]!
             var lines = ["", Terminal.bold("  \(t.0)"), ""]
-            for (i, q) in queues.prefix(9).enumerated() {
+            for (key, q) in zip(Kiosk.keys, queues) {
                 let name = q["name"] ?? q.words.first ?? "?"
-                lines.append(q["open"] == "1" ? "  \(i + 1)  \(name)" : Terminal.dim("  \(i + 1)  \(name) (\(t.1))"))
+                lines.append(q["open"] == "1" ? "  \(key)  \(name)" : Terminal.dim("  \(key)  \(name) (\(t.1))"))
             }
             lines += ["", "  L  \(t.3): \(languages.joined(separator: " / "))"]
             if let (number, at) = shown, Date().timeIntervalSince(at) < 5 {
@@ -108,8 +124,8 @@ struct Kiosk {
                 lang += 1
                 continue
             }
-            guard let n = key.wholeNumberValue, n >= 1, n <= queues.count, let c = conn,
-                let id = queues[n - 1].words.first, queues[n - 1]["open"] == "1"
+            guard let n = Kiosk.keys.firstIndex(of: Character(key.lowercased())), n < queues.count, let c = conn,
+                let id = queues[n].words.first, queues[n]["open"] == "1"
             else { continue }
             do {
                 // The printer is opened first: one that is unplugged gets no number issued for it.

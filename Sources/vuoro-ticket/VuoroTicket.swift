@@ -53,6 +53,11 @@ struct VuoroTicket: ParsableCommand {
     var kiosk = false
 
     @Option(
+        help: ArgumentHelp(
+            "With --kiosk: only these queues, in this order, for a kiosk at one wing's door.", valueName: "q1,q2"))
+    var queues: String?
+
+    @Option(
         name: .long,
         help: ArgumentHelp(
             "With --kiosk: seconds without a key press after which the kiosk returns to its start language.",
@@ -63,6 +68,7 @@ struct VuoroTicket: ParsableCommand {
         if !kiosk && queue == nil { throw ValidationError("name a queue, or use --kiosk") }
         if kiosk && queue != nil { throw ValidationError("--kiosk chooses queues by key: name none") }
         guard (0...9).contains(priority) else { throw ValidationError("--priority must be 0 to 9") }
+        if queues != nil && !kiosk { throw ValidationError("--queues is for --kiosk; name one queue otherwise") }
         guard languageReset > 0 else { throw ValidationError("--language-reset must be above 0 seconds") }
     }
 
@@ -71,7 +77,8 @@ struct VuoroTicket: ParsableCommand {
             if kiosk {
                 try Kiosk(
                     connection: connection, format: format, output: output, startLanguage: lang,
-                    languageReset: Double(languageReset)
+                    languageReset: Double(languageReset),
+                    only: queues?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                 ).run()
             } else {
                 let c = try connection.connect()

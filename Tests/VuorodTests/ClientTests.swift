@@ -2,6 +2,7 @@
 // inside a pseudo-terminal (tmux), read back with capture-pane.
 import Foundation
 import Testing
+import VuoroCore
 import VuoroProtocol
 import VuoroTestSupport
 
@@ -26,12 +27,12 @@ func issueAndCall(_ queue: String, counter: String, server: String) throws {
     #expect(try runClient("vuoro-counter", ["--counter", counter, "next"], server: server).0 == 0)
 }
 
-/// A tmux session running one command in a 120×40 pseudo-terminal.
+/// A tmux session running one command in a pseudo-terminal, 120×40 unless told.
 final class Tmux {
     let name = "vuoro-\(UUID().uuidString.prefix(8))"
-    init(_ command: String) throws {
+    init(_ command: String, columns: Int = 120, rows: Int = 40) throws {
         let (rc, out) = try run(
-            findProgram("tmux")!, ["new-session", "-d", "-s", name, "-x", "120", "-y", "40", command])
+            findProgram("tmux")!, ["new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)", command])
         guard rc == 0 else { throw TestClientError.connect("tmux: \(out)") }
     }
     func keys(_ k: String) throws { _ = try run(findProgram("tmux")!, ["send-keys", "-t", name, k]) }
@@ -135,7 +136,8 @@ func acrossADaemonRestart(
         let (_, snap, _) = try runClient("vuoro-display", ["--once"], server: addr)
         let s = String(decoding: snap, as: UTF8.self)
         #expect(s.contains("  L001  palvelupiste 6   Laboratorio"), "\(s)")
-        #expect(s.contains("  Kela                    0   jonossa   odotus 3 min"), "\(s)")
+        // The names' column is as wide as the longest shown, "Kansalaisneuvonta".
+        #expect(s.contains("  Kela" + String(repeating: " ", count: 15) + "0   jonossa   odotus 3 min"), "\(s)")
         let (_, wing, _) = try runClient("vuoro-display", ["--once", "--queues", "kela"], server: addr)
         #expect(!String(decoding: wing, as: UTF8.self).contains("L001"))
         // A mistyped queue is named, rather than an empty screen.
@@ -475,6 +477,53 @@ func acrossADaemonRestart(
         #expect(try kiosk.waitFor("Valitse palvelu", seconds: 10), kiosk.dump)
         try kiosk.keys("C-c")
         #expect(try kiosk.waitForEnd(), kiosk.dump)
+        await server.stop()
+    }
+}
+
+/// A centre like Iso Omena, with ten services and more under one roof, and names up to 27 letters long.
+@Suite(.serialized) struct ElevenServicesTests {
+    static let names = [
+        ("kela", "K", "Kela"), ("health", "H", "Terveysasema"), ("citizen", "C", "Kansalaisneuvonta"),
+        ("clinic", "N", "Äitiys- ja lastenneuvola"), ("lab", "L", "Laboratorio ja kuvantaminen"),
+        ("mental", "M", "Mielenterveyspalvelut"), ("library", "B", "Kirjasto"),
+        ("info", "I", "Maahanmuuttajien neuvonta"), ("dental", "D", "Suun terveydenhuolto"),
+        ("social", "S", "Sosiaalipalvelut"), ("tax", "T", "Verotoimisto"),
+    ]
+    static let centre = CentreConfig(
+        site: "Iso Omena", timeZone: "Europe/Helsinki", languages: ["fi", "sv", "en"],
+        queues: names.map { QueueConfig(id: $0.0, prefix: $0.1, names: ["fi": $0.2]) },
+        counters: [CounterConfig(id: "1", queues: names.map(\.0))])
+
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func everyServiceCanBeChosenAndSeen() async throws {
+        let server = try await TestServer(config: Self.centre)
+        let addr = "127.0.0.1:\(server.port)"
+        let c = try server.client()
+        // The kiosk showed nine queues, on keys 1 to 9: the tenth and eleventh could not be chosen.
+        let kiosk = try Tmux(
+            "\(executable("vuoro-ticket")) --kiosk --server \(addr) --output \(server.directory)/slips.txt")
+        #expect(try kiosk.waitFor("a  Verotoimisto"), kiosk.dump)
+        #expect(try kiosk.screen().contains("0  Sosiaalipalvelut"), kiosk.dump)
+        try kiosk.keys("0")
+        #expect(try kiosk.waitFor("Vuoronumerosi"), kiosk.dump)
+        try kiosk.keys("a")
+        for _ in 0..<50 where try c.request("TICKET T001").hasPrefix("ERR") { usleep(100_000) }
+        #expect(try c.request("TICKET S001").hasPrefix("OK S001 state=waiting queue=social"))
+        #expect(try c.request("TICKET T001").hasPrefix("OK T001 state=waiting queue=tax"))
+        // A kiosk at one wing's door: its queues, in its order, and a mistyped one named.
+        let wing = try Tmux("\(executable("vuoro-ticket")) --kiosk --server \(addr) --queues lab,health,helth")
+        #expect(try wing.waitFor("1  Laboratorio ja kuvantaminen"), wing.dump)
+        #expect(try wing.screen().contains("2  Terveysasema"), wing.dump)
+        #expect(!(try wing.screen().contains("Kela")), wing.dump)
+        #expect(try wing.waitFor("no queue 'helth'"), wing.dump)
+        // The lobby display on a 24-row screen: every queue, the names in one column however long.
+        let display = try Tmux("\(executable("vuoro-display")) --server \(addr)", columns: 90, rows: 24)
+        #expect(try display.waitFor("Verotoimisto"), display.dump)
+        let screen = try display.screen()
+        #expect(screen.contains("   Kela" + String(repeating: " ", count: 25) + "0"), display.dump)
+        #expect(screen.contains("   Laboratorio ja kuvantaminen  0"), display.dump)
+        #expect(screen.contains("   Sosiaalipalvelut             1"), display.dump)
         await server.stop()
     }
 }
