@@ -128,6 +128,12 @@ public enum BigText {
     }
 }
 
+/// Keys for choosing among a list of queues, in order: digits for the first ten (a centre like Iso Omena has ten
+/// services), then letters, leaving out those the screen uses for something else.
+public func choiceKeys(except used: String) -> [Character] {
+    Array("1234567890abcdefghijklmnopqrstuvwxyz").filter { !used.contains($0) }
+}
+
 extension String {
     /// Exactly `width` columns: padded, or cut with "…" when longer.
     public func fitted(_ width: Int) -> String {

@@ -77,6 +77,8 @@ struct VuoroCounter: ParsableCommand {
 /// The interactive counter: the current ticket, how long it has been served, and the queues' figures. A lost
 /// connection (a daemon restart, say) is retried with backoff, as the kiosk and the display do.
 struct Desk {
+    /// The key of each queue in the transfer menu; `f` switches between the front and the back of the queue.
+    static let transferKeys = choiceKeys(except: "f")
     var conn: ClientConnection?
     let connect: () throws -> ClientConnection
     let counter: String
@@ -144,7 +146,7 @@ struct Desk {
         lines.append("")
         if menu {
             lines.append("  Transfer to (\(front ? "front" : "back"), f switches):")
-            for (i, f) in status.enumerated() { lines.append("    \(i + 1)  \(f.words.first ?? "")") }
+            for (key, f) in zip(Desk.transferKeys, status) { lines.append("    \(key)  \(f.words.first ?? "")") }
         } else {
             lines.append("  n next   r recall   d done   s no-show   t transfer   p pause   q quit")
         }
@@ -155,7 +157,7 @@ struct Desk {
         var request: Request?
         if menu {
             if key == "f" { front.toggle() }
-            if let n = key.wholeNumberValue, n >= 1, n <= status.count, let q = status[n - 1].words.first {
+            if let n = Desk.transferKeys.firstIndex(of: key), n < status.count, let q = status[n].words.first {
                 request = .transfer(counter: counter, queue: q, front: front)
             }
             if key != "f" { menu = false }

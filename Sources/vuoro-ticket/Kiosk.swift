@@ -44,9 +44,8 @@ struct Kiosk {
         ],
     ]
 
-    /// The key of each queue, in the daemon's order: digits for the first ten (a centre like Iso Omena has ten
-    /// services), then letters, without `l`, which switches language.
-    static let keys = Array("1234567890abcdefghijkmnopqrstuvwxyz")
+    /// The key of each queue, in the daemon's order; `l` switches language.
+    static let keys = choiceKeys(except: "l")
 
     static func refusal(_ code: String, lang: String) -> String {
         let texts = refusals[lang] ?? refusals["en"]!

@@ -524,6 +524,15 @@ func acrossADaemonRestart(
         #expect(screen.contains("   Kela" + String(repeating: " ", count: 25) + "0"), display.dump)
         #expect(screen.contains("   Laboratorio ja kuvantaminen  0"), display.dump)
         #expect(screen.contains("   Sosiaalipalvelut             1"), display.dump)
+        // The clerk's transfer menu reaches the eleventh queue too.
+        let desk = try Tmux("\(executable("vuoro-counter")) --counter 1 --server \(addr)")
+        try desk.keys("n")
+        #expect(try desk.waitFor("Serving S001"), desk.dump)
+        try desk.keys("t")
+        #expect(try desk.waitFor("a  tax"), desk.dump)
+        try desk.keys("a")
+        for _ in 0..<50 where try !c.request("TICKET S001").contains("queue=tax") { usleep(100_000) }
+        #expect(try c.request("TICKET S001").hasPrefix("OK S001 state=waiting queue=tax"))
         await server.stop()
     }
 }
