@@ -70,15 +70,41 @@ public struct TicketSlip: Equatable, Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Characters on a line of an 80 mm roll in the printer's standard font; half of them at double width.
+    public static let columns = 48
+
+    /// `s` in lines of at most `width` characters, broken at spaces; a word longer than a line is split. The
+    /// printer would break a long line wherever its paper ends, in the middle of a word ("Laboratorio ja
+    /// kuvantamin" / "en" at double width).
+    public static func wrap(_ s: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in s.split(separator: " ") {
+            var word = Substring(word)
+            if !current.isEmpty && current.count + 1 + word.count <= width {
+                current += " " + word
+                continue
+            }
+            if !current.isEmpty { lines.append(current) }
+            while word.count > width {
+                lines.append(String(word.prefix(width)))
+                word = word.dropFirst(width)
+            }
+            current = String(word)
+        }
+        if !current.isEmpty || lines.isEmpty { lines.append(current) }
+        return lines
+    }
+
     /// ESC/POS: initialise, PC858, centred; the number at quadruple size; then feed and cut.
     public var escpos: [UInt8] {
         var b: [UInt8] = [0x1B, 0x40, 0x1B, 0x74, 19, 0x1B, 0x61, 1]
         func line(_ s: String) { b += CP858.encode(s) + [0x0A] }
         b += [0x1B, 0x45, 1]  // bold
-        line(site)
+        for l in TicketSlip.wrap(site, width: TicketSlip.columns) { line(l) }
         b += [0x1B, 0x45, 0]
         b += [0x1D, 0x21, 0x11]  // double
-        line(queueName)
+        for l in TicketSlip.wrap(queueName, width: TicketSlip.columns / 2) { line(l) }
         b += [0x1D, 0x21, 0x33]  // quadruple
         line(number)
         b += [0x1D, 0x21, 0x00]

@@ -97,6 +97,24 @@ enum EscPos: Equatable {
             ])
     }
 
+    /// A long service name at double width (24 characters a line) is broken between words, not where the paper
+    /// ends.
+    @Test func longNamesBreakBetweenWords() throws {
+        var lab = slip
+        lab.queueName = "Laboratorio ja kuvantaminen"
+        let commands = try #require(EscPos.decode(lab.escpos))
+        let name = try #require(commands.firstIndex(of: .size(0x11)))
+        #expect(
+            Array(commands[name...].prefix(5)) == [
+                .size(0x11), .text("Laboratorio ja"), .newline, .text("kuvantaminen"), .newline,
+            ])
+        #expect(TicketSlip.wrap("Äitiys- ja lastenneuvola", width: 24) == ["Äitiys- ja lastenneuvola"])
+        #expect(TicketSlip.wrap("Maahanmuuttajien neuvonta", width: 24) == ["Maahanmuuttajien", "neuvonta"])
+        #expect(TicketSlip.wrap(String(repeating: "x", count: 30), width: 24).map(\.count) == [24, 6])
+        #expect(TicketSlip.wrap("", width: 24) == [""])
+        #expect(TicketSlip.wrap("Kela", width: 24) == ["Kela"])
+    }
+
     @Test func textSaysTheSameInUTF8() {
         #expect(
             slip.text
