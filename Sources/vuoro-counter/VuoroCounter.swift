@@ -30,6 +30,9 @@ struct VuoroCounter: ParsableCommand {
     @Flag(help: "With transfer: put the ticket before every waiting ticket of its priority.")
     var front = false
 
+    @Option(help: "Language of the interactive desk: fi, sv or en (default: the site's first language).")
+    var lang: String?
+
     @Argument(help: "The action and its argument; none for interactive use.")
     var action: [String] = []
 
@@ -57,13 +60,19 @@ struct VuoroCounter: ParsableCommand {
         }
     }
 
-    func validate() throws { _ = try request() }
+    func validate() throws {
+        _ = try request()
+        if let lang, Desk.texts[lang.lowercased()] == nil { throw ValidationError("--lang must be fi, sv or en") }
+    }
 
     func run() throws {
         try runClient("vuoro-counter") {
             let c = try connection.connect()
             guard let r = try request() else {
-                try Desk(conn: c, connect: { try connection.connect() }, counter: counter.lowercased()).run()
+                try Desk(
+                    conn: c, connect: { try connection.connect() }, counter: counter.lowercased(),
+                    lang: lang?.lowercased()
+                ).run()
                 return
             }
             let reply = try c.request(r)
@@ -79,9 +88,37 @@ struct VuoroCounter: ParsableCommand {
 struct Desk {
     /// The key of each queue in the transfer menu; `f` switches between the front and the back of the queue.
     static let transferKeys = choiceKeys(except: "f")
+
+    /// What the desk says, in the centre's languages. The keys stay the same in every language.
+    struct Texts {
+        let counter, open, paused, serving, noTicket, waiting, wait, transferTo, front, back, switches, keys: String
+        let noneWaiting, reconnected, reconnecting: String
+    }
+    static let texts: [String: Texts] = [
+        "fi": Texts(
+            counter: "Palvelupiste", open: "auki", paused: "tauolla", serving: "Vuorossa", noTicket: "Ei asiakasta",
+            waiting: "jonossa", wait: "odotus", transferTo: "Siirrä jonoon", front: "jonon alkuun",
+            back: "jonon loppuun", switches: "f vaihtaa",
+            keys: "n seuraava   r kutsu uudelleen   d valmis   s ei saapunut   t siirrä   p tauko   q lopeta",
+            noneWaiting: "jonossa ei ole ketään", reconnected: "yhteys palasi", reconnecting: "yhdistetään uudelleen"),
+        "sv": Texts(
+            counter: "Disk", open: "öppen", paused: "paus", serving: "Betjänas", noTicket: "Ingen kund",
+            waiting: "i kö", wait: "väntetid", transferTo: "Flytta till kö", front: "först", back: "sist",
+            switches: "f växlar",
+            keys: "n nästa   r ropa igen   d klar   s kom inte   t flytta   p paus   q avsluta",
+            noneWaiting: "ingen väntar", reconnected: "förbindelsen är tillbaka", reconnecting: "ansluter igen"),
+        "en": Texts(
+            counter: "Counter", open: "open", paused: "paused", serving: "Serving", noTicket: "No ticket",
+            waiting: "waiting", wait: "wait", transferTo: "Transfer to", front: "front", back: "back",
+            switches: "f switches",
+            keys: "n next   r recall   d done   s no-show   t transfer   p pause   q quit",
+            noneWaiting: "none waiting", reconnected: "reconnected", reconnecting: "reconnecting"),
+    ]
     var conn: ClientConnection?
     let connect: () throws -> ClientConnection
     let counter: String
+    /// The language asked for; the site's first (of fi, sv and en) when nil.
+    let lang: String?
 
     func run() throws {
         let term = Terminal()
@@ -93,23 +130,40 @@ struct Desk {
         var menu = false
         var front = false
         var backoff = 1.0
+        var t = Desk.texts[lang ?? "en"] ?? Desk.texts["en"]!
+        var names: [String: String] = [:]
+        var reconnecting = false
         while true {
             do {
-                if conn == nil {
-                    conn = try connect()
-                    message = "reconnected"
+                if conn == nil { conn = try connect() }
+                if names.isEmpty {
+                    // The site's language, unless one was asked for; the queues' names in it.
+                    let languages = (try conn!.request(.site)["languages"] ?? "").split(separator: ",").map(String.init)
+                    let code = lang ?? languages.first { Desk.texts[$0] != nil } ?? "en"
+                    t = Desk.texts[code] ?? t
+                    // Names in the desk's language when the site has it, else in the site's own.
+                    for q in try conn!.list(.queues(lang: languages.contains(code) ? code : nil)) {
+                        if let id = q.words.first { names[id] = q["name"] ?? id }
+                    }
+                }
+                if reconnecting {
+                    message = t.reconnected
+                    reconnecting = false
                 }
                 backoff = 1
                 guard
                     try step(
-                        conn!, term: term, message: &message, servedSince: &servedSince, menu: &menu, front: &front)
+                        conn!, term: term, texts: t, names: names, message: &message, servedSince: &servedSince,
+                        menu: &menu, front: &front)
                 else { return }
             } catch ClientError.refused(let code, let text) where code == "unknown-counter" {
                 throw ClientError.refused(code: code, text: text)
             } catch {
                 conn = nil
+                reconnecting = true
                 term.draw([
-                    "", Terminal.bold("  Counter \(counter)"), "", "  \(error) - reconnecting in \(Int(backoff)) s",
+                    "", Terminal.bold("  \(t.counter) \(counter)"), "",
+                    "  \(error) - \(t.reconnecting) \(Int(backoff)) s",
                 ])
                 if Terminal.quits(term.waitForKey(seconds: backoff)) { return }
                 backoff = min(30, backoff * 2)
@@ -119,8 +173,8 @@ struct Desk {
 
     /// Draws the desk once and handles a key; false when the clerk quits.
     private func step(
-        _ conn: ClientConnection, term: Terminal, message: inout String, servedSince: inout [String: Date],
-        menu: inout Bool, front: inout Bool
+        _ conn: ClientConnection, term: Terminal, texts tx: Texts, names: [String: String], message: inout String,
+        servedSince: inout [String: Date], menu: inout Bool, front: inout Bool
     ) throws -> Bool {
         guard let me = try conn.list(.counters).first(where: { $0.words.first == counter }) else {
             throw ClientError.refused(code: "unknown-counter", text: "no counter '\(counter)'")
@@ -129,26 +183,30 @@ struct Desk {
         let status = try conn.list(.status)
         let current = me["ticket"].flatMap { $0 == "-" ? nil : $0 }
         if let t = current, servedSince[t] == nil { servedSince[t] = Date() }
-        var lines = ["", Terminal.bold("  Counter \(counter)") + "   (\(me["state"] ?? "?"))", ""]
+        let state = me["state"] == "paused" ? tx.paused : tx.open
+        var lines = ["", Terminal.bold("  \(tx.counter) \(counter)") + "   (\(state))", ""]
         if let t = current {
             let secs = Int(Date().timeIntervalSince(servedSince[t] ?? Date()))
             lines.append(
-                "  Serving " + Terminal.bold(t) + "   for \(secs / 60):\(String(format: "%02d", secs % 60))")
+                "  \(tx.serving) " + Terminal.bold(t) + "   \(secs / 60):\(String(format: "%02d", secs % 60))")
         } else {
-            lines.append("  No ticket")
+            lines.append("  \(tx.noTicket)")
         }
         lines.append("")
-        for f in status where myQueues.contains(f.words.first ?? "") {
+        let name = { (f: Fields) in names[f.words.first ?? ""] ?? f.words.first ?? "" }
+        let mine = status.filter { myQueues.contains($0.words.first ?? "") }
+        let width = min(36, mine.map { name($0).count }.max() ?? 0)
+        for f in mine {
+            let minutes = max(1, ((Int(f["wait"] ?? "0") ?? 0) + 59) / 60)
             lines.append(
-                "  \((f.words.first ?? "").padding(12)) waiting \(f["waiting"] ?? "?")   wait ~\(max(1, ((Int(f["wait"] ?? "0") ?? 0) + 59) / 60)) min"
-            )
+                "  \(name(f).fitted(width))  \(tx.waiting) \(f["waiting"] ?? "?")   \(tx.wait) ~\(minutes) min")
         }
         lines.append("")
         if menu {
-            lines.append("  Transfer to (\(front ? "front" : "back"), f switches):")
-            for (key, f) in zip(Desk.transferKeys, status) { lines.append("    \(key)  \(f.words.first ?? "")") }
+            lines.append("  \(tx.transferTo) (\(front ? tx.front : tx.back), \(tx.switches)):")
+            for (key, f) in zip(Desk.transferKeys, status) { lines.append("    \(key)  \(name(f))") }
         } else {
-            lines.append("  n next   r recall   d done   s no-show   t transfer   p pause   q quit")
+            lines.append("  \(tx.keys)")
         }
         lines += ["", "  \(message)"]
         term.draw(lines)
@@ -178,7 +236,7 @@ struct Desk {
                 let r = try conn.request(request)
                 message =
                     r.words == ["none"]
-                    ? "none waiting" : (r.words + r.keys.map { "\($0)=\(r[$0]!)" }).joined(separator: " ")
+                    ? tx.noneWaiting : (r.words + r.keys.map { "\($0)=\(r[$0]!)" }).joined(separator: " ")
             } catch ClientError.refused(let code, let text) {
                 message = "\(code): \(text)"
             }

@@ -251,12 +251,12 @@ func acrossADaemonRestart(
         usleep(2_500_000)
         #expect(try kiosk.screen().contains("(queue-full: every number of lab is waiting or called)"), kiosk.dump)
 
-        let desk = try Tmux("\(executable("vuoro-counter")) --counter 1 --server \(addr)")
+        let desk = try Tmux("\(executable("vuoro-counter")) --counter 1 --server \(addr) --lang en")
         #expect(try desk.waitFor("Counter 1"))
         try desk.keys("n")
         #expect(try desk.waitFor("Serving K001"), desk.dump)
         // The next visitor's estimate, 160 s, in whole minutes rounded up as on the slips and the displays.
-        #expect(try desk.waitFor("waiting 0   wait ~3 min"), desk.dump)
+        #expect(try desk.waitFor("Kela  waiting 0   wait ~3 min"), desk.dump)
         try desk.keys("t")
         #expect(try desk.waitFor("Transfer to"))
         try desk.keys("4")
@@ -331,7 +331,7 @@ func acrossADaemonRestart(
     @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
     func interactiveCounterReconnects() throws {
         try acrossADaemonRestart(
-            { "\(executable("vuoro-counter")) --counter 1 --server \($0)" }, lost: "reconnecting",
+            { "\(executable("vuoro-counter")) --counter 1 --server \($0) --lang en" }, lost: "reconnecting",
             before: { desk, _ in
                 let shown = try desk.waitFor("Counter 1   (open)")
                 #expect(shown, desk.dump)
@@ -525,11 +525,14 @@ func acrossADaemonRestart(
         #expect(screen.contains("   Laboratorio ja kuvantaminen  0"), display.dump)
         #expect(screen.contains("   Sosiaalipalvelut             1"), display.dump)
         // The clerk's transfer menu reaches the eleventh queue too.
+        // It speaks the site's first language, Finnish here, and names the queues as the visitors see them.
         let desk = try Tmux("\(executable("vuoro-counter")) --counter 1 --server \(addr)")
+        #expect(try desk.waitFor("Palvelupiste 1   (auki)"), desk.dump)
+        #expect(try desk.screen().contains("n seuraava"), desk.dump)
         try desk.keys("n")
-        #expect(try desk.waitFor("Serving S001"), desk.dump)
+        #expect(try desk.waitFor("Vuorossa S001"), desk.dump)
         try desk.keys("t")
-        #expect(try desk.waitFor("a  tax"), desk.dump)
+        #expect(try desk.waitFor("a  Verotoimisto"), desk.dump)
         try desk.keys("a")
         for _ in 0..<50 where try !c.request("TICKET S001").contains("queue=tax") { usleep(100_000) }
         #expect(try c.request("TICKET S001").hasPrefix("OK S001 state=waiting queue=tax"))
