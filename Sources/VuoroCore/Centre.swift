@@ -227,14 +227,20 @@ public final class Centre {
         /// The estimate a normal ticket issued now would get.
         public var wait: Int
         public var counters: Int
+        /// When closed by its hours or a holiday: when it opens next (within a week), for the signs.
+        public var opensAt: Millis?
     }
 
     public func figures(_ id: QueueID) -> QueueFigures? {
         guard let q = queues[id] else { return nil }
+        let now = clock.now()
+        let open = isOpen(id, at: now)
+        var opens = open ? nil : opensAt(id, after: now)
+        if let o = opens, o - now > 7 * 86_400_000 { opens = nil }
         return QueueFigures(
-            id: id, open: isOpen(id), waiting: q.waiting,
+            id: id, open: open, waiting: q.waiting,
             wait: estimate(queue: id, position: q.positionForNew(priority: 0)),
-            counters: openCounters(serving: id))
+            counters: openCounters(serving: id), opensAt: opens)
     }
 
     /// A ticket as `TICKET` shows it.

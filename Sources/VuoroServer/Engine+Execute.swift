@@ -98,8 +98,10 @@ extension Engine {
                 guard let q = centre.queueConfig(id) else { continue }
                 var w = LineWriter(id)
                 w.field("prefix", q.prefix)
-                w.field("open", centre.isOpen(id) ? 1 : 0)
+                let figures = centre.figures(id)
+                w.field("open", figures?.open == true ? 1 : 0)
                 w.text("name", q.name(in: lang, languages: centre.config.languages))
+                if let o = figures?.opensAt { w.field("opens", centre.calendar.timestamp(o)) }
                 if let h = q.hours { w.text("hours", h.description) }
                 if centre.isRemoved(id) { w.field("removed", 1) }
                 lines.append(w.text)
@@ -108,8 +110,11 @@ extension Engine {
         case .status:
             sendList(
                 centre.queueOrder.compactMap { id in
-                    centre.figures(id).map {
-                        "\(id) open=\($0.open ? 1 : 0) waiting=\($0.waiting) wait=\($0.wait) counters=\($0.counters)"
+                    centre.figures(id).map { f in
+                        var line =
+                            "\(id) open=\(f.open ? 1 : 0) waiting=\(f.waiting) wait=\(f.wait) counters=\(f.counters)"
+                        if let o = f.opensAt { line += " opens=\(centre.calendar.timestamp(o))" }
+                        return line
                     }
                 }, to: c)
         case .counters:

@@ -273,6 +273,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
             w.field("wait", f.wait)
             w.field("open", f.open ? 1 : 0)
             w.field("counters", f.counters)
+            if let o = f.opensAt { w.field("opens", centre.calendar.timestamp(o)) }
             events.append(w.text)
         }
     }

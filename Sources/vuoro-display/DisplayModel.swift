@@ -17,7 +17,8 @@ struct DisplayModel {
     var languages = ["fi", "sv", "en"]
     var names: [String: [String: String]] = [:]  // queue → lang → name
     var order: [String] = []
-    var figures: [String: (waiting: Int, wait: Int, open: Bool)] = [:]
+    /// Per queue; `opens` is the next opening of a closed queue, as the daemon gives it (`opens=`).
+    var figures: [String: (waiting: Int, wait: Int, open: Bool, opens: String?)] = [:]
     var calls: [Call] = []
     /// Only these queues, when set (a screen in one wing).
     var only: Set<String>?
@@ -55,7 +56,7 @@ struct DisplayModel {
         for f in try c.list(.status) {
             guard let id = f.words.first else { continue }
             order.append(id)
-            figures[id] = (f.int("waiting") ?? 0, f.int("wait") ?? 0, f["open"] == "1")
+            figures[id] = (f.int("waiting") ?? 0, f.int("wait") ?? 0, f["open"] == "1", f["opens"])
         }
         calls = try c.list(.called(Request.calledMax)).compactMap { f in
             guard let t = f.words.first, let counter = f["counter"], let q = f["queue"] else { return nil }
@@ -77,7 +78,7 @@ struct DisplayModel {
             guard f.words.count >= 3 else { return false }
             let id = f.words[2]
             if !order.contains(id) { order.append(id) }
-            figures[id] = (f.int("waiting") ?? 0, f.int("wait") ?? 0, f["open"] == "1")
+            figures[id] = (f.int("waiting") ?? 0, f.int("wait") ?? 0, f["open"] == "1", f["opens"])
         case "day":
             // Numbers start again: yesterday's calls would show today's numbers going to counters.
             calls.removeAll()
@@ -97,6 +98,12 @@ struct DisplayModel {
     /// kuvantaminen"), at most 36; longer ones are cut.
     func nameWidth(_ lang: String) -> Int {
         min(36, order.filter(shows).map { name($0, lang).count }.max() ?? 0)
+    }
+
+    /// "suljettu", and when the queue opens again if the daemon said: "suljettu · avautuu 08:00".
+    func closed(_ opens: String?, _ lang: String) -> String {
+        let word = (DisplayModel.labels[lang] ?? DisplayModel.labels["en"]!).closed
+        return Opening.text(opens, lang: lang).map { "\(word) · \($0)" } ?? word
     }
 
     static func minutes(_ seconds: Int) -> String { "\(max(1, (seconds + 59) / 60)) min" }
@@ -122,7 +129,7 @@ struct DisplayModel {
             let tail =
                 f.open
                 ? "\(String(f.waiting).padding(4))\(l.waiting)   \(l.wait) \(DisplayModel.minutes(f.wait))"
-                : "\(String(f.waiting).padding(4))\(l.waiting)   \(l.closed)"
+                : "\(String(f.waiting).padding(4))\(l.waiting)   \(closed(f.opens, lang))"
             out.append("  \(name(id, lang).fitted(width))  \(tail)")
         }
         return out
@@ -157,7 +164,7 @@ struct DisplayModel {
         let width = nameWidth(lang)
         for id in order where shows(id) {
             guard let f = figures[id] else { continue }
-            let wait = f.open ? "\(l.wait) ~\(DisplayModel.minutes(f.wait))" : l.closed
+            let wait = f.open ? "\(l.wait) ~\(DisplayModel.minutes(f.wait))" : closed(f.opens, lang)
             out.append(
                 "   \(name(id, lang).fitted(width))  \(String(f.waiting).padding(4)) \(l.waiting.padding(10)) \(wait)")
         }

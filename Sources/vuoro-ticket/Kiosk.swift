@@ -95,7 +95,8 @@ struct Kiosk {
             var lines = ["", Terminal.bold("  \(t.0)"), ""]
             for (key, q) in zip(Kiosk.keys, queues) {
                 let name = q["name"] ?? q.words.first ?? "?"
-                lines.append(q["open"] == "1" ? "  \(key)  \(name)" : Terminal.dim("  \(key)  \(name) (\(t.1))"))
+                let closed = Opening.text(q["opens"], lang: code).map { "\(t.1), \($0)" } ?? t.1
+                lines.append(q["open"] == "1" ? "  \(key)  \(name)" : Terminal.dim("  \(key)  \(name) (\(closed))"))
             }
             lines += ["", "  L  \(t.3): \(languages.joined(separator: " / "))"]
             if let (number, at) = shown, Date().timeIntervalSince(at) < 5 {

@@ -128,6 +128,17 @@ enum EscPos: Equatable {
         #expect(other.text.contains("Names are never called out."))
     }
 
+    /// The signs' words for a closed queue's next opening: the time alone today, with the weekday after.
+    @Test func openingTextNamesTheDayOnlyWhenNotToday() {
+        let sunday2330 = Date(timeIntervalSince1970: 1_795_383_000)  // 2026-11-22 23:30 in Helsinki (+02:00)
+        #expect(Opening.text("2026-11-23T08:00:00+02:00", lang: "fi", now: sunday2330) == "avautuu ma 08:00")
+        #expect(Opening.text("2026-11-23T08:00:00+02:00", lang: "sv", now: sunday2330) == "öppnar mån 08:00")
+        #expect(Opening.text("2026-11-22T23:45:00+02:00", lang: "en", now: sunday2330) == "opens 23:45")
+        #expect(Opening.text("2026-11-23T08:00:00+02:00", lang: "de", now: sunday2330) == "opens Mon 08:00")
+        #expect(Opening.text(nil, lang: "fi") == nil)
+        #expect(Opening.text("tomorrow", lang: "fi") == nil)
+    }
+
     @Test func bigTextSpellsTicketsAndCounters() {
         let rows = BigText.render("K1", scale: 1)
         #expect(rows.count == 5)

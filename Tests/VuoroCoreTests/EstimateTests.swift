@@ -87,6 +87,11 @@ import VuoroCore
         #expect(q == "kela")
         #expect(opensAt.map { c.calendar.timestamp($0) } == "2026-11-23T13:00:00+02:00")
         #expect(c.figures("kela")?.open == false)
+        // The figures the signs show say when, too; an open queue has none, nor one closed by hand.
+        #expect(c.figures("kela")?.opensAt.map { c.calendar.timestamp($0) } == "2026-11-23T13:00:00+02:00")
+        #expect(c.figures("lab")?.opensAt == nil)
+        _ = try c.setClosed("lab", true)
+        #expect(c.figures("lab")?.open == false && c.figures("lab")?.opensAt == nil)
         // Waiting tickets are still served while closed.
         #expect(try c.call(counter: "1").ticket?.number == "K001")
         clock.advance(seconds: 4 * 3600)  // 16:30 Monday: opens Tuesday 08:00

@@ -539,3 +539,28 @@ func acrossADaemonRestart(
         await server.stop()
     }
 }
+
+/// Before opening time the signs say when a queue opens, not only that it is closed.
+@Suite(.serialized) struct OpeningSignTests {
+    @Test func closedQueuesSayWhenTheyOpen() async throws {
+        var config = CentreConfig.demo
+        config.queues[0].hours = try OpeningHours.parse(weekly: [("mon-fri", "08:00-18:00")])
+        // Monday 2026-11-23 07:00 in Helsinki.
+        let server = try await TestServer(config: config, clock: ManualClock(1_795_410_000_000))
+        let addr = "127.0.0.1:\(server.port)"
+        let c = try server.client()
+        let status = try c.list("STATUS")
+        #expect(status.first == "kela open=0 waiting=0 wait=160 counters=3 opens=2026-11-23T08:00:00+02:00")
+        #expect(status.dropFirst().allSatisfy { !$0.contains("opens=") })
+        #expect(try c.list("QUEUES").first?.contains(" opens=2026-11-23T08:00:00+02:00") == true)
+        let (_, snap, _) = try runClient("vuoro-display", ["--once"], server: addr)
+        let s = String(decoding: snap, as: UTF8.self)
+        // The display reads the day from its own clock: "ma" unless it runs on that Monday itself.
+        var helsinki = Calendar(identifier: .gregorian)
+        helsinki.timeZone = TimeZone(identifier: "Europe/Helsinki")!
+        let c23 = helsinki.dateComponents([.year, .month, .day], from: Date())
+        let day = (c23.year, c23.month, c23.day) == (2026, 11, 23) ? "" : "ma "
+        #expect(s.contains("  Kela               0   jonossa   suljettu · avautuu \(day)08:00"), "\(s)")
+        await server.stop()
+    }
+}

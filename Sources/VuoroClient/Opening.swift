@@ -1,0 +1,26 @@
+// What the signs say of a closed queue's next opening, from the `opens=` field of STATUS, QUEUES and EVENT queue.
+import Foundation
+
+public enum Opening {
+    static let words: [String: (opens: String, weekdays: [String])] = [
+        "fi": ("avautuu", ["su", "ma", "ti", "ke", "to", "pe", "la"]),
+        "sv": ("öppnar", ["sön", "mån", "tis", "ons", "tor", "fre", "lör"]),
+        "en": ("opens", ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]),
+    ]
+
+    /// "avautuu 08:00" when `timestamp` (the site's local time with its offset, `2026-11-23T08:00:00+02:00`) is
+    /// today there, else with its weekday: "avautuu ma 08:00". Nil when it is not such a timestamp.
+    public static func text(_ timestamp: String?, lang: String, now: Date = Date()) -> String? {
+        guard let ts = timestamp, ts.count == 25, let at = ISO8601DateFormatter().date(from: ts) else { return nil }
+        let w = words[lang] ?? words["en"]!
+        let sign = ts[ts.index(ts.startIndex, offsetBy: 19)] == "-" ? -1 : 1
+        let hours = Int(ts.dropFirst(20).prefix(2)) ?? 0
+        let minutes = Int(ts.suffix(2)) ?? 0
+        guard let zone = TimeZone(secondsFromGMT: sign * (hours * 3600 + minutes * 60)) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let time = String(ts.dropFirst(11).prefix(5))
+        if calendar.isDate(at, inSameDayAs: now) { return "\(w.opens) \(time)" }
+        return "\(w.opens) \(w.weekdays[calendar.component(.weekday, from: at) - 1]) \(time)"
+    }
+}
