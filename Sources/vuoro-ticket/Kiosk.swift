@@ -124,7 +124,7 @@ struct Kiosk {
                 lang += 1
                 continue
             }
-            guard let n = Kiosk.keys.firstIndex(of: Character(key.lowercased())), n < queues.count, let c = conn,
+            guard let k = key.lowercased().first, let n = Kiosk.keys.firstIndex(of: k), n < queues.count, let c = conn,
                 let id = queues[n].words.first, queues[n]["open"] == "1"
             else { continue }
             do {
