@@ -22,6 +22,13 @@ struct DisplayModel {
     var calls: [Call] = []
     /// Only these queues, when set (a screen in one wing).
     var only: Set<String>?
+    /// A screen above one counter, when set: only the number served there.
+    var counter: String?
+    var counterTicket: String?
+    var counterPaused = false
+    var counterMissing = false
+
+    static let pausedLabels = ["fi": "tauolla", "sv": "paus", "en": "paused"]
 
     static let labels: [String: (now: String, counter: String, waiting: String, wait: String, closed: String)] = [
         "fi": ("Vuorossa", "palvelupiste", "jonossa", "odotus", "suljettu"),
@@ -34,6 +41,7 @@ struct DisplayModel {
     /// What is wrong with `--queues`, after a load: the ids the daemon has no queue for (a typo shows nothing,
     /// for ever, on a screen nobody at the desk looks at).
     var queuesProblem: String? {
+        if let counter, counterMissing { return "no counter '\(counter)'" }
         guard let only else { return nil }
         let unknown = only.subtracting(order).sorted()
         guard !unknown.isEmpty else { return nil }
@@ -58,15 +66,48 @@ struct DisplayModel {
             order.append(id)
             figures[id] = (f.int("waiting") ?? 0, f.int("wait") ?? 0, f["open"] == "1", f["opens"])
         }
+        if let counter {
+            let me = try c.list(.counters).first { $0.words.first == counter }
+            counterMissing = me == nil
+            counterTicket = me?["ticket"].flatMap { $0 == "-" ? nil : $0 }
+            counterPaused = me?["state"] == "paused"
+        }
         calls = try c.list(.called(Request.calledMax)).compactMap { f in
             guard let t = f.words.first, let counter = f["counter"], let q = f["queue"] else { return nil }
             return Call(ticket: t, counter: counter, queue: q, at: DisplayModel.parseTime(f["at"]) ?? Date())
         }.filter { shows($0.queue) }
     }
 
+    /// What changes when there is something new to announce: the latest call, or the counter's number.
+    var newest: String? {
+        counter == nil ? calls.first.map { "\($0.ticket) \($0.counter) \($0.at)" } : counterTicket
+    }
+
+    /// Applies one event to a counter's screen; returns true when the counter calls (or calls again).
+    mutating func applyToCounter(_ f: Fields) -> Bool {
+        let ticket = f.words.count >= 3 ? f.words[2] : ""
+        let here = f["counter"] == counter
+        switch f.words[1] {
+        case "called", "recalled":
+            guard here else { return false }
+            counterTicket = ticket
+            counterPaused = false
+            return true
+        case "finished", "transferred":
+            if here && counterTicket == ticket { counterTicket = nil }
+        case "counter":
+            if ticket == counter { counterPaused = f["state"] == "paused" }
+        case "day":
+            counterTicket = nil
+        default: break
+        }
+        return false
+    }
+
     /// Applies one `EVENT` line; returns true when it is a new call to announce.
     mutating func apply(event line: String) -> Bool {
         guard let f = Fields.split(line), f.words.count >= 2 else { return false }
+        if counter != nil { return applyToCounter(f) }
         switch f.words[1] {
         case "called", "recalled":
             guard f.words.count >= 3, let counter = f["counter"], let q = f["queue"], shows(q) else { return false }
@@ -114,9 +155,17 @@ struct DisplayModel {
         return f.string(from: d)
     }
 
+    /// What a counter's screen says under its number, or instead of one.
+    func counterLine(_ lang: String) -> String {
+        let l = DisplayModel.labels[lang] ?? DisplayModel.labels["en"]!
+        let what = counterTicket ?? (counterPaused ? DisplayModel.pausedLabels[lang] ?? "paused" : "-")
+        return "\(l.counter) \(counter ?? ""): \(what)"
+    }
+
     /// One plain-text snapshot, for `--once`.
     func snapshot(lang: String) -> [String] {
         let l = DisplayModel.labels[lang] ?? DisplayModel.labels["en"]!
+        if counter != nil { return [site, "", counterLine(lang)] }
         var out = [site, "", l.now]
         for c in calls.prefix(6) {
             out.append("  \(c.ticket.padding(6))\(l.counter) \(c.counter.padding(4))\(name(c.queue, lang))")
@@ -139,6 +188,17 @@ struct DisplayModel {
     func screen(width: Int, height: Int, lang: String, highlight: Bool, status: String?) -> [String] {
         let l = DisplayModel.labels[lang] ?? DisplayModel.labels["en"]!
         var out = [Terminal.bold(Terminal.center(site, width)), ""]
+        if let counter {
+            // Above one counter: its number as large as the screen allows, and the same in plain text.
+            out += [Terminal.bold(Terminal.center("\(l.counter.capitalized) \(counter)", width)), ""]
+            let big = BigText.render(counterTicket ?? "", scale: width >= 100 && height >= 20 ? 2 : 1)
+            for row in counterTicket == nil ? [] : big {
+                out.append(highlight ? Terminal.reverse(Terminal.center(row, width)) : Terminal.center(row, width))
+            }
+            out += ["", Terminal.center(counterLine(lang), width)]
+            if let status { out += ["", Terminal.reverse(" \(status) ")] }
+            return Array(out.prefix(height))
+        }
         if let latest = calls.first {
             let big = BigText.render("\(latest.ticket)>\(latest.counter)", scale: width >= 100 ? 2 : 1)
             for row in big {

@@ -17,6 +17,7 @@ struct VuoroDisplay: ParsableCommand {
             Examples:
               vuoro-display                          full screen, all queues
               vuoro-display --queues kela,health     a screen in one wing
+              vuoro-display --counter 3              the screen above counter 3: its number only
               vuoro-display --once                   one plain-text snapshot, for scripts
             """,
         version: vuoroVersion)
@@ -28,6 +29,11 @@ struct VuoroDisplay: ParsableCommand {
 
     @Option(help: ArgumentHelp("Poll STATUS and CALLED every SECONDS instead of WATCH.", valueName: "seconds"))
     var poll: Double?
+
+    @Option(
+        help: ArgumentHelp(
+            "A screen above this counter: only the number called to it, in the largest letters.", valueName: "id"))
+    var counter: String?
 
     @Flag(help: "Print one plain-text snapshot and exit.")
     var once = false
@@ -41,6 +47,7 @@ struct VuoroDisplay: ParsableCommand {
     func validate() throws {
         if let poll, poll < 0.5 { throw ValidationError("--poll must be at least 0.5 seconds") }
         guard rotate >= 1 else { throw ValidationError("--rotate must be at least 1 second") }
+        if counter != nil && queues != nil { throw ValidationError("--counter shows one counter: no --queues") }
     }
 
     var subset: Set<String>? { queues.map { Set($0.lowercased().split(separator: ",").map(String.init)) } }
@@ -49,6 +56,7 @@ struct VuoroDisplay: ParsableCommand {
         try runClient("vuoro-display") {
             var model = DisplayModel()
             model.only = subset
+            model.counter = counter?.lowercased()
             if once {
                 let c = try connection.connect()
                 try model.load(from: c)
@@ -104,10 +112,10 @@ struct Screen {
                 }
                 if let poll {
                     if Date().timeIntervalSince(lastPoll) >= poll {
-                        let before = model.calls.first
+                        let before = model.newest
                         try model.load(from: conn!)
                         lastPoll = Date()
-                        if let now = model.calls.first, now != before { announce(&highlightUntil, on: term) }
+                        if let now = model.newest, now != before { announce(&highlightUntil, on: term) }
                     }
                     if Terminal.quits(term.waitForKey(seconds: 0.5)) { return }
                 } else {

@@ -564,3 +564,30 @@ func acrossADaemonRestart(
         await server.stop()
     }
 }
+
+/// The small screen above one counter: the number called there, and nothing of the other counters.
+@Suite(.serialized) struct CounterScreenTests {
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func showsOnlyItsOwnCounter() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        let c = try server.client()
+        let (rc, once, _) = try runClient("vuoro-display", ["--counter", "3", "--once"], server: addr)
+        #expect(rc == 0 && String(decoding: once, as: UTF8.self).hasSuffix("palvelupiste 3: -\n"))
+        let screen = try Tmux("\(executable("vuoro-display")) --counter 3 --quiet --server \(addr)")
+        #expect(try screen.waitFor("Palvelupiste 3"), screen.dump)
+        for line in ["ISSUE kela", "ISSUE kela", "CALL 3", "CALL 1"] { _ = try c.request(line) }
+        #expect(try screen.waitFor("palvelupiste 3: K001"), screen.dump)
+        usleep(300_000)
+        #expect(!(try screen.screen().contains("K002")), screen.dump)
+        _ = try c.request("DONE 3")
+        #expect(try screen.waitFor("palvelupiste 3: -"), screen.dump)
+        _ = try c.request("PAUSE 3")
+        #expect(try screen.waitFor("palvelupiste 3: tauolla"), screen.dump)
+        let (rc2, _, err) = try runClient("vuoro-display", ["--counter", "33", "--once"], server: addr)
+        #expect(rc2 == 1 && err == "vuoro-display: no counter '33'\n", "\(err)")
+        let (rc3, _, _) = try runClient("vuoro-display", ["--counter", "3", "--queues", "kela"], server: addr)
+        #expect(rc3 == 64)
+        await server.stop()
+    }
+}
