@@ -8,6 +8,9 @@ import VuoroProtocol
 public struct Configuration: Equatable, Sendable {
     public var centre: CentreConfig
     public var access: AccessConfig
+    /// The files that hold token secrets: the configuration itself when a token has `secret`, and every
+    /// `secret_file`.
+    public var secretFiles: [String] = []
     public init(centre: CentreConfig, access: AccessConfig = AccessConfig()) {
         self.centre = centre
         self.access = access
@@ -25,6 +28,17 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
 /// Parses configuration files into a `CentreConfig`.
 public enum ConfigFile {
     /// Reads and checks `path`.
+    /// A warning for each file of token secrets that every user of the machine may read.
+    public static func exposedSecrets(_ config: Configuration) -> [String] {
+        config.secretFiles.compactMap { path in
+            guard let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int,
+                mode & 0o004 != 0
+            else { return nil }
+            return "\(path) holds token secrets and every user of this machine may read it (mode "
+                + String(mode & 0o777, radix: 8) + "); make it readable by vuorod alone: chmod 640 (or 600)"
+        }
+    }
+
     public static func load(path: String) throws(ConfigError) -> Configuration {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(file: path, key: "", reason: "cannot be read")
@@ -49,13 +63,18 @@ public enum ConfigFile {
         }
         var r = Reader(file: file)
         let centre = try r.centre(root)
-        return Configuration(centre: centre, access: try r.access(root, counters: Set(centre.counters.map(\.id))))
+        var config = Configuration(
+            centre: centre, access: try r.access(root, counters: Set(centre.counters.map(\.id))))
+        config.secretFiles = r.secretFiles
+        return config
     }
 }
 
 /// Walks the TOML tree, checking types and refusing unknown keys.
 struct Reader {
     let file: String
+    /// Where the token secrets read so far came from.
+    var secretFiles: [String] = []
 
     func fail(_ key: String, _ reason: String) -> ConfigError { ConfigError(file: file, key: key, reason: reason) }
 
@@ -212,7 +231,7 @@ struct Reader {
         return CounterConfig(id: id, queues: qs)
     }
 
-    func access(_ root: TOMLTable, counters: Set<String>) throws(ConfigError) -> AccessConfig {
+    mutating func access(_ root: TOMLTable, counters: Set<String>) throws(ConfigError) -> AccessConfig {
         var config = AccessConfig()
         if let a = root["access"] {
             guard let t = a.table else { throw fail("access", "must be a table, written [access]") }
@@ -237,7 +256,9 @@ struct Reader {
             }
             var secret: String
             switch (t["secret"], t["secret_file"]) {
-            case (let s?, nil): secret = try string(s, "\(path).secret")
+            case (let s?, nil):
+                secret = try string(s, "\(path).secret")
+                if !secretFiles.contains(file) { secretFiles.append(file) }
             case (nil, let f?):
                 let file = try string(f, "\(path).secret_file")
                 guard let data = FileManager.default.contents(atPath: file),
@@ -245,6 +266,7 @@ struct Reader {
                 else { throw fail("\(path).secret_file", "'\(file)' cannot be read") }
                 secret = text
                 while secret.last == "\n" || secret.last == "\r" { secret.removeLast() }
+                if !secretFiles.contains(file) { secretFiles.append(file) }
             case (nil, nil): throw fail("\(path).secret", "is missing (or give secret_file)")
             default: throw fail("\(path).secret", "give secret or secret_file, not both")
             }

@@ -273,6 +273,9 @@ struct CheckConfig: ParsableCommand {
             print(
                 "\(file): ok, \(c.centre.queues.count) queues, \(c.centre.counters.count) counters, \(c.access.tokens.count) tokens"
             )
+            for warning in ConfigFile.exposedSecrets(c) {
+                FileHandle.standardError.write(Data("vuoroctl: warning: \(warning)\n".utf8))
+            }
         } catch {
             FileHandle.standardError.write(Data("vuoroctl: \(error)\n".utf8))
             throw ExitCode(2)

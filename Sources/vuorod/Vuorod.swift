@@ -95,6 +95,9 @@ struct Vuorod: AsyncParsableCommand {
             print(
                 "\(config ?? "built-in demo"): ok, \(centreConfig.queues.count) queues, \(centreConfig.counters.count) counters, \(loaded.access.tokens.count) tokens, time zone \(centreConfig.timeZone)"
             )
+            for warning in ConfigFile.exposedSecrets(loaded) {
+                FileHandle.standardError.write(Data("vuorod: warning: \(warning)\n".utf8))
+            }
             return
         }
         let level = Logger.Level(rawValue: logLevel) ?? .info
@@ -167,6 +170,7 @@ struct Vuorod: AsyncParsableCommand {
                 logger.notice(
                     "listening on \(names.joined(separator: " ")) for \(site), state in \(dir) (vuorod \(vuoroVersion))"
                 )
+                for warning in ConfigFile.exposedSecrets(loaded) { logger.warning("\(warning)") }
                 if case .tcp(let host, let port) = metricsAddress,
                     let a = try await server.startMetrics(host: host, port: port)
                 {
@@ -264,6 +268,7 @@ final class Reloader: @unchecked Sendable {
             let config = try ConfigFile.load(path: path)
             try await server.reconfigure(config.centre, access: config.access)
             logger.notice("configuration re-read from \(path)")
+            for warning in ConfigFile.exposedSecrets(config) { logger.warning("\(warning)") }
         } catch {
             logger.error("configuration not re-read, keeping the old one: \(error)")
         }

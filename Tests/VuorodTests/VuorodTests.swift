@@ -230,6 +230,20 @@ final class Daemon {
         d.signal(SIGTERM)
         let (_, log) = d.finish()
         #expect(!log.contains("kiosk-secret-12345") && !log.contains("counter-file-secret-1"), "a secret was logged")
+        // Both files of secrets were written with the usual umask, readable by every user: each is named.
+        for file in [config, dir + "/counter.token"] {
+            #expect(log.contains("\(file) holds token secrets and every user of this machine may read it (mode 644)"))
+        }
+        // Readable by its owner alone, a file is not.
+        chmod(config, 0o600)
+        chmod(dir + "/counter.token", 0o640)
+        let check = try Daemon(arguments: ["--config", config, "--check-config"])
+        let (status, checked) = check.finish()
+        #expect(status == 0 && !checked.contains("holds token secrets"), "\(checked)")
+        chmod(dir + "/counter.token", 0o644)
+        let (_, again) = try Daemon(arguments: ["--config", config, "--check-config"]).finish()
+        #expect(again.contains("warning: \(dir)/counter.token holds token secrets"), "\(again)")
+        #expect(!again.contains("warning: \(config)"), "\(again)")
     }
 
     @Test func keepsServingWhenOutOfFileDescriptors() throws {
