@@ -35,7 +35,8 @@ public enum ConfigFile {
                 mode & 0o004 != 0
             else { return nil }
             return "\(path) holds token secrets and every user of this machine may read it (mode "
-                + String(mode & 0o777, radix: 8) + "); make it readable by vuorod alone: chmod 640 (or 600)"
+                + String(mode & 0o777, radix: 8)
+                + "); keep secrets readable by vuorod alone (under systemd: LoadCredential=, see README)"
         }
     }
 
