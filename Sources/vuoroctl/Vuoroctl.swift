@@ -23,6 +23,7 @@ struct Vuoroctl: ParsableCommand {
         version: vuoroVersion,
         subcommands: [
             Status.self, Queues.self, Counters.self, TicketInfo.self, Cancel.self, Open.self, Close.self, Called.self,
+            Events.self,
             Stats.self, Backup.self, CheckConfig.self,
         ])
 }
@@ -107,6 +108,33 @@ struct Called: ParsableCommand {
     }
     func run() throws {
         try listing(.called(count), title: "ticket", connection, output)
+    }
+}
+
+struct Events: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Follow the daemon's events as they happen: calls, finished tickets, queue figures (WATCH).",
+        discussion: "What the lobby displays are sent, one EVENT line each, for checking a display or a feed.")
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "Stop after this many events (default: follow until interrupted).") var count: Int?
+    func validate() throws {
+        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+    }
+    func run() throws {
+        try runClient("vuoroctl") {
+            let c = try connection.connect()
+            try c.request(.watch)
+            FileHandle.standardError.write(
+                Data("vuoroctl: following the events of \(connection.address); Ctrl-C stops\n".utf8))
+            var seen = 0
+            while count.map({ seen < $0 }) ?? true {
+                guard let line = try c.readLine(wait: 3600) else { continue }
+                guard line.hasPrefix("EVENT ") else { continue }
+                print(line)
+                fflush(stdout)
+                seen += 1
+            }
+        }
     }
 }
 

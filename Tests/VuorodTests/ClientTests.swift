@@ -160,6 +160,33 @@ func acrossADaemonRestart(
         await server.stop()
     }
 
+    /// IT staff follow what the displays are sent.
+    @Test func vuoroctlFollowsTheEvents() async throws {
+        let server = try await TestServer()
+        var env = ProcessInfo.processInfo.environment
+        env["VUORO_SERVER"] = "127.0.0.1:\(server.port)"
+        let follower = try Child(
+            executable("vuoroctl"), ["events", "--count", "3"], environment: env, stdout: .pipe, stderr: .pipe)
+        var said = ""
+        let deadline = Date().addingTimeInterval(20)
+        while !said.contains("Ctrl-C stops"), Date() < deadline {
+            said += String(decoding: follower.read(follower.stderr!, timeout: 0.2), as: UTF8.self)
+        }
+        #expect(said.contains("following the events of 127.0.0.1:\(server.port)"), "\(said)")
+        let c = try server.client()
+        _ = try c.request("ISSUE lab")
+        _ = try c.request("CALL 6")
+        let (status, out, _) = try follower.finish(timeout: 20)
+        #expect(status == 0)
+        #expect(
+            String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init) == [
+                "EVENT queue lab waiting=1 wait=480 open=1 counters=1",
+                "EVENT called L001 queue=lab counter=6",
+                "EVENT queue lab waiting=0 wait=240 open=1 counters=1",
+            ])
+        await server.stop()
+    }
+
     /// The information desk: where a visitor's number stands, and cancelling it for one who leaves.
     @Test func vuoroctlLooksUpAndCancelsATicket() async throws {
         let server = try await TestServer()
