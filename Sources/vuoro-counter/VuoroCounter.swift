@@ -93,6 +93,8 @@ struct Desk {
     struct Texts {
         let counter, open, paused, serving, noTicket, waiting, wait, transferTo, front, back, switches, keys: String
         let noneWaiting, reconnected, reconnecting: String
+        /// What an action did: "called, waited", "called again, call", done, no-show, "transferred to", position.
+        let called, waited, recalled, call, done, noshow, transferred, position: String
     }
     static let texts: [String: Texts] = [
         "fi": Texts(
@@ -100,19 +102,25 @@ struct Desk {
             waiting: "jonossa", wait: "odotus", transferTo: "Siirrä jonoon", front: "jonon alkuun",
             back: "jonon loppuun", switches: "f vaihtaa",
             keys: "n seuraava   r kutsu uudelleen   d valmis   s ei saapunut   t siirrä   p tauko   q lopeta",
-            noneWaiting: "jonossa ei ole ketään", reconnected: "yhteys palasi", reconnecting: "yhdistetään uudelleen"),
+            noneWaiting: "jonossa ei ole ketään", reconnected: "yhteys palasi", reconnecting: "yhdistetään uudelleen",
+            called: "kutsuttu", waited: "odotti", recalled: "kutsuttu uudelleen", call: "kerta", done: "valmis",
+            noshow: "ei saapunut", transferred: "siirretty jonoon", position: "sija"),
         "sv": Texts(
             counter: "Disk", open: "öppen", paused: "paus", serving: "Betjänas", noTicket: "Ingen kund",
             waiting: "i kö", wait: "väntetid", transferTo: "Flytta till kö", front: "först", back: "sist",
             switches: "f växlar",
             keys: "n nästa   r ropa igen   d klar   s kom inte   t flytta   p paus   q avsluta",
-            noneWaiting: "ingen väntar", reconnected: "förbindelsen är tillbaka", reconnecting: "ansluter igen"),
+            noneWaiting: "ingen väntar", reconnected: "förbindelsen är tillbaka", reconnecting: "ansluter igen",
+            called: "ropad", waited: "väntade", recalled: "ropad igen", call: "gång", done: "klar", noshow: "kom inte",
+            transferred: "flyttad till", position: "plats"),
         "en": Texts(
             counter: "Counter", open: "open", paused: "paused", serving: "Serving", noTicket: "No ticket",
             waiting: "waiting", wait: "wait", transferTo: "Transfer to", front: "front", back: "back",
             switches: "f switches",
             keys: "n next   r recall   d done   s no-show   t transfer   p pause   q quit",
-            noneWaiting: "none waiting", reconnected: "reconnected", reconnecting: "reconnecting"),
+            noneWaiting: "none waiting", reconnected: "reconnected", reconnecting: "reconnecting",
+            called: "called", waited: "waited", recalled: "called again", call: "call", done: "done",
+            noshow: "no-show", transferred: "transferred to", position: "position"),
     ]
     var conn: ClientConnection?
     let connect: () throws -> ClientConnection
@@ -233,14 +241,28 @@ struct Desk {
         }
         if let request {
             do {
-                let r = try conn.request(request)
-                message =
-                    r.words == ["none"]
-                    ? tx.noneWaiting : (r.words + r.keys.map { "\($0)=\(r[$0]!)" }).joined(separator: " ")
+                message = Desk.describe(request, try conn.request(request), tx, names)
             } catch ClientError.refused(let code, let text) {
-                message = "\(code): \(text)"
+                message = code == "no-current-ticket" ? tx.noTicket : "\(code): \(text)"
             }
         }
         return true
+    }
+
+    /// What an action did, in the desk's language: "K004 (Kela) kutsuttu, odotti 5:12".
+    static func describe(_ request: Request, _ r: Fields, _ tx: Texts, _ names: [String: String]) -> String {
+        guard let ticket = r.words.first, ticket != "none" else { return tx.noneWaiting }
+        let queue = r["queue"].map { names[$0] ?? $0 } ?? ""
+        switch request {
+        case .call:
+            let s = r.int("waited") ?? 0
+            return "\(ticket) (\(queue)) \(tx.called), \(tx.waited) \(s / 60):\(String(format: "%02d", s % 60))"
+        case .recall: return "\(ticket) \(tx.recalled) (\(tx.call) \(r["calls"] ?? "?"))"
+        case .done: return "\(ticket) \(tx.done)"
+        case .noshow: return "\(ticket) \(tx.noshow)"
+        case .transfer: return "\(ticket) \(tx.transferred) \(queue), \(tx.position) \(r["position"] ?? "?")"
+        case .pause: return tx.paused
+        default: return (r.words + r.keys.map { "\($0)=\(r[$0]!)" }).joined(separator: " ")
+        }
     }
 }

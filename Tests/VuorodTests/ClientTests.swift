@@ -282,12 +282,13 @@ func acrossADaemonRestart(
         #expect(try desk.waitFor("Counter 1"))
         try desk.keys("n")
         #expect(try desk.waitFor("Serving K001"), desk.dump)
+        #expect(try desk.waitFor("K001 (Kela) called, waited 0:"), desk.dump)
         // The next visitor's estimate, 160 s, in whole minutes rounded up as on the slips and the displays.
         #expect(try desk.waitFor("Kela  waiting 0   wait ~3 min"), desk.dump)
         try desk.keys("t")
         #expect(try desk.waitFor("Transfer to"))
         try desk.keys("4")
-        #expect(try desk.waitFor("K001 queue=lab position=1"), desk.dump)
+        #expect(try desk.waitFor("K001 transferred to Laboratory, position 1"), desk.dump)
         #expect(try server.client().request("TICKET K001").hasPrefix("OK K001 state=waiting queue=lab"))
         try desk.keys("q")
         await server.stop()
@@ -558,11 +559,20 @@ func acrossADaemonRestart(
         #expect(try desk.screen().contains("n seuraava"), desk.dump)
         try desk.keys("n")
         #expect(try desk.waitFor("Vuorossa S001"), desk.dump)
+        #expect(try desk.waitFor("S001 (Sosiaalipalvelut) kutsuttu, odotti 0:"), desk.dump)
         try desk.keys("t")
         #expect(try desk.waitFor("a  Verotoimisto"), desk.dump)
         try desk.keys("a")
-        for _ in 0..<50 where try !c.request("TICKET S001").contains("queue=tax") { usleep(100_000) }
+        #expect(try desk.waitFor("S001 siirretty jonoon Verotoimisto, sija 1"), desk.dump)
         #expect(try c.request("TICKET S001").hasPrefix("OK S001 state=waiting queue=tax"))
+        // "done" with no ticket: the desk says so in Finnish, under its own "Ei asiakasta" line.
+        try desk.keys("d")
+        var twice = false
+        for _ in 0..<100 where !twice {
+            twice = try desk.screen().components(separatedBy: "Ei asiakasta").count == 3
+            if !twice { usleep(100_000) }
+        }
+        #expect(twice, desk.dump)
         await server.stop()
     }
 }
