@@ -128,6 +128,19 @@ public enum BigText {
     }
 }
 
+/// What is wrong with a list of queue ids a screen was told to show (`--queues`): the ones the daemon has no
+/// queue for, named with the queues it has; nil when all exist. A typo would otherwise show nothing, for ever, on
+/// a screen nobody at a desk looks at.
+public func unknownQueues(_ asked: [String], known: [String]) -> String? {
+    let unknown = asked.filter { !known.contains($0) }
+    guard !unknown.isEmpty else { return nil }
+    return "no queue \(unknown.map { "'\($0)'" }.joined(separator: ", ")); the queues are "
+        + known.joined(separator: ", ")
+}
+
+/// A wait in whole minutes, rounded up and at least 1, as the slips, the displays and the desk all show it.
+public func waitMinutes(_ seconds: Int) -> Int { max(1, (seconds + 59) / 60) }
+
 /// Keys for choosing among a list of queues, in order: digits for the first ten (a centre like Iso Omena has ten
 /// services), then letters, leaving out those the screen uses for something else.
 public func choiceKeys(except used: String) -> [Character] {

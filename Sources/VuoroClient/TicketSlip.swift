@@ -51,7 +51,7 @@ public struct TicketSlip: Equatable, Sendable {
     var w: Words { TicketSlip.words[lang] ?? TicketSlip.words["en"]! }
 
     /// The wait in whole minutes, rounded up, at least 1.
-    var waitText: String { "\(max(1, (wait + 59) / 60)) \(w.minutes)" }
+    var waitText: String { "\(waitMinutes(wait)) \(w.minutes)" }
 
     var dateText: String {
         let f = DateFormatter()

@@ -27,7 +27,6 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
 
 /// Parses configuration files into a `CentreConfig`.
 public enum ConfigFile {
-    /// Reads and checks `path`.
     /// A warning for each file of token secrets that every user of the machine may read.
     public static func exposedSecrets(_ config: Configuration) -> [String] {
         config.secretFiles.compactMap { path in
@@ -40,6 +39,7 @@ public enum ConfigFile {
         }
     }
 
+    /// Reads and checks `path`.
     public static func load(path: String) throws(ConfigError) -> Configuration {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(file: path, key: "", reason: "cannot be read")

@@ -231,12 +231,17 @@ public final class Centre {
         public var opensAt: Millis?
     }
 
+    /// Whether the queue issues now and, when closed by its hours or a holiday, when it opens next within a week
+    /// (what the signs say).
+    public func opening(_ id: QueueID) -> (open: Bool, opensAt: Millis?) {
+        let now = clock.now()
+        if isOpen(id, at: now) { return (true, nil) }
+        return (false, opensAt(id, after: now).flatMap { $0 - now <= 7 * 86_400_000 ? $0 : nil })
+    }
+
     public func figures(_ id: QueueID) -> QueueFigures? {
         guard let q = queues[id] else { return nil }
-        let now = clock.now()
-        let open = isOpen(id, at: now)
-        var opens = open ? nil : opensAt(id, after: now)
-        if let o = opens, o - now > 7 * 86_400_000 { opens = nil }
+        let (open, opens) = opening(id)
         return QueueFigures(
             id: id, open: open, waiting: q.waiting,
             wait: estimate(queue: id, position: q.positionForNew(priority: 0)),

@@ -185,7 +185,7 @@ public enum Request: Equatable, Sendable {
     }
 
     /// `K004`, `k004`, `AB123`: one or two letters and three digits, returned upper case.
-    static func ticketNumber(_ v: String) throws(ProtocolError) -> String {
+    public static func ticketNumber(_ v: String) throws(ProtocolError) -> String {
         let u = Array(v.utf8)
         let letters = u.prefix { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 }.count
         guard (1...2).contains(letters), u.count == letters + 3, u[letters...].allSatisfy({ $0 >= 48 && $0 <= 57 })

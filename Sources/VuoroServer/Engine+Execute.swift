@@ -98,10 +98,10 @@ extension Engine {
                 guard let q = centre.queueConfig(id) else { continue }
                 var w = LineWriter(id)
                 w.field("prefix", q.prefix)
-                let figures = centre.figures(id)
-                w.field("open", figures?.open == true ? 1 : 0)
+                let opening = centre.opening(id)
+                w.field("open", opening.open ? 1 : 0)
                 w.text("name", q.name(in: lang, languages: centre.config.languages))
-                if let o = figures?.opensAt { w.field("opens", centre.calendar.timestamp(o)) }
+                if let o = opening.opensAt { w.field("opens", centre.calendar.timestamp(o)) }
                 if let h = q.hours { w.text("hours", h.description) }
                 if centre.isRemoved(id) { w.field("removed", 1) }
                 lines.append(w.text)

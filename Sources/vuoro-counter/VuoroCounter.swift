@@ -195,8 +195,7 @@ struct Desk {
         var lines = ["", Terminal.bold("  \(tx.counter) \(counter)") + "   (\(state))", ""]
         if let t = current {
             let secs = Int(Date().timeIntervalSince(servedSince[t] ?? Date()))
-            lines.append(
-                "  \(tx.serving) " + Terminal.bold(t) + "   \(secs / 60):\(String(format: "%02d", secs % 60))")
+            lines.append("  \(tx.serving) " + Terminal.bold(t) + "   \(Desk.clock(secs))")
         } else {
             lines.append("  \(tx.noTicket)")
         }
@@ -205,7 +204,7 @@ struct Desk {
         let mine = status.filter { myQueues.contains($0.words.first ?? "") }
         let width = min(36, mine.map { name($0).count }.max() ?? 0)
         for f in mine {
-            let minutes = max(1, ((Int(f["wait"] ?? "0") ?? 0) + 59) / 60)
+            let minutes = waitMinutes(f.int("wait") ?? 0)
             lines.append(
                 "  \(name(f).fitted(width))  \(tx.waiting) \(f["waiting"] ?? "?")   \(tx.wait) ~\(minutes) min")
         }
@@ -249,14 +248,16 @@ struct Desk {
         return true
     }
 
+    /// Minutes and seconds, "5:12".
+    static func clock(_ seconds: Int) -> String { "\(seconds / 60):\(String(format: "%02d", seconds % 60))" }
+
     /// What an action did, in the desk's language: "K004 (Kela) kutsuttu, odotti 5:12".
     static func describe(_ request: Request, _ r: Fields, _ tx: Texts, _ names: [String: String]) -> String {
         guard let ticket = r.words.first, ticket != "none" else { return tx.noneWaiting }
         let queue = r["queue"].map { names[$0] ?? $0 } ?? ""
         switch request {
         case .call:
-            let s = r.int("waited") ?? 0
-            return "\(ticket) (\(queue)) \(tx.called), \(tx.waited) \(s / 60):\(String(format: "%02d", s % 60))"
+            return "\(ticket) (\(queue)) \(tx.called), \(tx.waited) \(Desk.clock(r.int("waited") ?? 0))"
         case .recall: return "\(ticket) \(tx.recalled) (\(tx.call) \(r["calls"] ?? "?"))"
         case .done: return "\(ticket) \(tx.done)"
         case .noshow: return "\(ticket) \(tx.noshow)"

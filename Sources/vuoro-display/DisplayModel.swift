@@ -38,15 +38,10 @@ struct DisplayModel {
 
     func shows(_ queue: String) -> Bool { only.map { $0.contains(queue) } ?? true }
 
-    /// What is wrong with `--queues`, after a load: the ids the daemon has no queue for (a typo shows nothing,
-    /// for ever, on a screen nobody at the desk looks at).
-    var queuesProblem: String? {
-        if let counter, counterMissing { return "no counter '\(counter)'" }
-        guard let only else { return nil }
-        let unknown = only.subtracting(order).sorted()
-        guard !unknown.isEmpty else { return nil }
-        return "no queue \(unknown.map { "'\($0)'" }.joined(separator: ", ")); the queues are "
-            + order.joined(separator: ", ")
+    /// What is wrong with `--queues` or `--counter`, after a load: an id the daemon does not know.
+    var problem: String? {
+        if let counter { return counterMissing ? "no counter '\(counter)'" : nil }
+        return only.flatMap { unknownQueues($0.sorted(), known: order) }
     }
 
     /// Loads everything anew from the daemon.
@@ -54,6 +49,14 @@ struct DisplayModel {
         let s = try c.request(.site)
         site = s["name"] ?? ""
         languages = (s["languages"] ?? "en").split(separator: ",").map(String.init)
+        if let counter {
+            // Above one counter: nothing but that counter is shown.
+            let me = try c.list(.counters).first { $0.words.first == counter }
+            counterMissing = me == nil
+            counterTicket = me?["ticket"].flatMap { $0 == "-" ? nil : $0 }
+            counterPaused = me?["state"] == "paused"
+            return
+        }
         for l in languages {
             for q in try c.list(.queues(lang: l)) {
                 guard let id = q.words.first else { continue }
@@ -65,12 +68,6 @@ struct DisplayModel {
             guard let id = f.words.first else { continue }
             order.append(id)
             figures[id] = (f.int("waiting") ?? 0, f.int("wait") ?? 0, f["open"] == "1", f["opens"])
-        }
-        if let counter {
-            let me = try c.list(.counters).first { $0.words.first == counter }
-            counterMissing = me == nil
-            counterTicket = me?["ticket"].flatMap { $0 == "-" ? nil : $0 }
-            counterPaused = me?["state"] == "paused"
         }
         calls = try c.list(.called(Request.calledMax)).compactMap { f in
             guard let t = f.words.first, let counter = f["counter"], let q = f["queue"] else { return nil }
@@ -147,7 +144,7 @@ struct DisplayModel {
         return Opening.text(opens, lang: lang).map { "\(word) · \($0)" } ?? word
     }
 
-    static func minutes(_ seconds: Int) -> String { "\(max(1, (seconds + 59) / 60)) min" }
+    static func minutes(_ seconds: Int) -> String { "\(waitMinutes(seconds)) min" }
 
     static func clock(_ d: Date) -> String {
         let f = DateFormatter()

@@ -60,7 +60,7 @@ struct VuoroDisplay: ParsableCommand {
             if once {
                 let c = try connection.connect()
                 try model.load(from: c)
-                if let problem = model.queuesProblem { throw DisplayError(description: problem) }
+                if let problem = model.problem { throw DisplayError(description: problem) }
                 print(model.snapshot(lang: model.languages.first ?? "en").joined(separator: "\n"))
                 return
             }
@@ -106,7 +106,7 @@ struct Screen {
                     try model.load(from: c)
                     if poll == nil { _ = try c.request(.watch) }
                     conn = c
-                    status = model.queuesProblem
+                    status = model.problem
                     backoff = 1
                     lastPoll = Date()
                 }

@@ -79,12 +79,7 @@ struct Kiosk {
                 queues = all
                 if let only {
                     queues = only.compactMap { id in all.first { $0.words.first == id } }
-                    let unknown = only.filter { id in !all.contains { $0.words.first == id } }
-                    if !unknown.isEmpty {
-                        problem =
-                            "no queue \(unknown.map { "'\($0)'" }.joined(separator: ", ")); the queues are "
-                            + all.compactMap { $0.words.first }.joined(separator: ", ")
-                    }
+                    problem = unknownQueues(only, known: all.compactMap { $0.words.first })
                 }
             } catch {
                 conn = nil

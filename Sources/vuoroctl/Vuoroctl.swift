@@ -139,11 +139,12 @@ struct Events: ParsableCommand {
 }
 
 /// A ticket number as the protocol takes it (`K004`, `k004`), checked before anything is sent.
-func ticketRequest(_ number: String, _ make: (String) -> Request) throws -> Request {
-    guard case .success(let r) = Request.parse("TICKET \(number)"), case .ticket(let n) = r else {
+func ticketNumber(_ number: String) throws -> String {
+    do {
+        return try Request.ticketNumber(number)
+    } catch {
         throw ValidationError("'\(number)' is not a ticket number such as K004")
     }
-    return make(n)
 }
 
 struct TicketInfo: ParsableCommand {
@@ -154,9 +155,9 @@ struct TicketInfo: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: "The ticket number, for example K004.") var number: String
-    func validate() throws { _ = try ticketRequest(number, Request.ticket) }
+    func validate() throws { _ = try ticketNumber(number) }
     func run() throws {
-        let request = try ticketRequest(number, Request.ticket)
+        let request = Request.ticket(try ticketNumber(number))
         try runClient("vuoroctl") {
             show([try connection.connect().request(request)], title: "ticket", json: output.json)
         }
@@ -168,9 +169,9 @@ struct Cancel: ParsableCommand {
         abstract: "Cancel a waiting ticket, for a visitor who leaves (kiosk role or above).")
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "The ticket number, for example K004.") var number: String
-    func validate() throws { _ = try ticketRequest(number, Request.cancel) }
+    func validate() throws { _ = try ticketNumber(number) }
     func run() throws {
-        let request = try ticketRequest(number, Request.cancel)
+        let request = Request.cancel(try ticketNumber(number))
         try runClient("vuoroctl") {
             let r = try connection.connect().request(request)
             print("\(r.words.first ?? "?") state=\(r["state"] ?? "?")")

@@ -67,6 +67,20 @@ import VuoroCore
         }
     }
 
+    /// The signs say when a queue opens only within a week; a longer closure (the holidays) says just closed.
+    @Test func theSignsNameAnOpeningWithinAWeekOnly() throws {
+        let hours = try OpeningHours.parse(weekly: [("mon-fri", "08:00-16:00")])
+        var config = testConfig(hours: hours)
+        config.holidays = Set((23...30).map { "2026-11-\($0)" })
+        let (c, clock) = makeCentre(config)  // Monday 2026-11-23 10:00, a holiday
+        #expect(c.opensAt("kela", after: clock.now()).map { c.calendar.timestamp($0) } == "2026-12-01T08:00:00+02:00")
+        #expect(c.opening("kela").open == false && c.opening("kela").opensAt == nil)
+        config.holidays = ["2026-11-23"]
+        let (d, _) = makeCentre(config)
+        #expect(d.opening("kela").opensAt.map { d.calendar.timestamp($0) } == "2026-11-24T08:00:00+02:00")
+        #expect(d.figures("kela")?.opensAt == d.opening("kela").opensAt)
+    }
+
     @Test func noCountersStillDividesByOne() throws {
         var config = testConfig()
         config.counters = []
