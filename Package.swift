@@ -113,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VuorodTests", dependencies: ["VuoroTestSupport", "VuoroStore", "VuoroProtocol", "VuoroCore"]),
-        .testTarget(name: "VuoroClientTests", dependencies: ["VuoroClient"], exclude: ["golden"]),
+        .testTarget(name: "VuoroClientTests", dependencies: ["VuoroClient", "VuoroTestSupport"], exclude: ["golden"]),
     ],
     swiftLanguageModes: [.v5]
 )

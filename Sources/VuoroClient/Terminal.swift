@@ -159,18 +159,46 @@ extension String {
     }
 }
 
-/// Writes all of `bytes` to `fd`, again after EINTR or EAGAIN. Returns the errno of a failure, or nil.
-public func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
+/// Writes all of `bytes` to `fd`, again after EINTR, and after EAGAIN once `fd` takes data again (poll, not a
+/// busy loop). With `deadline` (a `monotonicSeconds()` value) it gives up then: ETIMEDOUT, with `written` telling
+/// how much went. Returns the errno of a failure, or nil.
+public func writeAll(_ fd: Int32, _ bytes: [UInt8], deadline: Double? = nil, written: UnsafeMutablePointer<Int>? = nil)
+    -> Int32?
+{
     var rest = bytes[...]
+    defer { written?.pointee = bytes.count - rest.count }
     while !rest.isEmpty {
         let n = rest.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         if n > 0 {
             rest = rest.dropFirst(n)
-        } else if n < 0 && (errno == EINTR || errno == EAGAIN) {
+        } else if n < 0 && errno == EINTR {
             continue
+        } else if n < 0 && errno == EAGAIN {
+            guard waitWritable(fd, until: deadline) else { return ETIMEDOUT }
         } else {
             return n < 0 ? errno : EIO
         }
     }
     return nil
+}
+
+/// Waits until `fd` takes data (or reports an error, which the next write returns), at most until `deadline`
+/// (`monotonicSeconds()`), or for ever without one. False when the deadline passed first.
+public func waitWritable(_ fd: Int32, until deadline: Double?) -> Bool {
+    while true {
+        var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        let left = deadline.map { max(0, Int32((($0 - monotonicSeconds()) * 1000).rounded(.up))) } ?? -1
+        let r = poll(&p, 1, left)
+        if r > 0 { return true }
+        if r < 0 && errno == EINTR { continue }
+        if r == 0 && left != 0 { continue }  // woke early: poll's timeout is in whole milliseconds
+        return r < 0
+    }
+}
+
+/// Seconds on the monotonic clock, for deadlines.
+public func monotonicSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }

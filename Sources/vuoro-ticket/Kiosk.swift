@@ -12,6 +12,8 @@ struct Kiosk {
     let startLanguage: String?
     /// Seconds without a key after which the kiosk returns to its start language.
     let languageReset: Double
+    /// Seconds the printer may take to accept a slip.
+    let printTimeout: Double
     /// Only these queues, in this order (a kiosk at one wing's door); all of them when nil.
     let only: [String]?
 
@@ -124,7 +126,7 @@ struct Kiosk {
             else { continue }
             do {
                 // The printer is opened first: one that is unplugged gets no number issued for it.
-                let out = try output.map { try SlipOutput($0) }
+                let out = try output.map { try SlipOutput($0, timeout: printTimeout) }
                 let slip = try issue(on: c, queue: id, priority: 0, lang: code)
                 if let out { try printOrCancel(slip, format: format, to: out, on: c) }
                 shown = (slip.number, Date())

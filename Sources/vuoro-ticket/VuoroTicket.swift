@@ -45,6 +45,15 @@ struct VuoroTicket: ParsableCommand {
     @Option(help: "File or printer device to write to, for example /dev/usb/lp0 (default standard output).")
     var output: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            """
+            Seconds the printer may take to accept a slip. One that takes none for that long (out of paper, \
+            jammed, its cover open) gets no number issued, or has its ticket cancelled when it stops mid-slip.
+            """, valueName: "seconds"))
+    var printTimeout: Double = 5
+
     @Flag(
         help: """
             Run as a full-screen kiosk: list the open queues, print a ticket per key pressed. Visitors cannot \
@@ -69,6 +78,9 @@ struct VuoroTicket: ParsableCommand {
         if kiosk && queue != nil { throw ValidationError("--kiosk chooses queues by key: name none") }
         guard (0...9).contains(priority) else { throw ValidationError("--priority must be 0 to 9") }
         if queues != nil && !kiosk { throw ValidationError("--queues is for --kiosk; name one queue otherwise") }
+        guard printTimeout > 0, printTimeout <= 600 else {
+            throw ValidationError("--print-timeout must be above 0 and at most 600 seconds")
+        }
         guard languageReset > 0 else { throw ValidationError("--language-reset must be above 0 seconds") }
     }
 
@@ -77,13 +89,13 @@ struct VuoroTicket: ParsableCommand {
             if kiosk {
                 try Kiosk(
                     connection: connection, format: format, output: output, startLanguage: lang,
-                    languageReset: Double(languageReset),
+                    languageReset: Double(languageReset), printTimeout: printTimeout,
                     only: queues?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                 ).run()
             } else {
                 let c = try connection.connect()
                 // The printer first: one that is unplugged gets no number issued for it.
-                let out = try SlipOutput(output)
+                let out = try SlipOutput(output, timeout: printTimeout)
                 let slip = try issue(on: c, queue: queue!.lowercased(), priority: priority, lang: lang)
                 try printOrCancel(slip, format: format, to: out, on: c)
             }
@@ -124,40 +136,8 @@ func printOrCancel(_ slip: TicketSlip, format: SlipFormat, to out: SlipOutput, o
     }
 }
 
-/// A file or printer device that could not be opened or written.
-struct OutputError: ReportedError {
-    let description: String
-}
-
-/// Where slips go: a file or printer device, opened for appending before the ticket is issued, or standard output.
-/// A missing file is created, but never under /dev: a printer that is unplugged is an error, not a new file where
-/// its device node belongs.
-final class SlipOutput {
-    let fd: Int32
-    let name: String
-
-    init(_ output: String?) throws {
-        guard let output else {
-            fd = STDOUT_FILENO
-            name = "standard output"
-            return
-        }
-        var flags = O_WRONLY | O_APPEND | O_CLOEXEC
-        if !output.hasPrefix("/dev/") { flags |= O_CREAT }
-        fd = open(output, flags, 0o644)
-        name = output
-        guard fd >= 0 else {
-            throw OutputError(
-                description: "cannot open \(output): \(String(cString: strerror(errno))); no ticket was issued")
-        }
-    }
-
-    deinit { if fd != STDOUT_FILENO { close(fd) } }
-
-    func write(_ slip: TicketSlip, format: SlipFormat) throws {
-        let bytes = format == .escpos ? slip.escpos : Array(slip.text.utf8)
-        if let failure = writeAll(fd, bytes) {
-            throw OutputError(description: "cannot write to \(name): \(String(cString: strerror(failure)))")
-        }
+extension SlipOutput {
+    func write(_ slip: TicketSlip, format: SlipFormat) throws(OutputError) {
+        try write(format == .escpos ? slip.escpos : Array(slip.text.utf8))
     }
 }

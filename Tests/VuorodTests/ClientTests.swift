@@ -338,6 +338,54 @@ func acrossADaemonRestart(
         await server.stop()
     }
 
+    /// A printer out of paper (or jammed, or its cover open) stops taking data. A blocking write froze the kiosk
+    /// with a number issued that nobody held; now no number is issued while it takes nothing.
+    @Test func aStalledPrinterGetsNoNumber() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        let printer = try StalledPrinter()
+        printer.stall()
+        let (rc, _, err) = try runClient(
+            "vuoro-ticket", ["kela", "--format", "escpos", "--output", printer.path, "--print-timeout", "1"],
+            server: addr)
+        #expect(rc == 1)
+        #expect(
+            err
+                == "vuoro-ticket: \(printer.path) took no data for 1 s (is the printer out of paper, jammed or its cover open?); no ticket was issued\n"
+        )
+        #expect(try server.client().request("TICKET K001").hasPrefix("ERR unknown-ticket"))
+        // Paper again: the slip is printed, and its number is the first.
+        _ = printer.drain()
+        let (rc2, _, err2) = try runClient(
+            "vuoro-ticket", ["kela", "--output", printer.path, "--print-timeout", "1"], server: addr)
+        #expect(rc2 == 0, "\(err2)")
+        #expect(String(decoding: printer.drain(), as: UTF8.self).contains("K001"))
+        await server.stop()
+    }
+
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func theKioskWaitsOutAStalledPrinter() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        let printer = try StalledPrinter()
+        printer.stall()
+        let kiosk = try Tmux(
+            "\(executable("vuoro-ticket")) --kiosk --server \(addr) --output \(printer.path) --print-timeout 1 --lang en",
+            columns: 200)
+        #expect(try kiosk.waitFor("Choose a service"))
+        try kiosk.keys("1")
+        #expect(try kiosk.waitFor("The printer is not working. Please ask at the information desk."), kiosk.dump)
+        #expect(try kiosk.waitFor("no ticket was issued"), kiosk.dump)
+        #expect(try server.client().request("TICKET K001").hasPrefix("ERR unknown-ticket"))
+        // The kiosk still answers keys, and prints once the printer takes paper again.
+        _ = printer.drain()
+        try kiosk.keys("1")
+        #expect(try kiosk.waitFor("Your number"), kiosk.dump)
+        #expect(String(decoding: printer.drain(), as: UTF8.self).contains("K001"))
+        try kiosk.keys("C-c")
+        await server.stop()
+    }
+
     @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
     func theKioskIssuesNothingForAnUnpluggedPrinter() async throws {
         let server = try await TestServer()

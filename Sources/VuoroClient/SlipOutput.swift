@@ -1,0 +1,70 @@
+// Where a kiosk's slips go: a printer device, a file, or standard output.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A printer or file that could not be opened, or did not take a slip.
+public struct OutputError: ReportedError {
+    public let description: String
+    public init(description: String) { self.description = description }
+}
+
+/// Where slips go: a file or printer device, opened before the ticket is issued, or standard output.
+///
+/// A missing file is created, but never under /dev: a printer that is unplugged is an error, not a new file
+/// where its device node belongs. A device (or FIFO) is opened non-blocking and must take data within `timeout`
+/// seconds, both before a ticket is issued (`init`) and while its slip is written: a printer out of paper, with
+/// its cover open or jammed, stops taking data, and a blocking write would freeze the kiosk for good, with a
+/// number issued that nobody holds. The kernel's printer driver (usblp) keeps a printer "not writable" while it
+/// has not taken the previous slip.
+public final class SlipOutput {
+    let fd: Int32
+    public let name: String
+    /// Seconds a device may take to accept data; nil for regular files and standard output, which never stall.
+    let timeout: Double?
+
+    public init(_ output: String?, timeout: Double) throws(OutputError) {
+        guard let output else {
+            fd = STDOUT_FILENO
+            name = "standard output"
+            self.timeout = nil
+            return
+        }
+        var flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK
+        if !output.hasPrefix("/dev/") { flags |= O_CREAT }
+        fd = open(output, flags, 0o644)
+        name = output
+        guard fd >= 0 else {
+            self.timeout = nil
+            throw OutputError(description: "cannot open \(output): \(errorText(errno)); no ticket was issued")
+        }
+        var st = stat()
+        let regular = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+        self.timeout = regular ? nil : timeout
+        if !regular && !waitWritable(fd, until: monotonicSeconds() + timeout) {
+            close(fd)
+            throw OutputError(description: "\(output) took no data \(SlipOutput.stalled(timeout)); no ticket was issued")
+        }
+    }
+
+    deinit { if fd != STDOUT_FILENO { close(fd) } }
+
+    /// Writes one slip, all of it, or throws: a failed write, or a device that stopped taking data for `timeout`.
+    public func write(_ bytes: [UInt8]) throws(OutputError) {
+        var written = 0
+        let failure = writeAll(fd, bytes, deadline: timeout.map { monotonicSeconds() + $0 }, written: &written)
+        guard let failure else { return }
+        if failure == ETIMEDOUT, let timeout {
+            throw OutputError(
+                description: "\(name) took \(written) of the slip's \(bytes.count) bytes, then none \(SlipOutput.stalled(timeout))")
+        }
+        throw OutputError(description: "cannot write to \(name): \(errorText(failure))")
+    }
+
+    static func stalled(_ seconds: Double) -> String {
+        let s = seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+        return "for \(s) s (is the printer out of paper, jammed or its cover open?)"
+    }
+}
+
+func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }

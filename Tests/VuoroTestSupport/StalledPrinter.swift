@@ -1,0 +1,46 @@
+// A printer that stops taking data, for the kiosk's tests.
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A FIFO standing in for a printer's device node: the test reads (or does not read) what the kiosk prints,
+/// as a printer takes (or, out of paper, does not take) what the driver hands it.
+public final class StalledPrinter {
+    public let path: String
+    let reader: Int32
+    let filler: Int32
+
+    public init(pipeSize: Int32? = nil) throws {
+        path = NSTemporaryDirectory() + "vuoro-printer-\(UUID().uuidString.prefix(8))"
+        guard mkfifo(path, 0o600) == 0 else { throw POSIXError(.init(rawValue: errno)!) }
+        reader = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        filler = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+        guard reader >= 0, filler >= 0 else { throw POSIXError(.init(rawValue: errno)!) }
+        if let pipeSize { _ = fcntl(reader, 1031 /* F_SETPIPE_SZ */, pipeSize) }
+    }
+
+    deinit {
+        close(reader)
+        close(filler)
+        unlink(path)
+    }
+
+    /// Fills the pipe until it takes no more: the printer has stopped.
+    public func stall() {
+        let chunk = [UInt8](repeating: 0x20, count: 4096)
+        while chunk.withUnsafeBytes({ write(filler, $0.baseAddress, $0.count) }) > 0 {}
+    }
+
+    /// Everything waiting in the pipe: the printer takes paper again.
+    public func drain() -> [UInt8] {
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buf.withUnsafeMutableBytes { read(reader, $0.baseAddress, $0.count) }
+            if n <= 0 { return out }
+            out += buf[0..<n]
+        }
+    }
+}
