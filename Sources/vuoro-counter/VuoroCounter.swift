@@ -95,7 +95,12 @@ struct Desk {
         let noneWaiting, reconnected, reconnecting: String
         /// What an action did: "called, waited", "called again, call", done, no-show, "transferred to", position.
         let called, waited, recalled, call, done, noshow, transferred, position: String
+        /// Asked when `n` comes within `Desk.confirmWindow` of a call; `#` stands for the ticket.
+        let confirmNext: String
     }
+    /// Seconds after a call in which `n` asks to be pressed again before it ends that ticket: a double press,
+    /// or a key held down, would otherwise end the visitor's turn as done before they reach the counter.
+    static let confirmWindow = 5.0
     static let texts: [String: Texts] = [
         "fi": Texts(
             counter: "Palvelupiste", open: "auki", paused: "tauolla", serving: "Vuorossa", noTicket: "Ei asiakasta",
@@ -104,7 +109,8 @@ struct Desk {
             keys: "n seuraava   r kutsu uudelleen   d valmis   s ei saapunut   t siirrä   p tauko   q lopeta",
             noneWaiting: "jonossa ei ole ketään", reconnected: "yhteys palasi", reconnecting: "yhdistetään uudelleen",
             called: "kutsuttu", waited: "odotti", recalled: "kutsuttu uudelleen", call: "kerta", done: "valmis",
-            noshow: "ei saapunut", transferred: "siirretty jonoon", position: "sija"),
+            noshow: "ei saapunut", transferred: "siirretty jonoon", position: "sija",
+            confirmNext: "# kutsuttiin juuri. Paina n uudelleen: # päättyy ja seuraava kutsutaan."),
         "sv": Texts(
             counter: "Disk", open: "öppen", paused: "paus", serving: "Betjänas", noTicket: "Ingen kund",
             waiting: "i kö", wait: "väntetid", transferTo: "Flytta till kö", front: "först", back: "sist",
@@ -112,7 +118,8 @@ struct Desk {
             keys: "n nästa   r ropa igen   d klar   s kom inte   t flytta   p paus   q avsluta",
             noneWaiting: "ingen väntar", reconnected: "förbindelsen är tillbaka", reconnecting: "ansluter igen",
             called: "ropad", waited: "väntade", recalled: "ropad igen", call: "gång", done: "klar", noshow: "kom inte",
-            transferred: "flyttad till", position: "plats"),
+            transferred: "flyttad till", position: "plats",
+            confirmNext: "# ropades nyss. Tryck n igen: # avslutas och nästa ropas."),
         "en": Texts(
             counter: "Counter", open: "open", paused: "paused", serving: "Serving", noTicket: "No ticket",
             waiting: "waiting", wait: "wait", transferTo: "Transfer to", front: "front", back: "back",
@@ -120,7 +127,8 @@ struct Desk {
             keys: "n next   r recall   d done   s no-show   t transfer   p pause   q quit",
             noneWaiting: "none waiting", reconnected: "reconnected", reconnecting: "reconnecting",
             called: "called", waited: "waited", recalled: "called again", call: "call", done: "done",
-            noshow: "no-show", transferred: "transferred to", position: "position"),
+            noshow: "no-show", transferred: "transferred to", position: "position",
+            confirmNext: "# was just called. Press n again to end # and call the next."),
     ]
     var conn: ClientConnection?
     let connect: () throws -> ClientConnection
@@ -137,6 +145,7 @@ struct Desk {
         var servedSince: [String: Date] = [:]
         var menu = false
         var front = false
+        var confirming: Date?
         var backoff = 1.0
         var t = Desk.texts[lang ?? "en"] ?? Desk.texts["en"]!
         var names: [String: String] = [:]
@@ -162,7 +171,7 @@ struct Desk {
                 guard
                     try step(
                         conn!, term: term, texts: t, names: names, message: &message, servedSince: &servedSince,
-                        menu: &menu, front: &front)
+                        menu: &menu, front: &front, confirming: &confirming)
                 else { return }
             } catch ClientError.refused(let code, let text) where code == "unknown-counter" {
                 throw ClientError.refused(code: code, text: text)
@@ -182,7 +191,7 @@ struct Desk {
     /// Draws the desk once and handles a key; false when the clerk quits.
     private func step(
         _ conn: ClientConnection, term: Terminal, texts tx: Texts, names: [String: String], message: inout String,
-        servedSince: inout [String: Date], menu: inout Bool, front: inout Bool
+        servedSince: inout [String: Date], menu: inout Bool, front: inout Bool, confirming: inout Date?
     ) throws -> Bool {
         guard let me = try conn.list(.counters).first(where: { $0.words.first == counter }) else {
             throw ClientError.refused(code: "unknown-counter", text: "no counter '\(counter)'")
@@ -219,6 +228,8 @@ struct Desk {
         term.draw(lines)
         guard let key = term.waitForKey(seconds: 1) else { return true }
         if key == Terminal.interrupt { return false }
+        let asked = confirming
+        confirming = nil
         var request: Request?
         if menu {
             if key == "f" { front.toggle() }
@@ -228,7 +239,16 @@ struct Desk {
             if key != "f" { menu = false }
         } else {
             switch key {
-            case "n": request = .call(counter: counter, ticket: nil)
+            case "n":
+                // A second n just after a call, a double press say, would end that visitor's turn unserved.
+                if let t = current, let since = servedSince[t], Date().timeIntervalSince(since) < Desk.confirmWindow,
+                    asked.map({ Date().timeIntervalSince($0) >= Desk.confirmWindow }) ?? true
+                {
+                    confirming = Date()
+                    message = tx.confirmNext.replacingOccurrences(of: "#", with: t)
+                } else {
+                    request = .call(counter: counter, ticket: nil)
+                }
             case "r": request = .recall(counter: counter)
             case "d": request = .done(counter: counter)
             case "s": request = .noshow(counter: counter)

@@ -420,6 +420,30 @@ func acrossADaemonRestart(
                 try desk.keys("q")
             })
     }
+
+    /// A double press of n (or a key held down) ended the visitor just called as done before they reached the
+    /// counter. Within five seconds of a call, n asks to be pressed again.
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func aDoublePressDoesNotEndTheVisitorJustCalled() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        let c = try server.client()
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001 "))
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K002 "))
+        let desk = try Tmux("\(executable("vuoro-counter")) --counter 1 --server \(addr) --lang en")
+        #expect(try desk.waitFor("Counter 1   (open)"), desk.dump)
+        try desk.keys("n")
+        try desk.keys("n")
+        #expect(try desk.waitFor("K001 was just called. Press n again to end K001 and call the next."), desk.dump)
+        #expect(try c.request("TICKET K001") == "OK K001 state=called queue=kela counter=1")
+        #expect(try c.request("TICKET K002").hasPrefix("OK K002 state=waiting"))
+        // Pressed again, it does what the clerk asked.
+        try desk.keys("n")
+        #expect(try desk.waitFor("K002 (Kela) called"), desk.dump)
+        #expect(try c.request("TICKET K001") == "OK K001 state=done queue=kela counter=1")
+        try desk.keys("q")
+        await server.stop()
+    }
 }
 
 @Suite(.serialized) struct TerminalGoneTests {
