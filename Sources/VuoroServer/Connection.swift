@@ -15,8 +15,8 @@ final class Connection: @unchecked Sendable {
     private var outbox: ByteBuffer
     /// In the engine's list of connections to write at the end of this batch.
     var touched = false
-    /// This batch's events go to it after its replies.
-    private var wantsEvents = false
+    /// Answered `WATCH` in this batch: its I/O loop adds it to the watchers it writes events to.
+    private var startsWatching = false
     /// Requests read since the last write, given back so the handler can read on (see ConnectionHandler).
     private var consumed = 0
     var watching = false
@@ -53,9 +53,10 @@ final class Connection: @unchecked Sendable {
         touch()
     }
 
-    /// This batch's events, encoded once for every watcher, go to it after its replies.
-    func sendEvents() {
-        wantsEvents = true
+    /// Watches from this batch on: its I/O loop writes it every batch's events, after the `OK watching`.
+    func startWatching() {
+        watching = true
+        startsWatching = true
         touch()
     }
 
@@ -70,7 +71,6 @@ final class Connection: @unchecked Sendable {
     /// Drops what this batch would have written: its requests are answered again after a failed commit.
     func discardOutbox() {
         outbox.clear()
-        wantsEvents = false
     }
 
     /// Moves the batch's lines into the outgoing batch of its I/O loop.
@@ -86,9 +86,9 @@ final class Connection: @unchecked Sendable {
         outbox.clear()
         batch.entries.append(
             .init(
-                handler: handler, offset: offset, length: length, events: wantsEvents, close: quitting,
+                handler: handler, offset: offset, length: length, watch: startsWatching, close: quitting,
                 consumed: consumed))
-        wantsEvents = false
+        startsWatching = false
         consumed = 0
     }
 

@@ -18,6 +18,8 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
     private var connections: [Int: Connection] = [:]
     private var nextConnectionID = 0
     private var watchers: [Int: Connection] = [:]
+    /// Watchers on each I/O loop, which keeps their sockets: a loop without any gets no events.
+    private var watchersOnLoop: [Int] = []
     private var touched: [Connection] = []
     /// What this batch did, in order, to answer it again if its commit fails.
     private var batch: [(Connection, BatchItem)] = []
@@ -60,7 +62,9 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
     // MARK: connections
 
     /// The I/O loops that run the connections' sockets, by index; set once before the server starts.
-    var ioLoops: [IOLoop] = []
+    var ioLoops: [IOLoop] = [] {
+        didSet { watchersOnLoop = ioLoops.map { _ in 0 } }
+    }
 
     /// What an I/O loop read in one pass, in order.
     func receive(_ items: [Inbound]) {
@@ -106,7 +110,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
     func closed(_ c: Connection) {
         c.closed = true
         connections.removeValue(forKey: c.id)
-        watchers.removeValue(forKey: c.id)
+        if watchers.removeValue(forKey: c.id) != nil { watchersOnLoop[c.handler.io.index] -= 1 }
         metrics?.connections.record(connections.count)
     }
 
@@ -215,7 +219,6 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
                     b.writeInteger(UInt8(10))
                 }
                 shared = b
-                for w in watchers.values { w.sendEvents() }
             }
             events.removeAll(keepingCapacity: true)
         }
@@ -224,14 +227,15 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         if !storageFailing { onCommit?(centre.waitingCount) }
     }
 
-    /// Hands every touched connection's lines to its I/O loop: one task per loop, which writes them all.
+    /// Hands every touched connection's lines to its I/O loop, and the batch's events to each loop with
+    /// watchers: one task per loop, which writes them all. The engine's work does not grow with the watchers.
     private func dispatch(events: ByteBuffer?) {
-        guard !touched.isEmpty else { return }
+        guard !touched.isEmpty || events != nil else { return }
         let capacity = min(1 << 16, 48 * touched.count / max(1, ioLoops.count))
         var out = ioLoops.map { _ in OutboundBatch(bytes: ByteBufferAllocator().buffer(capacity: capacity)) }
         for c in touched { c.writeOutbox(into: &out[c.handler.io.index]) }
         touched.removeAll(keepingCapacity: true)
-        for (io, b) in zip(ioLoops, out) where !b.entries.isEmpty {
+        for (io, b) in zip(ioLoops, out) where !b.entries.isEmpty || (events != nil && watchersOnLoop[io.index] > 0) {
             if io.loop.inEventLoop {
                 io.deliver(b, events: events)
             } else {
@@ -341,8 +345,9 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
     }
 
     func addWatcher(_ c: Connection) {
-        c.watching = true
-        watchers[c.id] = c
+        guard watchers.updateValue(c, forKey: c.id) == nil else { return }
+        c.startWatching()
+        watchersOnLoop[c.handler.io.index] += 1
     }
 
     func publish(_ event: String) { events.append(event) }

@@ -49,8 +49,8 @@ struct OutboundBatch: @unchecked Sendable {  // built on the engine's loop, then
         let handler: ConnectionHandler
         let offset: Int
         let length: Int
-        /// The batch's events follow its replies.
-        let events: Bool
+        /// Answered `WATCH`: a watcher from now on, given this batch's events after its replies.
+        let watch: Bool
         /// Close once written.
         let close: Bool
         /// Requests of this connection the batch answered.
@@ -70,6 +70,11 @@ final class IOLoop: @unchecked Sendable {  // `inbound` is confined to `loop`; t
     let logger: Logger
     private var inbound: [Inbound] = []
     private var scheduled = false
+    /// The connections of this loop that watch: each batch's events are written to them here, so that the
+    /// engine hands over one buffer per loop however many displays there are.
+    var watchers: [ObjectIdentifier: ConnectionHandler] = [:]
+    /// Counts deliveries, so that a watcher answered in a batch gets its events in the same write.
+    private var delivery = 0
 
     init(loop: EventLoop, index: Int, engine: Engine) {
         self.loop = loop
@@ -101,7 +106,13 @@ final class IOLoop: @unchecked Sendable {  // `inbound` is confined to `loop`; t
     func deliver(_ batch: OutboundBatch, events: ByteBuffer?) {
         // Requests read in this pass go to the engine before the writes, which take a while.
         forward()
-        for e in batch.entries { e.handler.write(batch.bytes, e, events: events) }
+        delivery &+= 1
+        for e in batch.entries {
+            if e.watch { watchers[ObjectIdentifier(e.handler)] = e.handler }
+            e.handler.write(batch.bytes, e, events: events, delivery: delivery)
+        }
+        guard let events else { return }
+        for w in watchers.values where w.eventsDelivered != delivery { w.write(events, close: false) }
     }
 }
 
@@ -119,6 +130,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// is not read: a client that sends without waiting cannot queue unbounded work ahead of the others.
     private var inFlight = 0
     private var readHeld = false
+    /// The last delivery whose events this watcher has been written.
+    var eventsDelivered = 0
 
     init(io: IOLoop) { self.io = io }
 
@@ -132,6 +145,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         self.context = nil
+        io.watchers.removeValue(forKey: ObjectIdentifier(self))
         if let c = connection { io.submit(.closed(c)) }
         connection = nil
     }
@@ -167,39 +181,48 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Writes this connection's part of an engine batch in one flush.
-    func write(_ bytes: ByteBuffer, _ e: OutboundBatch.Entry, events: ByteBuffer?) {
+    /// Writes this connection's part of an engine batch, and the batch's events if it watches, in one flush.
+    func write(_ bytes: ByteBuffer, _ e: OutboundBatch.Entry, events: ByteBuffer?, delivery: Int) {
         inFlight -= e.consumed
-        guard let context else { return }
+        guard context != nil else { return }
         if readHeld && inFlight < io.maxRequestsAhead {
             readHeld = false
-            context.read()
+            context!.read()
         }
         var out: ByteBuffer? = e.length > 0 ? bytes.getSlice(at: e.offset, length: e.length) : nil
-        if e.events, var events {
+        if var events, io.watchers[ObjectIdentifier(self)] != nil {
+            eventsDelivered = delivery
             if out == nil { out = events } else { out!.writeBuffer(&events) }
         }
         if let out {
-            context.writeAndFlush(wrapOutboundOut(out), promise: nil)
-            // A client that stopped reading: past the cap it is dropped, and nobody else waits for it. Below the
-            // high-water mark (far under the cap) the channel stays writable and there is nothing to look up.
-            if !context.channel.isWritable,
-                let pending = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes),
-                pending > io.maxPendingOutput
-            {
-                let peer = context.channel.remoteAddress.map { "\($0)" } ?? "a client"
-                io.logger.warning("dropping the connection of \(peer): \(pending) bytes of output unread")
-                // Reset rather than close: nothing more is sent to it, and its buffers are freed at once.
-                if let provider = context.channel as? SocketOptionProvider {
-                    provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in
-                        context.close(promise: nil)
-                    }
-                } else {
+            write(out, close: e.close)
+        } else if e.close {
+            context!.close(promise: nil)
+        }
+    }
+
+    /// Writes and flushes `out`, then closes if told to. A client that stopped reading is dropped.
+    func write(_ out: ByteBuffer, close: Bool) {
+        guard let context else { return }
+        context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+        // A client that stopped reading: past the cap it is dropped, and nobody else waits for it. Below the
+        // high-water mark (far under the cap) the channel stays writable and there is nothing to look up.
+        if !context.channel.isWritable,
+            let pending = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes),
+            pending > io.maxPendingOutput
+        {
+            let peer = context.channel.remoteAddress.map { "\($0)" } ?? "a client"
+            io.logger.warning("dropping the connection of \(peer): \(pending) bytes of output unread")
+            // Reset rather than close: nothing more is sent to it, and its buffers are freed at once.
+            if let provider = context.channel as? SocketOptionProvider {
+                provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in
                     context.close(promise: nil)
                 }
-                return
+            } else {
+                context.close(promise: nil)
             }
+            return
         }
-        if e.close { context.close(promise: nil) }
+        if close { context.close(promise: nil) }
     }
 }

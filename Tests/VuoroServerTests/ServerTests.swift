@@ -60,6 +60,42 @@ import VuoroTestSupport
         await server.stop()
     }
 
+    /// Each I/O loop keeps its own watchers and writes them each batch's events. Watchers on every loop get every
+    /// event once, in order; one that sends WATCH and a CALL in one write gets `OK watching`, the reply, then the
+    /// events of that batch; one that quit or closed gets nothing more, and nobody else notices.
+    @Test(arguments: [0, 1, 3])
+    func watchersOnEveryLoopGetEachEventOnce(ioThreads: Int) async throws {
+        let server = try await TestServer(options: ServerOptions(ioThreads: ioThreads))
+        let displays = try (0..<9).map { _ in try server.client() }
+        for d in displays { #expect(try d.request("WATCH") == "OK watching") }
+        let kiosk = try server.client()
+        #expect(try kiosk.request("ISSUE kela").hasPrefix("OK K001 "))
+        #expect(try kiosk.request("ISSUE kela").hasPrefix("OK K002 "))
+        let clerk = try server.client()
+        clerk.sendRaw(Array("WATCH\nCALL 1\n".utf8))
+        #expect(try clerk.readLine() == "OK watching")
+        #expect(try clerk.readLine().hasPrefix("OK K001 queue=kela counter=1 "))
+        #expect(try clerk.readLine() == "EVENT called K001 queue=kela counter=1")
+        displays[0].send("QUIT")
+        while try displays[0].readLine() != "OK bye" {}
+        _ = shutdown(displays[1].fd, Int32(SHUT_RDWR))
+        #expect(try kiosk.request("CALL 2").hasPrefix("OK K002 "))
+        for (i, d) in displays.enumerated().dropFirst(2) {
+            var seen: [String] = []
+            while let line = try? d.readLine(timeout: 0.5) {
+                if line.hasPrefix("EVENT called") { seen.append(line) }
+            }
+            #expect(
+                seen == ["EVENT called K001 queue=kela counter=1", "EVENT called K002 queue=kela counter=2"],
+                "display \(i)")
+        }
+        #expect(displays[0].isClosedByServer())
+        var clerkSaw: [String] = []
+        while let line = try? clerk.readLine(timeout: 0.5) { if line.hasPrefix("EVENT called") { clerkSaw.append(line) } }
+        #expect(clerkSaw == ["EVENT called K002 queue=kela counter=2"])
+        await server.stop()
+    }
+
     @Test func concurrentKiosksNeverShareANumber() async throws {
         let server = try await TestServer()
         let clients = try (0..<8).map { _ in try server.client() }
