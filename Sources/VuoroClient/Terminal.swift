@@ -153,6 +153,9 @@ extension String {
         count <= width ? self + String(repeating: " ", count: width - count) : prefix(max(0, width - 1)) + "…"
     }
 
+    /// With its first letter capital, for a title: "huone 214" → "Huone 214".
+    public var initialCapital: String { prefix(1).uppercased() + dropFirst() }
+
     /// Left-aligned in `width` columns, with at least one space after it.
     public func padding(_ width: Int) -> String {
         count >= width ? self + " " : self + String(repeating: " ", count: width - count)

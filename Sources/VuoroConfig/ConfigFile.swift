@@ -162,11 +162,12 @@ struct Reader {
                 counters.append(try counter(t, "counter[\(i + 1)]"))
             }
         }
-        for i in queues.indices {
-            if let plain = queues[i].names.removeValue(forKey: "*") {
-                for l in languages { queues[i].names[l] = plain }
-            }
+        // A plain string name serves every language.
+        func spread(_ names: inout [String: String]) {
+            if let plain = names.removeValue(forKey: "*") { for l in languages { names[l] = plain } }
         }
+        for i in queues.indices { spread(&queues[i].names) }
+        for i in counters.indices { spread(&counters[i].names) }
         let waitTarget = try root["wait_target"].map { v throws(ConfigError) in try int(v, "wait_target") } ?? 1800
         let retention = try root["retention_days"].map { v throws(ConfigError) in try int(v, "retention_days") } ?? 90
         let config = CentreConfig(
@@ -181,14 +182,7 @@ struct Reader {
         guard let idV = t["id"] else { throw fail("\(path).id", "is missing") }
         guard let prefixV = t["prefix"] else { throw fail("\(path).prefix", "is missing") }
         let id = try string(idV, "\(path).id")
-        var names: [String: String] = [:]
-        if let n = t["name"] {
-            if let table = n.table {
-                for k in table.keys { names[k] = try string(table[k]!, "\(path).name.\(k)") }
-            } else {
-                names[""] = try string(n, "\(path).name")
-            }
-        }
+        let names = try self.names(t, path)
         var hours: OpeningHours?
         if let h = t["hours"] {
             do {
@@ -207,7 +201,7 @@ struct Reader {
                 throw fail("\(path).hours", "\(error)")
             }
         }
-        var q = QueueConfig(
+        return QueueConfig(
             id: id, prefix: try string(prefixV, "\(path).prefix"), names: names,
             weight: try t["weight"].map { v throws(ConfigError) in try number(v, "\(path).weight") } ?? 1.0,
             serviceTime: try t["service_time"].map { v throws(ConfigError) in try int(v, "\(path).service_time") }
@@ -216,20 +210,27 @@ struct Reader {
             lastTicketBeforeClose: try t["last_ticket_before_close"].map { v throws(ConfigError) in
                 try int(v, "\(path).last_ticket_before_close")
             } ?? 0)
-        // A plain string name serves every language.
-        if let plain = q.names.removeValue(forKey: "") { q.names = ["*": plain] }
-        return q
+    }
+
+    /// `name = "Kela"` for every language (keyed "*" until the languages are known), or
+    /// `name = { fi = "...", sv = "..." }`.
+    func names(_ t: TOMLTable, _ path: String) throws(ConfigError) -> [String: String] {
+        guard let n = t["name"] else { return [:] }
+        guard let table = n.table else { return ["*": try string(n, "\(path).name")] }
+        var names: [String: String] = [:]
+        for k in table.keys { names[k] = try string(table[k]!, "\(path).name.\(k)") }
+        return names
     }
 
     func counter(_ t: TOMLTable, _ path: String) throws(ConfigError) -> CounterConfig {
-        try known(t, ["id", "queues"], at: path)
+        try known(t, ["id", "queues", "name"], at: path)
         guard let idV = t["id"] else { throw fail("\(path).id", "is missing") }
         let id: String
         if let n = idV.int { id = String(n) } else { id = try string(idV, "\(path).id") }
         guard let qV = t["queues"] else { throw fail("\(path).queues", "is missing") }
         let qs = try strings(qV, "\(path).queues")
         if qs.isEmpty { throw fail("\(path).queues", "must name at least one queue") }
-        return CounterConfig(id: id, queues: qs)
+        return CounterConfig(id: id, queues: qs, names: try names(t, path))
     }
 
     mutating func access(_ root: TOMLTable, counters: Set<String>) throws(ConfigError) -> AccessConfig {

@@ -49,14 +49,19 @@ extension Centre {
     }
 
     /// Hands out the queue's next number.
+    /// Refuses a language the site does not have.
+    public func checkLanguage(_ lang: String?) throws(CentreError) {
+        if let lang, !config.languages.contains(lang) {
+            throw .badArgument("lang must be one of \(config.languages.joined(separator: ","))")
+        }
+    }
+
     public func issue(queue id: QueueID, priority: Int = 0, lang: String? = nil) throws(CentreError) -> Issued {
         rollDayIfNeeded()
         let now = clock.now()
         guard let q = queues[id], !q.removed else { throw .unknownQueue(id) }
         guard (0...9).contains(priority) else { throw .badArgument("priority must be 0 to 9") }
-        if let lang, !config.languages.contains(lang) {
-            throw .badArgument("lang must be one of \(config.languages.joined(separator: ","))")
-        }
+        try checkLanguage(lang)
         guard isOpen(id, at: now) else { throw .queueClosed(id, opensAt: opensAt(id, after: now)) }
         let active = activeSeqs[id] ?? []
         guard active.count < 999 else { throw .queueFull(id) }

@@ -149,6 +149,9 @@ public final class Centre {
 
     // MARK: reading
 
+    /// The counter's configuration; nil for one that is not configured.
+    public func counterConfig(_ id: CounterID) -> CounterConfig? { config.counters.first { $0.id == id } }
+
     /// The queue's configuration, also for a removed queue.
     public func queueConfig(_ id: QueueID) -> QueueConfig? { queues[id]?.config }
 

@@ -36,9 +36,7 @@ public struct QueueConfig: Equatable, Sendable {
 
     /// The name in `lang`, else in the first of `languages` that has one, else the id.
     public func name(in lang: String?, languages: [String]) -> String {
-        if let lang, let n = names[lang] { return n }
-        for l in languages { if let n = names[l] { return n } }
-        return names.values.sorted().first ?? id
+        localized(names, in: lang, languages: languages) ?? id
     }
 }
 
@@ -46,10 +44,26 @@ public struct QueueConfig: Equatable, Sendable {
 public struct CounterConfig: Equatable, Sendable {
     public var id: CounterID
     public var queues: [QueueID]
-    public init(id: CounterID, queues: [QueueID]) {
+    /// What the screens call it, per language code ("huone 214", "rum 214", "room 214"); none configured, and
+    /// clients say "counter" and the id in their own language.
+    public var names: [String: String]
+    public init(id: CounterID, queues: [QueueID], names: [String: String] = [:]) {
         self.id = id
         self.queues = queues
+        self.names = names
     }
+
+    /// The name in `lang`, else in the first of `languages` that has one; nil when it has none.
+    public func name(in lang: String?, languages: [String]) -> String? {
+        localized(names, in: lang, languages: languages)
+    }
+}
+
+/// A name in `lang`, else in the first of `languages` that has one, else any; nil when there is none.
+func localized(_ names: [String: String], in lang: String?, languages: [String]) -> String? {
+    if let lang, let n = names[lang] { return n }
+    for l in languages { if let n = names[l] { return n } }
+    return names.values.sorted().first
 }
 
 /// The whole centre.
@@ -114,8 +128,8 @@ public struct CentreConfig: Equatable, Sendable {
             if q.lastTicketBeforeClose < 0 || q.lastTicketBeforeClose > 1440 {
                 return ("\(key).last_ticket_before_close", "must be 0 to 1440 minutes")
             }
-            for lang in q.names.keys where !languages.contains(lang) {
-                return ("\(key).name.\(lang)", "'\(lang)' is not one of languages \(languages)")
+            if let p = CentreConfig.namesProblem(q.names, languages: languages, longest: nil) {
+                return ("\(key).name\(p.0)", p.1)
             }
         }
         var counterIDs = Set<String>()
@@ -126,6 +140,26 @@ public struct CentreConfig: Equatable, Sendable {
             }
             if !counterIDs.insert(c.id).inserted { return ("\(key).id", "'\(c.id)' is used by another counter") }
             for q in c.queues where !ids.contains(q) { return ("\(key).queues", "no queue has the id '\(q)'") }
+            // A counter's name is shown inline, "K004 → huone 214 (Terveysasema)".
+            if let p = CentreConfig.namesProblem(c.names, languages: languages, longest: 24) {
+                return ("\(key).name\(p.0)", p.1)
+            }
+        }
+        return nil
+    }
+
+    /// What is wrong with a queue's or counter's names: a language the site does not have, an empty name, one
+    /// over more than a line, or one longer than `longest`. Returns the key's suffix (".fi") and the reason.
+    static func namesProblem(_ names: [String: String], languages: [String], longest: Int?) -> (String, String)? {
+        for (lang, name) in names.sorted(by: { $0.key < $1.key }) {
+            if !languages.contains(lang) { return (".\(lang)", "'\(lang)' is not one of languages \(languages)") }
+            if name.allSatisfy(\.isWhitespace) { return (".\(lang)", "must not be empty") }
+            if let longest, name.count > longest {
+                return (".\(lang)", "is \(name.count) characters; at most \(longest) fit the screens")
+            }
+            if name.contains(where: { $0.isNewline || $0 == "\t" }) {
+                return (".\(lang)", "must be one line, without tabs")
+            }
         }
         return nil
     }
@@ -171,9 +205,12 @@ public struct CentreConfig: Equatable, Sendable {
                 CounterConfig(id: "1", queues: ["kela"]),
                 CounterConfig(id: "2", queues: ["kela", "citizen"]),
                 CounterConfig(id: "3", queues: ["kela", "health"]),
-                CounterConfig(id: "4", queues: ["health"]),
+                // The health centre calls to its rooms, the laboratory to its sampling room: named counters.
+                CounterConfig(id: "4", queues: ["health"], names: ["fi": "huone 4", "sv": "rum 4", "en": "room 4"]),
                 CounterConfig(id: "5", queues: ["citizen"]),
-                CounterConfig(id: "6", queues: ["lab"]),
+                CounterConfig(
+                    id: "6", queues: ["lab"],
+                    names: ["fi": "näytteenotto 6", "sv": "provtagning 6", "en": "sampling room 6"]),
             ])
     }()
 }

@@ -15,7 +15,7 @@ public enum Request: Equatable, Sendable {
     case pause(counter: String)
     case queues(lang: String?)
     case status
-    case counters
+    case counters(lang: String?)
     case called(Int)
     case watch
     case open(String)
@@ -74,7 +74,7 @@ public enum Request: Equatable, Sendable {
     /// The request as a line, without its LF.
     public func format() -> String {
         switch self {
-        case .ping, .status, .counters, .watch, .quit, .site: return command
+        case .ping, .status, .watch, .quit, .site: return command
         case .issue(let q, let p, let lang):
             var s = "ISSUE \(q)"
             if p != 0 { s += " priority=\(p)" }
@@ -86,6 +86,7 @@ public enum Request: Equatable, Sendable {
         case .transfer(let c, let q, let front): return "TRANSFER \(c) \(q)" + (front ? " front" : "")
         case .serve(let c, let qs): return "SERVE \(c) \(qs.joined(separator: ","))"
         case .queues(let lang): return lang.map { "QUEUES lang=\($0)" } ?? "QUEUES"
+        case .counters(let lang): return lang.map { "COUNTERS lang=\($0)" } ?? "COUNTERS"
         case .called(let n): return "CALLED \(n)"
         case .open(let q), .close(let q): return "\(command) \(q)"
         case .auth(let secret): return "AUTH \(secret)"
@@ -149,7 +150,7 @@ public enum Request: Equatable, Sendable {
                 let path = try a.word("file path")
                 guard path.hasPrefix("/") else { throw bad("the backup path must be absolute") }
                 request = .backup(path)
-            case "COUNTERS": request = .counters
+            case "COUNTERS": request = .counters(lang: try a.option("lang").map(language))
             case "CALLED":
                 var n = calledDefault
                 if let w = try a.optionalWord() {

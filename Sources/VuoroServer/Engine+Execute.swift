@@ -90,9 +90,7 @@ extension Engine {
             c.send("OK \(rec.id) state=paused")
             publish(counterEvent(rec))
         case .queues(let lang):
-            if let lang, !centre.config.languages.contains(lang) {
-                throw .badArgument("lang must be one of \(centre.config.languages.joined(separator: ","))")
-            }
+            try centre.checkLanguage(lang)
             var lines: [String] = []
             for id in centre.queueOrder {
                 guard let q = centre.queueConfig(id) else { continue }
@@ -117,13 +115,20 @@ extension Engine {
                         return line
                     }
                 }, to: c)
-        case .counters:
+        case .counters(let lang):
+            try centre.checkLanguage(lang)
+            let languages = centre.config.languages
             sendList(
                 centre.counterOrder.compactMap { id in
                     centre.counter(id).map { rec in
-                        let ticket = centre.currentTicket(of: id)?.number ?? "-"
-                        return
-                            "\(id) state=\(rec.paused ? "paused" : "open") ticket=\(ticket) queues=\(rec.queues.joined(separator: ","))"
+                        var w = LineWriter(id)
+                        w.field("state", rec.paused ? "paused" : "open")
+                        w.field("ticket", centre.currentTicket(of: id)?.number ?? "-")
+                        w.field("queues", rec.queues.joined(separator: ","))
+                        if let name = centre.counterConfig(id)?.name(in: lang, languages: languages) {
+                            w.text("name", name)
+                        }
+                        return w.text
                     }
                 }, to: c)
         case .called(let n):

@@ -149,6 +149,8 @@ struct Desk {
         var backoff = 1.0
         var t = Desk.texts[lang ?? "en"] ?? Desk.texts["en"]!
         var names: [String: String] = [:]
+        /// The language of the queues' and the counter's names: the desk's when the site has it.
+        var nameLang: String?
         var reconnecting = false
         while true {
             do {
@@ -159,7 +161,8 @@ struct Desk {
                     let code = lang ?? languages.first { Desk.texts[$0] != nil } ?? "en"
                     t = Desk.texts[code] ?? t
                     // Names in the desk's language when the site has it, else in the site's own.
-                    for q in try conn!.list(.queues(lang: languages.contains(code) ? code : nil)) {
+                    nameLang = languages.contains(code) ? code : nil
+                    for q in try conn!.list(.queues(lang: nameLang)) {
                         if let id = q.words.first { names[id] = q["name"] ?? id }
                     }
                 }
@@ -170,7 +173,7 @@ struct Desk {
                 backoff = 1
                 guard
                     try step(
-                        conn!, term: term, texts: t, names: names, message: &message, servedSince: &servedSince,
+                        conn!, term: term, texts: t, names: names, nameLang: nameLang, message: &message, servedSince: &servedSince,
                         menu: &menu, front: &front, confirming: &confirming)
                 else { return }
             } catch ClientError.refused(let code, let text) where code == "unknown-counter" {
@@ -190,10 +193,11 @@ struct Desk {
 
     /// Draws the desk once and handles a key; false when the clerk quits.
     private func step(
-        _ conn: ClientConnection, term: Terminal, texts tx: Texts, names: [String: String], message: inout String,
+        _ conn: ClientConnection, term: Terminal, texts tx: Texts, names: [String: String], nameLang: String?,
+        message: inout String,
         servedSince: inout [String: Date], menu: inout Bool, front: inout Bool, confirming: inout Date?
     ) throws -> Bool {
-        guard let me = try conn.list(.counters).first(where: { $0.words.first == counter }) else {
+        guard let me = try conn.list(.counters(lang: nameLang)).first(where: { $0.words.first == counter }) else {
             throw ClientError.refused(code: "unknown-counter", text: "no counter '\(counter)'")
         }
         let myQueues = (me["queues"] ?? "").split(separator: ",").map(String.init)
@@ -201,7 +205,9 @@ struct Desk {
         let current = me["ticket"].flatMap { $0 == "-" ? nil : $0 }
         if let t = current, servedSince[t] == nil { servedSince[t] = Date() }
         let state = me["state"] == "paused" ? tx.paused : tx.open
-        var lines = ["", Terminal.bold("  \(tx.counter) \(counter)") + "   (\(state))", ""]
+        // A counter with a name ("huone 214") is called that, as the lobby's screens call it.
+        let title = me["name"].map(\.initialCapital) ?? "\(tx.counter) \(counter)"
+        var lines = ["", Terminal.bold("  \(title)") + "   (\(state))", ""]
         if let t = current {
             let secs = Int(Date().timeIntervalSince(servedSince[t] ?? Date()))
             lines.append("  \(tx.serving) " + Terminal.bold(t) + "   \(Desk.clock(secs))")

@@ -16,6 +16,8 @@ struct DisplayModel {
     var site = ""
     var languages = ["fi", "sv", "en"]
     var names: [String: [String: String]] = [:]  // queue → lang → name
+    /// Counters with a configured name ("huone 214"): counter → lang → name.
+    var counterNames: [String: [String: String]] = [:]
     var order: [String] = []
     /// Per queue; `opens` is the next opening of a closed queue, as the daemon gives it (`opens=`).
     var figures: [String: (waiting: Int, wait: Int, open: Bool, opens: String?)] = [:]
@@ -49,14 +51,21 @@ struct DisplayModel {
         let s = try c.request(.site)
         site = s["name"] ?? ""
         languages = (s["languages"] ?? "en").split(separator: ",").map(String.init)
-        if let counter {
-            // Above one counter: nothing but that counter is shown.
-            let me = try c.list(.counters).first { $0.words.first == counter }
-            counterMissing = me == nil
-            counterTicket = me?["ticket"].flatMap { $0 == "-" ? nil : $0 }
-            counterPaused = me?["state"] == "paused"
-            return
+        counterNames = [:]
+        counterMissing = true
+        for l in languages {
+            for f in try c.list(.counters(lang: l)) {
+                guard let id = f.words.first else { continue }
+                if let name = f["name"] { counterNames[id, default: [:]][l] = name }
+                if id == counter {
+                    counterMissing = false
+                    counterTicket = f["ticket"].flatMap { $0 == "-" ? nil : $0 }
+                    counterPaused = f["state"] == "paused"
+                }
+            }
         }
+        // Above one counter: nothing but that counter is shown.
+        if counter != nil { return }
         for l in languages {
             for q in try c.list(.queues(lang: l)) {
                 guard let id = q.words.first else { continue }
@@ -132,6 +141,18 @@ struct DisplayModel {
 
     func name(_ q: String, _ lang: String) -> String { names[q]?[lang] ?? names[q]?.values.first ?? q }
 
+    /// What the screen calls a counter: its configured name ("huone 214"), else "palvelupiste 3".
+    func counterLabel(_ id: String, _ lang: String) -> String {
+        counterNames[id]?[lang] ?? "\((DisplayModel.labels[lang] ?? DisplayModel.labels["en"]!).counter) \(id)"
+    }
+
+    /// Columns for the counters of `calls`: a space after the longest, and room for "palvelupiste" and four
+    /// characters of an id.
+    func counterWidth(_ calls: some Sequence<Call>, _ lang: String) -> Int {
+        let word = (DisplayModel.labels[lang] ?? DisplayModel.labels["en"]!).counter
+        return max(word.count + 5, (calls.map { counterLabel($0.counter, lang).count }.max() ?? 0) + 1)
+    }
+
     /// Columns for the queue names: the longest shown (a centre's names run from "Kela" to "Laboratorio ja
     /// kuvantaminen"), at most 36; longer ones are cut.
     func nameWidth(_ lang: String) -> Int {
@@ -154,9 +175,8 @@ struct DisplayModel {
 
     /// What a counter's screen says under its number, or instead of one.
     func counterLine(_ lang: String) -> String {
-        let l = DisplayModel.labels[lang] ?? DisplayModel.labels["en"]!
         let what = counterTicket ?? (counterPaused ? DisplayModel.pausedLabels[lang] ?? "paused" : "-")
-        return "\(l.counter) \(counter ?? ""): \(what)"
+        return "\(counterLabel(counter ?? "", lang)): \(what)"
     }
 
     /// One plain-text snapshot, for `--once`.
@@ -164,8 +184,11 @@ struct DisplayModel {
         let l = DisplayModel.labels[lang] ?? DisplayModel.labels["en"]!
         if counter != nil { return [site, "", counterLine(lang)] }
         var out = [site, "", l.now]
-        for c in calls.prefix(6) {
-            out.append("  \(c.ticket.padding(6))\(l.counter) \(c.counter.padding(4))\(name(c.queue, lang))")
+        let shown = calls.prefix(6)
+        let counterColumns = counterWidth(shown, lang)
+        for c in shown {
+            out.append(
+                "  \(c.ticket.padding(6))\(counterLabel(c.counter, lang).padding(counterColumns))\(name(c.queue, lang))")
         }
         if calls.isEmpty { out.append("  -") }
         out += ["", "\(l.waiting.capitalized) / \(l.wait)"]
@@ -187,7 +210,7 @@ struct DisplayModel {
         var out = [Terminal.bold(Terminal.center(site, width)), ""]
         if let counter {
             // Above one counter: its number as large as the screen allows, and the same in plain text.
-            out += [Terminal.bold(Terminal.center("\(l.counter.capitalized) \(counter)", width)), ""]
+            out += [Terminal.bold(Terminal.center(counterLabel(counter, lang).initialCapital, width)), ""]
             let big = BigText.render(counterTicket ?? "", scale: width >= 100 && height >= 20 ? 2 : 1)
             for row in counterTicket == nil ? [] : big {
                 out.append(highlight ? Terminal.reverse(Terminal.center(row, width)) : Terminal.center(row, width))
@@ -203,7 +226,7 @@ struct DisplayModel {
             }
             out.append(
                 Terminal.center(
-                    "\(latest.ticket)  →  \(l.counter) \(latest.counter)   (\(name(latest.queue, lang)))", width))
+                    "\(latest.ticket)  →  \(counterLabel(latest.counter, lang))   (\(name(latest.queue, lang)))", width))
         } else {
             out += Array(repeating: "", count: 6)
         }
@@ -212,9 +235,10 @@ struct DisplayModel {
         let queueRows = order.filter { shows($0) && figures[$0] != nil }.count
         let spare = height - out.count - 1 - queueRows - (status == nil ? 0 : 2)
         let previous = calls.dropFirst().prefix(max(0, min(8, spare)))
+        let counterColumns = counterWidth(previous, lang) + 1
         for c in previous {
             out.append(
-                "   \(Terminal.bold(c.ticket.padding(6)))→ \(l.counter) \(c.counter.padding(4)) \(Terminal.dim(DisplayModel.clock(c.at)))"
+                "   \(Terminal.bold(c.ticket.padding(6)))→ \(counterLabel(c.counter, lang).padding(counterColumns))\(Terminal.dim(DisplayModel.clock(c.at)))"
             )
         }
         out.append("")

@@ -94,7 +94,7 @@ struct Counters: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
     func run() throws {
-        try listing(.counters, title: "counter", connection, output)
+        try listing(.counters(lang: nil), title: "counter", connection, output)
     }
 }
 
@@ -123,7 +123,7 @@ struct Events: ParsableCommand {
     func run() throws {
         try runClient("vuoroctl") {
             let c = try connection.connect()
-            try c.request(.watch)
+            _ = try c.request(.watch)
             FileHandle.standardError.write(
                 Data("vuoroctl: following the events of \(connection.address); Ctrl-C stops\n".utf8))
             var seen = 0

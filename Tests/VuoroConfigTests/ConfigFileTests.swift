@@ -36,6 +36,7 @@ import VuoroProtocol
         [[counter]]
         id = 4
         queues = ["health"]
+        name = { fi = "huone 4", sv = "rum 4", en = "room 4" }
         """
 
     @Test func readsAGoodFile() throws {
@@ -49,6 +50,9 @@ import VuoroProtocol
         #expect(c.queues[1].hours?.description == "mon-fri=08:00-16:00 sat=10:00-14:00")
         #expect(c.queues[1].lastTicketBeforeClose == 15)
         #expect(c.counters.map(\.id) == ["3", "4"])
+        #expect(c.counters[0].names.isEmpty)
+        #expect(c.counters[1].name(in: "sv", languages: c.languages) == "rum 4")
+        #expect(c.counters[0].name(in: "sv", languages: c.languages) == nil)
         #expect(c.holidays == ["2026-12-24"])
     }
 
@@ -74,6 +78,12 @@ import VuoroProtocol
         ("holidays = [\"2026-12-24\"]", "holidays = [\"24.12.2026\"]", "holidays[1]"),
         ("holidays = [\"2026-12-24\"]", "holidays = [\"2026-12-24\", \"2027-02-29\"]", "holidays[2]"),
         ("site = \"Iso Omena Service Centre\"", "", "site"),
+        ("sv = \"rum 4\"", "de = \"Raum 4\"", "counter[2].name.de"),
+        ("sv = \"rum 4\"", "sv = \" \"", "counter[2].name.sv"),
+        ("sv = \"rum 4\"", "sv = \"rum 4 i andra våningen, vid hissen\"", "counter[2].name.sv"),
+        ("sv = \"rum 4\"", "sv = \"rum\\n4\"", "counter[2].name.sv"),
+        ("name = { fi = \"huone 4\", sv = \"rum 4\", en = \"room 4\" }", "name = 4", "counter[2].name"),
+        ("name = \"Terveysasema\"", "name = \"\"", "queue[2].name.en"),
     ])
     func namesTheKeyOfEachMistake(from: String, to: String, key: String) throws {
         #expect(good.contains(from))
@@ -81,6 +91,16 @@ import VuoroProtocol
         #expect(e.file == "bad.toml")
         #expect(e.key == key, "\(e)")
         #expect(!e.reason.isEmpty)
+    }
+
+    /// One name for every language, as for queues.
+    @Test func aCounterNameCanBeOneString() throws {
+        let c = try ConfigFile.parse(
+            good.replacingOccurrences(
+                of: "name = { fi = \"huone 4\", sv = \"rum 4\", en = \"room 4\" }", with: "name = \"B214\""),
+            file: "good.toml"
+        ).centre
+        #expect(c.counters[1].names == ["fi": "B214", "sv": "B214", "en": "B214"])
     }
 
     @Test func readsAccessAndTokens() throws {

@@ -29,7 +29,8 @@ import VuoroProtocol
         ("QUEUES lang=en", .queues(lang: "en")),
         ("STATUS", .status),
         ("site", .site),
-        ("COUNTERS", .counters),
+        ("COUNTERS", .counters(lang: nil)),
+        ("COUNTERS lang=sv", .counters(lang: "sv")),
         ("CALLED", .called(10)),
         ("CALLED 5", .called(5)),
         ("WATCH", .watch),
@@ -48,7 +49,7 @@ import VuoroProtocol
             .call(counter: "3", ticket: "K001"), .call(counter: "3", ticket: nil), .recall(counter: "3"),
             .done(counter: "3"), .noshow(counter: "3"), .transfer(counter: "3", queue: "lab", front: true),
             .serve(counter: "3", queues: ["kela", "lab"]), .pause(counter: "3"), .queues(lang: "sv"), .status,
-            .counters, .called(7), .watch, .open("kela"), .close("kela"), .quit,
+            .counters(lang: nil), .counters(lang: "en"), .called(7), .watch, .open("kela"), .close("kela"), .quit,
         ]
         for r in all { #expect(parse(r.format()) == r, "\(r.format())") }
     }

@@ -226,6 +226,22 @@ import VuoroTestSupport
         await server.stop()
     }
 
+    /// Counters with a name (the demo's room 4 and sampling room 6) give it in the language asked for.
+    @Test func countersGiveTheirNames() async throws {
+        let server = try await TestServer()
+        let c = try server.client()
+        #expect(
+            try c.list("COUNTERS lang=sv").filter { $0.contains("name=") } == [
+                "4 state=open ticket=- queues=health name=\"rum 4\"",
+                "6 state=open ticket=- queues=lab name=\"provtagning 6\"",
+            ])
+        #expect(try c.list("COUNTERS lang=en")[3] == "4 state=open ticket=- queues=health name=\"room 4\"")
+        #expect(try c.list("COUNTERS")[3] == "4 state=open ticket=- queues=health name=\"huone 4\"")
+        #expect(try c.list("COUNTERS")[0] == "1 state=open ticket=- queues=kela")
+        #expect(try c.request("COUNTERS lang=de") == "ERR bad-argument lang must be one of fi,sv,en")
+        await server.stop()
+    }
+
     @Test func midnightWhileRunningExpiresAndTellsWatchers() async throws {
         let server = try await TestServer()
         let c = try server.client()

@@ -135,7 +135,7 @@ func acrossADaemonRestart(
         #expect(String(decoding: out, as: UTF8.self) == "L001 queue=lab counter=6 waited=0\n")
         let (_, snap, _) = try runClient("vuoro-display", ["--once"], server: addr)
         let s = String(decoding: snap, as: UTF8.self)
-        #expect(s.contains("  L001  palvelupiste 6   Laboratorio"), "\(s)")
+        #expect(s.contains("  L001  näytteenotto 6   Laboratorio"), "\(s)")
         // The names' column is as wide as the longest shown, "Kansalaisneuvonta".
         #expect(s.contains("  Kela" + String(repeating: " ", count: 15) + "0   jonossa   odotus 3 min"), "\(s)")
         let (_, wing, _) = try runClient("vuoro-display", ["--once", "--queues", "kela"], server: addr)
@@ -249,7 +249,7 @@ func acrossADaemonRestart(
             },
             after: { screen, port in
                 try issueAndCall("lab", counter: "6", server: "127.0.0.1:\(port)")
-                #expect(try screen.waitFor("L001  →  palvelupiste 6", seconds: 40), screen.dump)
+                #expect(try screen.waitFor("L001  →  näytteenotto 6", seconds: 40), screen.dump)
                 #expect(!(try screen.screen().contains("reconnecting")))
             })
     }
@@ -485,7 +485,7 @@ func acrossADaemonRestart(
         #expect(try screen.waitForGone("K001"), screen.dump)
         #expect(try screen.waitFor("Kela"), screen.dump)
         try issueAndCall("lab", counter: "6", server: addr)
-        #expect(try screen.waitFor("L001  →  palvelupiste 6"), screen.dump)
+        #expect(try screen.waitFor("L001  →  näytteenotto 6"), screen.dump)
         #expect(!(try screen.screen().contains("K001")), screen.dump)
         await server.stop()
     }
@@ -501,7 +501,7 @@ func acrossADaemonRestart(
         #expect(try screen.waitFor("Terveysasema"))
         #expect(!(try screen.screen().contains("Laboratorio")))
         try issueAndCall("health", counter: "4", server: addr)
-        #expect(try screen.waitFor("H001  →  palvelupiste 4"), screen.dump)
+        #expect(try screen.waitFor("H001  →  huone 4"), screen.dump)
         await server.stop()
     }
 }
@@ -697,6 +697,29 @@ func acrossADaemonRestart(
         #expect(rc2 == 1 && err == "vuoro-display: no counter '33'\n", "\(err)")
         let (rc3, _, _) = try runClient("vuoro-display", ["--counter", "3", "--queues", "kela"], server: addr)
         #expect(rc3 == 64)
+        await server.stop()
+    }
+
+    /// A named counter (the demo's room 4) is called by its name: on its own screen, in the lobby and at the
+    /// clerk's desk, in each screen's language.
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func aNamedCounterIsCalledByItsName() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        let c = try server.client()
+        let (rc, once, _) = try runClient("vuoro-display", ["--counter", "4", "--once"], server: addr)
+        #expect(rc == 0 && String(decoding: once, as: UTF8.self).hasSuffix("huone 4: -\n"), "\(once)")
+        let above = try Tmux("\(executable("vuoro-display")) --counter 4 --quiet --server \(addr)")
+        #expect(try above.waitFor("Huone 4"), above.dump)
+        let desk = try Tmux("\(executable("vuoro-counter")) --counter 4 --server \(addr) --lang en")
+        #expect(try desk.waitFor("Room 4   (open)"), desk.dump)
+        for line in ["ISSUE health", "CALL 4", "ISSUE kela", "CALL 1"] { _ = try c.request(line) }
+        #expect(try above.waitFor("huone 4: H001"), above.dump)
+        // The lobby: the latest call and the one before it, each with its counter's name or word.
+        let (_, snap, _) = try runClient("vuoro-display", ["--once"], server: addr)
+        let s = String(decoding: snap, as: UTF8.self)
+        #expect(s.contains("  K001  palvelupiste 1   Kela\n  H001  huone 4          Terveysasema"), "\(s)")
+        try desk.keys("q")
         await server.stop()
     }
 }
