@@ -43,7 +43,8 @@ public final class SlipOutput {
         self.timeout = regular ? nil : timeout
         if !regular && !waitWritable(fd, until: monotonicSeconds() + timeout) {
             close(fd)
-            throw OutputError(description: "\(output) took no data \(SlipOutput.stalled(timeout)); no ticket was issued")
+            throw OutputError(
+                description: "\(output) took no data \(SlipOutput.stalled(timeout)); no ticket was issued")
         }
     }
 
@@ -56,7 +57,9 @@ public final class SlipOutput {
         guard let failure else { return }
         if failure == ETIMEDOUT, let timeout {
             throw OutputError(
-                description: "\(name) took \(written) of the slip's \(bytes.count) bytes, then none \(SlipOutput.stalled(timeout))")
+                description:
+                    "\(name) took \(written) of the slip's \(bytes.count) bytes, then none \(SlipOutput.stalled(timeout))"
+            )
         }
         throw OutputError(description: "cannot write to \(name): \(errorText(failure))")
     }

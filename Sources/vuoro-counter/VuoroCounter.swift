@@ -173,7 +173,8 @@ struct Desk {
                 backoff = 1
                 guard
                     try step(
-                        conn!, term: term, texts: t, names: names, nameLang: nameLang, message: &message, servedSince: &servedSince,
+                        conn!, term: term, texts: t, names: names, nameLang: nameLang, message: &message,
+                        servedSince: &servedSince,
                         menu: &menu, front: &front, confirming: &confirming)
                 else { return }
             } catch ClientError.refused(let code, let text) where code == "unknown-counter" {

@@ -188,7 +188,8 @@ struct DisplayModel {
         let counterColumns = counterWidth(shown, lang)
         for c in shown {
             out.append(
-                "  \(c.ticket.padding(6))\(counterLabel(c.counter, lang).padding(counterColumns))\(name(c.queue, lang))")
+                "  \(c.ticket.padding(6))\(counterLabel(c.counter, lang).padding(counterColumns))\(name(c.queue, lang))"
+            )
         }
         if calls.isEmpty { out.append("  -") }
         out += ["", "\(l.waiting.capitalized) / \(l.wait)"]
@@ -226,7 +227,8 @@ struct DisplayModel {
             }
             out.append(
                 Terminal.center(
-                    "\(latest.ticket)  →  \(counterLabel(latest.counter, lang))   (\(name(latest.queue, lang)))", width))
+                    "\(latest.ticket)  →  \(counterLabel(latest.counter, lang))   (\(name(latest.queue, lang)))", width)
+            )
         } else {
             out += Array(repeating: "", count: 6)
         }

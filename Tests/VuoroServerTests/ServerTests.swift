@@ -91,7 +91,9 @@ import VuoroTestSupport
         }
         #expect(displays[0].isClosedByServer())
         var clerkSaw: [String] = []
-        while let line = try? clerk.readLine(timeout: 0.5) { if line.hasPrefix("EVENT called") { clerkSaw.append(line) } }
+        while let line = try? clerk.readLine(timeout: 0.5) {
+            if line.hasPrefix("EVENT called") { clerkSaw.append(line) }
+        }
         #expect(clerkSaw == ["EVENT called K002 queue=kela counter=2"])
         await server.stop()
     }
