@@ -338,6 +338,8 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         reapplyAccess()
         flush()
         centre = Centre(config: config, clock: centre.clock, snapshot: centre.snapshot())
+        // Names, queues, counters or hours may have changed: screens read them again.
+        events.append("EVENT reloaded")
         logEndedAtRemovedCounters(centre, logger)
         for t in centre.endedAtRemovedCounters { finishedEvent(t) }
         centre.markDirty(centre.queueOrder)

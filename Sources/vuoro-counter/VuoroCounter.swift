@@ -155,16 +155,17 @@ struct Desk {
         while true {
             do {
                 if conn == nil { conn = try connect() }
-                if names.isEmpty {
+                if reconnecting || names.isEmpty {
                     // The site's language, unless one was asked for; the queues' names in it.
                     let languages = (try conn!.request(.site)["languages"] ?? "").split(separator: ",").map(String.init)
                     let code = lang ?? languages.first { Desk.texts[$0] != nil } ?? "en"
                     t = Desk.texts[code] ?? t
                     // Names in the desk's language when the site has it, else in the site's own.
                     nameLang = languages.contains(code) ? code : nil
-                    for q in try conn!.list(.queues(lang: nameLang)) {
-                        if let id = q.words.first { names[id] = q["name"] ?? id }
-                    }
+                }
+                // Read on every pass, as the figures are: a reload of the configuration may rename a queue.
+                for q in try conn!.list(.queues(lang: nameLang)) {
+                    if let id = q.words.first { names[id] = q["name"] ?? id }
                 }
                 if reconnecting {
                     message = t.reconnected

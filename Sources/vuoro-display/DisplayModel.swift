@@ -29,6 +29,8 @@ struct DisplayModel {
     var counterTicket: String?
     var counterPaused = false
     var counterMissing = false
+    /// The daemon's configuration was reloaded (`EVENT reloaded`): names, queues and counters are read again.
+    var needsReload = false
 
     static let pausedLabels = ["fi": "tauolla", "sv": "paus", "en": "paused"]
 
@@ -46,15 +48,21 @@ struct DisplayModel {
         return only.flatMap { unknownQueues($0.sorted(), known: order) }
     }
 
-    /// Loads everything anew from the daemon.
+    /// Loads everything anew from the daemon. On a watching connection events come between the replies: one that
+    /// comes after a part (the counters, the queues' figures, the calls) was read is newer than it and is applied
+    /// once everything is read; one that comes before is already in what was read.
     mutating func load(from c: ClientConnection) throws {
-        let s = try c.request(.site)
+        var later: [(line: String, read: Set<Part>)] = []
+        var read = Set<Part>()
+        let keep: (String) -> Void = { later.append(($0, read)) }
+        needsReload = false
+        let s = try c.request(.site, onEvent: keep)
         site = s["name"] ?? ""
         languages = (s["languages"] ?? "en").split(separator: ",").map(String.init)
         counterNames = [:]
         counterMissing = true
         for l in languages {
-            for f in try c.list(.counters(lang: l)) {
+            for f in try c.list(.counters(lang: l), onEvent: keep) {
                 guard let id = f.words.first else { continue }
                 if let name = f["name"] { counterNames[id, default: [:]][l] = name }
                 if id == counter {
@@ -64,24 +72,47 @@ struct DisplayModel {
                 }
             }
         }
+        read.insert(.counters)
         // Above one counter: nothing but that counter is shown.
-        if counter != nil { return }
-        for l in languages {
-            for q in try c.list(.queues(lang: l)) {
-                guard let id = q.words.first else { continue }
-                names[id, default: [:]][l] = q["name"] ?? id
+        if counter == nil {
+            for l in languages {
+                for q in try c.list(.queues(lang: l), onEvent: keep) {
+                    guard let id = q.words.first else { continue }
+                    names[id, default: [:]][l] = q["name"] ?? id
+                }
+            }
+            order = []
+            for f in try c.list(.status, onEvent: keep) {
+                guard let id = f.words.first else { continue }
+                order.append(id)
+                figures[id] = (f.int("waiting") ?? 0, f.int("wait") ?? 0, f["open"] == "1", f["opens"])
+            }
+            read.insert(.figures)
+            calls = try c.list(.called(Request.calledMax), onEvent: keep).compactMap { f in
+                guard let t = f.words.first, let counter = f["counter"], let q = f["queue"] else { return nil }
+                return Call(ticket: t, counter: counter, queue: q, at: DisplayModel.parseTime(f["at"]) ?? Date())
+            }.filter { shows($0.queue) }
+            read.insert(.calls)
+        }
+        for (line, before) in later {
+            guard let f = Fields.split(line), f.words.count >= 2 else { continue }
+            if f.words[1] == "reloaded" {
+                needsReload = true
+            } else if before.contains(counter != nil ? .counters : DisplayModel.part(of: f.words[1])) {
+                _ = apply(event: line)
             }
         }
-        order = []
-        for f in try c.list(.status) {
-            guard let id = f.words.first else { continue }
-            order.append(id)
-            figures[id] = (f.int("waiting") ?? 0, f.int("wait") ?? 0, f["open"] == "1", f["opens"])
+    }
+
+    /// What a display reads, for telling an event that is already in it from a newer one.
+    enum Part { case counters, figures, calls, other }
+
+    static func part(of event: String) -> Part {
+        switch event {
+        case "queue": .figures
+        case "called", "recalled", "day": .calls
+        default: .other
         }
-        calls = try c.list(.called(Request.calledMax)).compactMap { f in
-            guard let t = f.words.first, let counter = f["counter"], let q = f["queue"] else { return nil }
-            return Call(ticket: t, counter: counter, queue: q, at: DisplayModel.parseTime(f["at"]) ?? Date())
-        }.filter { shows($0.queue) }
     }
 
     /// What changes when there is something new to announce: the latest call, or the counter's number.
@@ -105,6 +136,8 @@ struct DisplayModel {
             if ticket == counter { counterPaused = f["state"] == "paused" }
         case "day":
             counterTicket = nil
+        case "reloaded":
+            needsReload = true
         default: break
         }
         return false
@@ -129,6 +162,8 @@ struct DisplayModel {
         case "day":
             // Numbers start again: yesterday's calls would show today's numbers going to counters.
             calls.removeAll()
+        case "reloaded":
+            needsReload = true
         default: break
         }
         return false

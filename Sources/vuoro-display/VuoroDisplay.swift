@@ -103,8 +103,9 @@ struct Screen {
             do {
                 if conn == nil {
                     let c = try connection.connect()
-                    try model.load(from: c)
+                    // Watching before reading: a call made meanwhile comes as an event, and is not missed.
                     if poll == nil { _ = try c.request(.watch) }
+                    try model.load(from: c)
                     conn = c
                     status = model.problem
                     backoff = 1
@@ -123,6 +124,8 @@ struct Screen {
                     while let line = try conn!.readLine(wait: 0.01) {
                         if model.apply(event: line) { announce(&highlightUntil, on: term) }
                     }
+                    // New names, queues or counters: read again, still watching.
+                    while model.needsReload { try model.load(from: conn!) }
                 }
             } catch {
                 conn = nil

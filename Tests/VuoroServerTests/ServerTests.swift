@@ -2,6 +2,8 @@
 import CSQLite
 import Foundation
 import Testing
+import VuoroCore
+import VuoroProtocol
 import VuoroServer
 import VuoroStore
 import VuoroTestSupport
@@ -241,6 +243,19 @@ import VuoroTestSupport
         #expect(try c.list("COUNTERS")[3] == "4 state=open ticket=- queues=health name=\"huone 4\"")
         #expect(try c.list("COUNTERS")[0] == "1 state=open ticket=- queues=kela")
         #expect(try c.request("COUNTERS lang=de") == "ERR bad-argument lang must be one of fi,sv,en")
+        await server.stop()
+    }
+
+    /// A reload tells the watchers, so that screens read names, queues and counters again.
+    @Test func aReloadTellsTheWatchers() async throws {
+        let server = try await TestServer()
+        let display = try server.client()
+        #expect(try display.request("WATCH") == "OK watching")
+        var config = CentreConfig.demo
+        config.counters[0].names = ["fi": "huone 1", "sv": "rum 1", "en": "room 1"]
+        try await server.server.reconfigure(config, access: AccessConfig())
+        #expect(try display.readLine() == "EVENT reloaded")
+        #expect(try display.list("COUNTERS")[0] == "1 state=open ticket=- queues=kela name=\"huone 1\"")
         await server.stop()
     }
 

@@ -723,3 +723,45 @@ func acrossADaemonRestart(
         await server.stop()
     }
 }
+
+/// A configuration reload reaches the screens: the lobby display reads the names again (`EVENT reloaded`)
+/// without a restart. It kept the old ones until someone restarted it.
+@Suite(.serialized) struct ReloadTests {
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func theDisplayTakesNewNamesAtAReload() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = dir + "/centre.toml"
+        func write(queue: String, counter: String) throws {
+            try """
+            site = "Test"
+            languages = ["fi"]
+            [[queue]]
+            id = "kela"
+            prefix = "K"
+            name = "\(queue)"
+            [[counter]]
+            id = "1"
+            queues = ["kela"]
+            \(counter)
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        }
+        try write(queue: "Kela", counter: "")
+        let d = try Daemon(arguments: ["--config", config, "--state-dir", dir, "--listen", "127.0.0.1:0"])
+        try d.waitUntilListening()
+        let screen = try Tmux("\(executable("vuoro-display")) --quiet --server 127.0.0.1:\(d.port)")
+        let c = try LineClient(port: d.port)
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
+        #expect(try c.request("CALL 1").hasPrefix("OK K001"))
+        #expect(try screen.waitFor("K001  →  palvelupiste 1   (Kela)"), screen.dump)
+        try write(queue: "Kelan palvelut", counter: "name = \"huone 101\"")
+        d.signal(SIGHUP)
+        #expect(try screen.waitFor("K001  →  huone 101   (Kelan palvelut)"), screen.dump)
+        // Still watching on the same connection: the next call shows.
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K002"))
+        #expect(try c.request("CALL 1").hasPrefix("OK K002"))
+        #expect(try screen.waitFor("K002  →  huone 101"), screen.dump)
+        d.signal(SIGTERM)
+        _ = d.finish()
+    }
+}
