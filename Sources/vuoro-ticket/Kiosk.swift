@@ -14,6 +14,8 @@ struct Kiosk {
     let languageReset: Double
     /// Seconds the printer may take to accept a slip.
     let printTimeout: Double
+    /// Seconds after a ticket in which the queue keys issue nothing.
+    let cooldown: Double
     /// Only these queues, in this order (a kiosk at one wing's door); all of them when nil.
     let only: [String]?
 
@@ -121,6 +123,8 @@ struct Kiosk {
                 lang += 1
                 continue
             }
+            // A key pressed again while the last number is shown (a double press, a child at play) issues nothing.
+            if let (_, at) = shown, Date().timeIntervalSince(at) < cooldown { continue }
             guard let k = key.lowercased().first, let n = Kiosk.keys.firstIndex(of: k), n < queues.count, let c = conn,
                 let id = queues[n].words.first, queues[n]["open"] == "1"
             else { continue }

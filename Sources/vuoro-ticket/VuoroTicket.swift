@@ -54,6 +54,14 @@ struct VuoroTicket: ParsableCommand {
             """, valueName: "seconds"))
     var printTimeout: Double = 5
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            With --kiosk: seconds after a ticket in which the queue keys issue nothing, so that a double press or \
+            a child at play does not print a roll of numbers nobody will answer.
+            """, valueName: "seconds"))
+    var cooldown: Double = 3
+
     @Flag(
         help: """
             Run as a full-screen kiosk: list the open queues, print a ticket per key pressed. Visitors cannot \
@@ -81,6 +89,7 @@ struct VuoroTicket: ParsableCommand {
         guard printTimeout > 0, printTimeout <= 600 else {
             throw ValidationError("--print-timeout must be above 0 and at most 600 seconds")
         }
+        guard cooldown >= 0, cooldown <= 60 else { throw ValidationError("--cooldown must be 0 to 60 seconds") }
         guard languageReset > 0 else { throw ValidationError("--language-reset must be above 0 seconds") }
     }
 
@@ -89,7 +98,7 @@ struct VuoroTicket: ParsableCommand {
             if kiosk {
                 try Kiosk(
                     connection: connection, format: format, output: output, startLanguage: lang,
-                    languageReset: Double(languageReset), printTimeout: printTimeout,
+                    languageReset: Double(languageReset), printTimeout: printTimeout, cooldown: cooldown,
                     only: queues?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                 ).run()
             } else {
@@ -130,9 +139,9 @@ struct PrintFailed: ReportedError {
 func printOrCancel(_ slip: TicketSlip, format: SlipFormat, to out: SlipOutput, on c: ClientConnection) throws {
     do {
         try out.write(slip, format: format)
-    } catch let e as OutputError {
+    } catch {
         let cancelled = (try? c.request(.cancel(slip.number))) != nil
-        throw PrintFailed(number: slip.number, reason: e.description, cancelled: cancelled)
+        throw PrintFailed(number: slip.number, reason: error.description, cancelled: cancelled)
     }
 }
 

@@ -259,7 +259,8 @@ func acrossADaemonRestart(
         let server = try await TestServer()
         let addr = "127.0.0.1:\(server.port)"
         let kiosk = try Tmux(
-            "\(executable("vuoro-ticket")) --kiosk --server \(addr) --output \(server.directory)/kiosk.txt")
+            "\(executable("vuoro-ticket")) --kiosk --cooldown 0 --server \(addr) --output \(server.directory)/kiosk.txt"
+        )
         #expect(try kiosk.waitFor("Valitse palvelu"))
         try kiosk.keys("l")
         #expect(try kiosk.waitFor("Välj tjänst"))
@@ -291,6 +292,36 @@ func acrossADaemonRestart(
         #expect(try desk.waitFor("K001 transferred to Laboratory, position 1"), desk.dump)
         #expect(try server.client().request("TICKET K001").hasPrefix("OK K001 state=waiting queue=lab"))
         try desk.keys("q")
+        await server.stop()
+    }
+}
+
+@Suite(.serialized) struct KioskCooldownTests {
+    /// A key pressed again and again (a double press, a child at play) printed a number each time, for visitors
+    /// who never came. While the last number is shown, the queue keys issue nothing.
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func aKeyMashedIssuesOneTicket() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        let slips = server.directory + "/slips.txt"
+        let kiosk = try Tmux(
+            "\(executable("vuoro-ticket")) --kiosk --cooldown 2 --server \(addr) --output \(slips) --lang en")
+        #expect(try kiosk.waitFor("Choose a service"))
+        for _ in 0..<5 { try kiosk.keys("1") }
+        try kiosk.keys("2")
+        #expect(try kiosk.waitFor("Your number"), kiosk.dump)
+        usleep(1_000_000)
+        let c = try server.client()
+        #expect(try c.request("TICKET K001").hasPrefix("OK K001 state=waiting"))
+        #expect(try c.request("TICKET K002").hasPrefix("ERR unknown-ticket"))
+        #expect(try c.request("TICKET H001").hasPrefix("ERR unknown-ticket"))
+        // Once it has passed, the next visitor gets a number.
+        usleep(1_500_000)
+        try kiosk.keys("2")
+        for _ in 0..<50 where try c.request("TICKET H001").hasPrefix("ERR") { usleep(100_000) }
+        #expect(try c.request("TICKET H001").hasPrefix("OK H001 state=waiting"))
+        #expect(try c.request("TICKET K002").hasPrefix("ERR unknown-ticket"))
+        try kiosk.keys("C-c")
         await server.stop()
     }
 }
@@ -602,7 +633,8 @@ func acrossADaemonRestart(
         let c = try server.client()
         // The kiosk showed nine queues, on keys 1 to 9: the tenth and eleventh could not be chosen.
         let kiosk = try Tmux(
-            "\(executable("vuoro-ticket")) --kiosk --server \(addr) --output \(server.directory)/slips.txt")
+            "\(executable("vuoro-ticket")) --kiosk --cooldown 0 --server \(addr) --output \(server.directory)/slips.txt"
+        )
         #expect(try kiosk.waitFor("a  Verotoimisto"), kiosk.dump)
         #expect(try kiosk.screen().contains("0  Sosiaalipalvelut"), kiosk.dump)
         try kiosk.keys("0")
