@@ -128,7 +128,7 @@ struct Reader {
             [
                 "site", "timezone", "languages", "max_priority_streak", "holidays", "queue", "counter", "access",
                 "token",
-                "wait_target", "retention_days",
+                "wait_target", "retention_days", "backups",
             ], at: "")
         guard let siteV = root["site"] else { throw fail("site", "is missing") }
         let site = try string(siteV, "site")
@@ -170,9 +170,11 @@ struct Reader {
         for i in counters.indices { spread(&counters[i].names) }
         let waitTarget = try root["wait_target"].map { v throws(ConfigError) in try int(v, "wait_target") } ?? 1800
         let retention = try root["retention_days"].map { v throws(ConfigError) in try int(v, "retention_days") } ?? 90
+        let backups = try root["backups"].map { v throws(ConfigError) in try int(v, "backups") } ?? 7
         let config = CentreConfig(
             site: site, timeZone: tz, languages: languages, maxPriorityStreak: streak, holidays: holidays,
-            queues: queues, counters: counters, waitTarget: waitTarget, retentionDays: retention)
+            queues: queues, counters: counters, waitTarget: waitTarget, retentionDays: retention,
+            backups: backups)
         if let p = config.problem() { throw fail(p.key, p.reason) }
         return config
     }

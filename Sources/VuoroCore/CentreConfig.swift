@@ -82,13 +82,17 @@ public struct CentreConfig: Equatable, Sendable {
     public var waitTarget: Int
     /// Finished tickets older than this many days are deleted, after their day's statistics are kept.
     public var retentionDays: Int
+    /// Nightly backups kept in the state directory's `backups/`, one per service day; 0 makes none.
+    public var backups: Int
 
     public init(
         site: String, timeZone: String, languages: [String], maxPriorityStreak: Int = 3, holidays: Set<String> = [],
-        queues: [QueueConfig], counters: [CounterConfig], waitTarget: Int = 1800, retentionDays: Int = 90
+        queues: [QueueConfig], counters: [CounterConfig], waitTarget: Int = 1800, retentionDays: Int = 90,
+        backups: Int = 7
     ) {
         self.waitTarget = waitTarget
         self.retentionDays = retentionDays
+        self.backups = backups
         self.site = site
         self.timeZone = timeZone
         self.languages = languages
@@ -106,6 +110,7 @@ public struct CentreConfig: Equatable, Sendable {
         if maxPriorityStreak < 0 { return ("max_priority_streak", "must be 0 or more") }
         if waitTarget < 1 { return ("wait_target", "must be at least 1 second") }
         if retentionDays < 1 || retentionDays > 3650 { return ("retention_days", "must be 1 to 3650 days") }
+        if backups < 0 || backups > 366 { return ("backups", "must be 0 (none) to 366 nightly backups") }
         if queues.isEmpty { return ("queue", "at least one [[queue]] is needed") }
         var ids = Set<String>()
         var prefixes = Set<String>()

@@ -50,6 +50,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         self.store = store
         self.options = options
         self.logger = logger
+        dayAnnounced = centre.today.date
         for id in centre.queueOrder {
             if let f = centre.figures(id) {
                 lastFigures[id] = f
@@ -68,6 +69,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
 
     /// What an I/O loop read in one pass, in order.
     func receive(_ items: [Inbound]) {
+        rollDay()
         for item in items {
             switch item {
             case .opened(let c): opened(c)
@@ -290,14 +292,43 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
             if stateLost { reloadState() }
             return
         }
-        if centre.rollDayIfNeeded() {
-            events.append("EVENT day \(centre.today.date)")
-            flush()
-            retentionDue = true
+        rollDay()
+        if let day = backupDue {
+            flush()  // the day's last changes, its tickets expired at midnight, go to the disk first
+            backupDue = nil
+            backUpNightly(day)
         }
         if retentionDue { retireOneDay() }
         centre.markDirty(centre.queueOrder.filter { centre.figures($0)?.open != lastFigures[$0]?.open })
         if centre.hasChanges || !events.isEmpty || centre.hasDirtyQueues { flush() }
+    }
+
+    /// The service day the watchers were last told of (`EVENT day`).
+    private var dayAnnounced: String
+    /// A day that ended and has not been backed up yet.
+    private var backupDue: String?
+
+    /// After midnight: the day's open tickets expire, and `EVENT day` goes out ahead of what the new day's
+    /// requests do, whether a tick or a request comes first (a request rolls the day before it is served).
+    private func rollDay() {
+        _ = centre.rollDayIfNeeded()
+        guard centre.today.date != dayAnnounced else { return }
+        backupDue = dayAnnounced
+        dayAnnounced = centre.today.date
+        events.append("EVENT day \(dayAnnounced)")
+        retentionDue = true
+    }
+
+    /// The day's backup, once the tickets still open at midnight have expired.
+    private func backUpNightly(_ day: String) {
+        guard centre.config.backups > 0, !storageFailing else { return }
+        do {
+            let (path, removed) = try NightlyBackup.run(store: store, day: day, keep: centre.config.backups)
+            logger.notice("nightly backup written to \(path)")
+            for r in removed { logger.info("nightly backup \(r) deleted: \(centre.config.backups) are kept") }
+        } catch {
+            logger.error("the nightly backup of \(day) failed: \(error)")
+        }
     }
 
     /// Old days to retire: checked at start and at each day change. One day per tick, so a long backlog (the

@@ -272,4 +272,52 @@ import VuoroTestSupport
         #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
         await server.stop()
     }
+
+    /// A request just after midnight rolls the day before it is served; the displays were never told of the new
+    /// day then, and kept yesterday's calls. `EVENT day` now comes first, whoever rolls the day.
+    @Test func aRequestAfterMidnightStillAnnouncesTheDay() async throws {
+        let server = try await TestServer()
+        let c = try server.client()
+        let display = try server.client()
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
+        #expect(try c.request("CALL 1").hasPrefix("OK K001"))
+        #expect(try display.request("WATCH") == "OK watching")
+        server.clock.advance(seconds: 14 * 3600)  // Tuesday 00:00
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
+        var seen: [String] = []
+        while let line = try? display.readLine(timeout: 1.5) { seen.append(line) }
+        #expect(seen.filter { $0.hasPrefix("EVENT day") } == ["EVENT day 2026-11-24"], "\(seen)")
+        #expect(seen.first == "EVENT day 2026-11-24", "\(seen)")
+        await server.stop()
+    }
+
+    /// At each day change a consistent copy of the database goes to backups/ beside it, named by the day that
+    /// ended, and only the newest `backups` are kept.
+    @Test func nightlyBackupsAreWrittenAndPruned() async throws {
+        var config = CentreConfig.demo
+        config.backups = 2
+        let server = try await TestServer(config: config)
+        let c = try server.client()
+        let display = try server.client()
+        #expect(try display.request("WATCH") == "OK watching")
+        let backups = server.directory + "/backups"
+        // A file of the administrator's own there is never deleted.
+        try FileManager.default.createDirectory(atPath: backups, withIntermediateDirectories: true)
+        try "notes".write(toFile: backups + "/vuoro-notes.db", atomically: true, encoding: .utf8)
+        for (i, day) in ["2026-11-23", "2026-11-24", "2026-11-25"].enumerated() {
+            for _ in 0...i { #expect(try c.request("ISSUE kela").hasPrefix("OK K")) }
+            server.clock.advance(seconds: i == 0 ? 14 * 3600 : 86_400)
+            while try display.readLine(timeout: 5).hasPrefix("EVENT day") == false {}
+            let file = "\(backups)/vuoro-\(day).db"
+            for _ in 0..<50 where !FileManager.default.fileExists(atPath: file) { usleep(100_000) }
+            // The day's tickets are in it, expired at midnight as in the database.
+            let copy = try Database(path: file, readOnly: true)
+            let s = try copy.prepare("SELECT count(*) FROM ticket WHERE day = ?1 AND state = 'expired'")
+            s.bind(1, day)
+            #expect(try s.step() && s.int(0) == Int64(i + 1), "\(day)")
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: backups).sorted()
+        #expect(files == ["vuoro-2026-11-24.db", "vuoro-2026-11-25.db", "vuoro-notes.db"])
+        await server.stop()
+    }
 }
