@@ -54,6 +54,7 @@ import VuoroProtocol
         #expect(c.counters[1].name(in: "sv", languages: c.languages) == "rum 4")
         #expect(c.counters[0].name(in: "sv", languages: c.languages) == nil)
         #expect(c.holidays == ["2026-12-24"])
+        #expect(c.backups == 7)
     }
 
     func failure(_ text: String) -> ConfigError? {
@@ -73,6 +74,8 @@ import VuoroProtocol
         ("sat = \"10:00-14:00\"", "caturday = \"10:00-14:00\"", "queue[2].hours"),
         ("timezone = \"Europe/Helsinki\"", "timezone = \"Europe/Espoo\"", "timezone"),
         ("max_priority_streak = 3", "max_priority_strek = 3", "max_priority_strek"),
+        ("max_priority_streak = 3", "backups = -1", "backups"),
+        ("max_priority_streak = 3", "backups = \"nightly\"", "backups"),
         ("queues = [\"health\"]", "queues = [\"dentist\"]", "counter[2].queues"),
         ("id = 4", "id = 3", "counter[2].id"),
         ("holidays = [\"2026-12-24\"]", "holidays = [\"24.12.2026\"]", "holidays[1]"),
