@@ -53,6 +53,7 @@ install-check:
 	  test -s .build/install-check/usr/share/man/man1/$$f.1 || { echo "missing man1/$$f.1"; exit 1; }; done
 	test -s .build/install-check/lib/systemd/system/vuorod.service && test -s .build/install-check/lib/systemd/system/vuorod.socket
 	grep -q '^ExecStart=/usr/bin/vuorod ' .build/install-check/lib/systemd/system/vuorod.service
+	grep -q '^ExecStart=/usr/bin/vuorod --config /etc/vuoro/%i.toml' .build/install-check/lib/systemd/system/vuorod@.service
 	test -s .build/install-check/etc/vuoro/vuoro.example.toml
 	.build/install-check/usr/bin/vuorod --check-config --config .build/install-check/etc/vuoro/vuoro.example.toml
 	@echo "install-check: all files installed"
@@ -84,6 +85,8 @@ install: release man
 	  install -m 644 .build/plugins/GenerateManual/outputs/$$f/$$f.1 $(DESTDIR)$(PREFIX)/share/man/man1/; done
 	sed 's#/usr/local/bin/vuorod#$(PREFIX)/bin/vuorod#; s#/usr/local/share/doc#$(PREFIX)/share/doc#g' \
 	  systemd/vuorod.service > $(DESTDIR)/lib/systemd/system/vuorod.service
+	sed 's#/usr/local/bin/vuorod#$(PREFIX)/bin/vuorod#; s#/usr/local/share/doc#$(PREFIX)/share/doc#g' \
+	  systemd/vuorod@.service > $(DESTDIR)/lib/systemd/system/vuorod@.service
 	sed 's#/usr/local/share/doc#$(PREFIX)/share/doc#g' systemd/vuorod.socket > $(DESTDIR)/lib/systemd/system/vuorod.socket
 	install -m 644 config/vuoro.example.toml $(DESTDIR)/etc/vuoro/vuoro.example.toml
 	install -m 644 README.md protocol.md $(DESTDIR)$(PREFIX)/share/doc/vuoro/

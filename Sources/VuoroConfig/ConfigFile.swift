@@ -11,6 +11,8 @@ public struct Configuration: Equatable, Sendable {
     /// The files that hold token secrets: the configuration itself when a token has `secret`, and every
     /// `secret_file`.
     public var secretFiles: [String] = []
+    /// Where to listen (`listen = ["0.0.0.0:7411"]`); empty when the file does not say. `--listen` wins.
+    public var listen: [ListenAddress] = []
     public init(centre: CentreConfig, access: AccessConfig = AccessConfig()) {
         self.centre = centre
         self.access = access
@@ -67,6 +69,7 @@ public enum ConfigFile {
         var config = Configuration(
             centre: centre, access: try r.access(root, counters: Set(centre.counters.map(\.id))))
         config.secretFiles = r.secretFiles
+        config.listen = try r.listen(root)
         return config
     }
 }
@@ -128,7 +131,7 @@ struct Reader {
             [
                 "site", "timezone", "languages", "max_priority_streak", "holidays", "queue", "counter", "access",
                 "token",
-                "wait_target", "retention_days", "backups",
+                "wait_target", "retention_days", "backups", "listen",
             ], at: "")
         guard let siteV = root["site"] else { throw fail("site", "is missing") }
         let site = try string(siteV, "site")
@@ -233,6 +236,22 @@ struct Reader {
         let qs = try strings(qV, "\(path).queues")
         if qs.isEmpty { throw fail("\(path).queues", "must name at least one queue") }
         return CounterConfig(id: id, queues: qs, names: try names(t, path))
+    }
+
+    /// `listen = ["0.0.0.0:7411", "unix:/run/vuoro/centre.sock"]`: one port per centre when several run on one
+    /// machine.
+    func listen(_ root: TOMLTable) throws(ConfigError) -> [ListenAddress] {
+        guard let v = root["listen"] else { return [] }
+        let texts = try strings(v, "listen")
+        if texts.isEmpty { throw fail("listen", "must name at least one address, or be left out") }
+        var out: [ListenAddress] = []
+        for (i, t) in texts.enumerated() {
+            guard let a = ListenAddress(t) else {
+                throw fail("listen[\(i + 1)]", "'\(t)' is not HOST:PORT, [IPv6]:PORT or unix:PATH")
+            }
+            out.append(a)
+        }
+        return out
     }
 
     mutating func access(_ root: TOMLTable, counters: Set<String>) throws(ConfigError) -> AccessConfig {

@@ -30,7 +30,10 @@ struct Vuorod: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Address to listen on, HOST:PORT, [IPv6]:PORT or unix:PATH; repeatable.", valueName: "address"))
+            """
+            Address to listen on, HOST:PORT, [IPv6]:PORT or unix:PATH; repeatable. Default: the configuration's \
+            listen, else 127.0.0.1:7410.
+            """, valueName: "address"))
     var listen: [String] = []
 
     @Option(help: "Directory of the SQLite state (vuoro.db).")
@@ -135,7 +138,10 @@ struct Vuorod: AsyncParsableCommand {
         var options = ServerOptions(
             maxConnections: maxConnections, idleTimeout: Int64(idleTimeout), access: loaded.access)
         if let ioThreads { options.ioThreads = ioThreads }
-        let addresses = listen.isEmpty ? [ListenAddress.default] : listen.compactMap(ListenAddress.init)
+        // --listen, else the configuration's listen, else 127.0.0.1:7410.
+        let addresses =
+            !listen.isEmpty
+            ? listen.compactMap(ListenAddress.init) : loaded.listen.isEmpty ? [ListenAddress.default] : loaded.listen
         let inherited = Systemd.listenDescriptors()
         // Without tokens every connection is admin: only this host may reach such a daemon.
         if loaded.access.isOpen, inherited.isEmpty, let open = addresses.first(where: { !$0.isLoopback }) {
@@ -149,7 +155,7 @@ struct Vuorod: AsyncParsableCommand {
             metrics: metrics == nil ? nil : ServerMetrics())
         let metricsAddress = metrics.flatMap(ListenAddress.init)
         let site = centreConfig.site
-        let reloader = Reloader(path: config, server: server, logger: logger)
+        let reloader = Reloader(path: config, server: server, logger: logger, listen: loaded.listen)
         // Listening starts inside the service group, once SIGTERM and SIGINT are trapped: a signal that comes
         // right after the first connection still stops the daemon gracefully.
         let start: @Sendable () async throws -> Void = {
@@ -239,12 +245,15 @@ final class Reloader: @unchecked Sendable {
     let path: String?
     let server: VuoroServer
     let logger: Logger
+    /// The configuration's `listen` at start: sockets are opened once, so a change waits for a restart.
+    let listen: [ListenAddress]
     private var source: DispatchSourceSignal?
 
-    init(path: String?, server: VuoroServer, logger: Logger) {
+    init(path: String?, server: VuoroServer, logger: Logger, listen: [ListenAddress]) {
         self.path = path
         self.server = server
         self.logger = logger
+        self.listen = listen
     }
 
     func install() {
@@ -269,6 +278,9 @@ final class Reloader: @unchecked Sendable {
             try await server.reconfigure(config.centre, access: config.access)
             logger.notice("configuration re-read from \(path)")
             for warning in ConfigFile.exposedSecrets(config) { logger.warning("\(warning)") }
+            if config.listen != listen {
+                logger.warning("listen changed in \(path): it takes effect when vuorod restarts")
+            }
         } catch {
             logger.error("configuration not re-read, keeping the old one: \(error)")
         }

@@ -75,6 +75,9 @@ import VuoroProtocol
         ("timezone = \"Europe/Helsinki\"", "timezone = \"Europe/Espoo\"", "timezone"),
         ("max_priority_streak = 3", "max_priority_strek = 3", "max_priority_strek"),
         ("max_priority_streak = 3", "backups = -1", "backups"),
+        ("max_priority_streak = 3", "listen = []", "listen"),
+        ("max_priority_streak = 3", "listen = \"0.0.0.0:7411\"", "listen"),
+        ("max_priority_streak = 3", "listen = [\"0.0.0.0:7411\", \"port 80\"]", "listen[2]"),
         ("max_priority_streak = 3", "backups = \"nightly\"", "backups"),
         ("queues = [\"health\"]", "queues = [\"dentist\"]", "counter[2].queues"),
         ("id = 4", "id = 3", "counter[2].id"),
@@ -94,6 +97,14 @@ import VuoroProtocol
         #expect(e.file == "bad.toml")
         #expect(e.key == key, "\(e)")
         #expect(!e.reason.isEmpty)
+    }
+
+    @Test func readsWhereToListen() throws {
+        let text = good.replacingOccurrences(
+            of: "max_priority_streak = 3", with: "listen = [\"0.0.0.0:7411\", \"unix:/run/vuoro/a.sock\"]")
+        let c = try ConfigFile.parse(text, file: "good.toml")
+        #expect(c.listen == [.tcp(host: "0.0.0.0", port: 7411), .unix(path: "/run/vuoro/a.sock")])
+        #expect(try ConfigFile.parse(good, file: "good.toml").listen == [])
     }
 
     /// One name for every language, as for queues.

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 @_exported import VuoroChild
 import VuoroCore
+import VuoroProtocol
 import VuoroServer
 import VuoroStore
 

@@ -179,4 +179,31 @@ func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
         let level = try #require(Double(line.split(separator: ":")[1].split(separator: " ")[0]))
         #expect(level <= 1.5, "\(line)")
     }
+
+    /// vuorod@.service, one daemon per centre on one machine: the same unit but for its configuration file, its
+    /// state directory and its description, so that hardening added to one is never missing from the other.
+    @Test(.enabled(if: findProgram("systemd-analyze") != nil, "systemd-analyze is not installed"))
+    func theTemplateUnitIsTheServiceForEachCentre() throws {
+        let service = try String(contentsOfFile: packageRoot + "/systemd/vuorod.service", encoding: .utf8)
+        let template = try String(contentsOfFile: packageRoot + "/systemd/vuorod@.service", encoding: .utf8)
+        let settings = { (text: String) in text.split(separator: "\n").filter { !$0.hasPrefix("#") } }
+        let differ = zip(settings(service), settings(template)).filter { $0 != $1 }.map { "\($0.1)" }
+        #expect(settings(service).count == settings(template).count)
+        #expect(
+            differ == [
+                "Description=vuoro queue and ticketing daemon for %i",
+                "ExecStart=/usr/local/bin/vuorod --config /etc/vuoro/%i.toml", "StateDirectory=vuoro-%i",
+            ])
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try template.replacingOccurrences(of: "/usr/local/bin/vuorod", with: vuorodPath).write(
+            toFile: dir + "/vuorod@.service", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(
+            atPath: dir + "/vuorod@isoomena.service", withDestinationPath: "vuorod@.service")
+        let (rc, out) = try run(findProgram("systemd-analyze")!, ["verify", dir + "/vuorod@isoomena.service"])
+        #expect(rc == 0, "\(out)")
+        let (_, security) = try run(
+            findProgram("systemd-analyze")!, ["security", "--offline=yes", dir + "/vuorod@isoomena.service"])
+        #expect(security.contains("Overall exposure level for vuorod@isoomena.service: 1.4"), "\(security)")
+    }
 }

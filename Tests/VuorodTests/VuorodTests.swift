@@ -183,6 +183,42 @@ final class Daemon {
         #expect(threadsStatus == 64)
         #expect(threadsLog.contains("--io-threads must be from 0 to 256"), "\(threadsLog)")
     }
+
+    /// Several centres on one machine (vuorod@.service): each configuration names its own address. `--listen`
+    /// wins over it; a bad one is refused like any key; without tokens, beyond loopback is refused as ever.
+    @Test func theConfigurationSaysWhereToListen() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = dir + "/centre.toml"
+        let centre = "site = \"Leppävaara\"\n[[queue]]\nid = \"kela\"\nprefix = \"K\"\n"
+        try ("listen = [\"unix:\(dir)/centre.sock\"]\n" + centre).write(
+            toFile: config, atomically: true, encoding: .utf8)
+        let d = try Daemon(arguments: ["--config", config, "--state-dir", dir + "/state"])
+        #expect(d.waitForLog("listening on unix:\(dir)/centre.sock for Leppävaara"), "\(d.log)")
+        let c = try LineClient(unixPath: dir + "/centre.sock")
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001 "))
+        // A change waits for a restart, and says so.
+        try ("listen = [\"127.0.0.1:7499\"]\n" + centre).write(toFile: config, atomically: true, encoding: .utf8)
+        d.signal(SIGHUP)
+        #expect(d.waitForLog("listen changed in \(config): it takes effect when vuorod restarts"), "\(d.log)")
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K002 "))
+        d.signal(SIGTERM)
+        _ = d.finish()
+
+        let cli = try Daemon(arguments: ["--config", config, "--state-dir", dir + "/state", "--listen", "127.0.0.1:0"])
+        try cli.waitUntilListening()
+        cli.signal(SIGTERM)
+        _ = cli.finish()
+
+        try ("listen = [\"nowhere\"]\n" + centre).write(toFile: config, atomically: true, encoding: .utf8)
+        let (status, log) = try Daemon(arguments: ["--config", config, "--state-dir", dir + "/state"]).finish()
+        #expect(status == 2)
+        #expect(log.contains("listen[1]: 'nowhere' is not HOST:PORT, [IPv6]:PORT or unix:PATH"), "\(log)")
+        try ("listen = [\"0.0.0.0:0\"]\n" + centre).write(toFile: config, atomically: true, encoding: .utf8)
+        let (open, openLog) = try Daemon(arguments: ["--config", config, "--state-dir", dir + "/state"]).finish()
+        #expect(open == 1)
+        #expect(openLog.contains("refusing to listen on 0.0.0.0:0: no [[token]] is configured"), "\(openLog)")
+    }
 }
 
 @Suite(.serialized) struct VuorodAccessTests {
