@@ -325,6 +325,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         do {
             let (path, removed) = try NightlyBackup.run(store: store, day: day, keep: centre.config.backups)
             logger.notice("nightly backup written to \(path)")
+            metrics?.lastBackup.record(Double(centre.clock.now()) / 1000)
             for r in removed { logger.info("nightly backup \(r) deleted: \(centre.config.backups) are kept") }
         } catch {
             logger.error("the nightly backup of \(day) failed: \(error)")

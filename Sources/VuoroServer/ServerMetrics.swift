@@ -14,6 +14,8 @@ public final class ServerMetrics: @unchecked Sendable {  // used on the engine's
     let connections: CoreMetrics.Gauge
     let batchSize: CoreMetrics.Recorder
     let commitTime: CoreMetrics.Timer
+    /// When the last nightly backup was written (Unix seconds): alert when it is more than a day old.
+    let lastBackup: CoreMetrics.Gauge
 
     public init() {
         var f = PrometheusMetricsFactory(registry: registry)
@@ -31,6 +33,7 @@ public final class ServerMetrics: @unchecked Sendable {  // used on the engine's
         connections = CoreMetrics.Gauge(label: "vuoro_connections_open", factory: f)
         batchSize = CoreMetrics.Recorder(label: "vuoro_commit_batch_changes", aggregate: true, factory: f)
         commitTime = CoreMetrics.Timer(label: "vuoro_commit_seconds", factory: f)
+        lastBackup = CoreMetrics.Gauge(label: "vuoro_backup_last_success_timestamp_seconds", factory: f)
     }
 
     func setWaiting(_ q: QueueID, _ n: Int) {

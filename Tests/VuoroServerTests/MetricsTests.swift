@@ -44,4 +44,27 @@ import VuoroTestSupport
         #expect(try other.readLine().hasPrefix("HTTP/1.1 404"))
         await server.stop()
     }
+
+    /// The time of the last nightly backup, for an alert when it is more than a day old.
+    @Test func scrapeShowsTheLastNightlyBackup() async throws {
+        let server = try await TestServer(metrics: ServerMetrics())
+        let address = try #require(try await server.server.startMetrics(host: "127.0.0.1", port: 0))
+        let display = try server.client()
+        #expect(try display.request("WATCH") == "OK watching")
+        server.clock.advance(seconds: 14 * 3600)  // Tuesday 00:00
+        while try display.readLine() != "EVENT day 2026-11-24" {}
+        var value: Double?
+        for _ in 0..<50 where (value ?? 0) == 0 {
+            let http = try LineClient(port: address.port!)
+            http.sendRaw(Array("GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
+            while let line = try? http.readLine(timeout: 5) {
+                if line.hasPrefix("vuoro_backup_last_success_timestamp_seconds ") {
+                    value = Double(line.split(separator: " ")[1].trimmingCharacters(in: .whitespacesAndNewlines))
+                }
+            }
+            if (value ?? 0) == 0 { usleep(100_000) }
+        }
+        #expect(value == Double(server.clock.now()) / 1000, "\(String(describing: value))")
+        await server.stop()
+    }
 }
