@@ -97,6 +97,8 @@ struct Desk {
         let called, waited, recalled, call, done, noshow, transferred, position: String
         /// Asked when `n` comes within `Desk.confirmWindow` of a call; `#` stands for the ticket.
         let confirmNext: String
+        /// The daemon's refusals a clerk can meet, by error code; others are shown as the daemon words them.
+        let errors: [String: String]
     }
     /// Seconds after a call in which `n` asks to be pressed again before it ends that ticket: a double press,
     /// or a key held down, would otherwise end the visitor's turn as done before they reach the counter.
@@ -110,7 +112,13 @@ struct Desk {
             noneWaiting: "jonossa ei ole ketään", reconnected: "yhteys palasi", reconnecting: "yhdistetään uudelleen",
             called: "kutsuttu", waited: "odotti", recalled: "kutsuttu uudelleen", call: "kerta", done: "valmis",
             noshow: "ei saapunut", transferred: "siirretty jonoon", position: "sija",
-            confirmNext: "# kutsuttiin juuri. Paina n uudelleen: # päättyy ja seuraava kutsutaan."),
+            confirmNext: "# kutsuttiin juuri. Paina n uudelleen: # päättyy ja seuraava kutsutaan.",
+            errors: [
+                "not-allowed": "Tällä tunnuksella ei voi toimia tässä palvelupisteessä",
+                "unavailable": "Tallennus ei juuri nyt onnistu, eikä mitään muutettu. Yritä hetken päästä.",
+                "shutting-down": "Palvelin sammuu. Yritä hetken päästä uudelleen.",
+                "unknown-queue": "Jonoa ei enää ole",
+            ]),
         "sv": Texts(
             counter: "Disk", open: "öppen", paused: "paus", serving: "Betjänas", noTicket: "Ingen kund",
             waiting: "i kö", wait: "väntetid", transferTo: "Flytta till kö", front: "först", back: "sist",
@@ -119,7 +127,13 @@ struct Desk {
             noneWaiting: "ingen väntar", reconnected: "förbindelsen är tillbaka", reconnecting: "ansluter igen",
             called: "ropad", waited: "väntade", recalled: "ropad igen", call: "gång", done: "klar", noshow: "kom inte",
             transferred: "flyttad till", position: "plats",
-            confirmNext: "# ropades nyss. Tryck n igen: # avslutas och nästa ropas."),
+            confirmNext: "# ropades nyss. Tryck n igen: # avslutas och nästa ropas.",
+            errors: [
+                "not-allowed": "Den här nyckeln får inte användas vid den här disken",
+                "unavailable": "Lagringen fungerar inte just nu, och inget ändrades. Försök snart igen.",
+                "shutting-down": "Servern stängs. Försök igen om en stund.",
+                "unknown-queue": "Kön finns inte längre",
+            ]),
         "en": Texts(
             counter: "Counter", open: "open", paused: "paused", serving: "Serving", noTicket: "No ticket",
             waiting: "waiting", wait: "wait", transferTo: "Transfer to", front: "front", back: "back",
@@ -128,7 +142,13 @@ struct Desk {
             noneWaiting: "none waiting", reconnected: "reconnected", reconnecting: "reconnecting",
             called: "called", waited: "waited", recalled: "called again", call: "call", done: "done",
             noshow: "no-show", transferred: "transferred to", position: "position",
-            confirmNext: "# was just called. Press n again to end # and call the next."),
+            confirmNext: "# was just called. Press n again to end # and call the next.",
+            errors: [
+                "not-allowed": "This token may not act for this counter",
+                "unavailable": "Storage is failing, and nothing was changed. Try again shortly.",
+                "shutting-down": "The server is stopping. Try again in a moment.",
+                "unknown-queue": "That queue no longer exists",
+            ]),
     ]
     var conn: ClientConnection?
     let connect: () throws -> ClientConnection
@@ -270,7 +290,9 @@ struct Desk {
             do {
                 message = Desk.describe(request, try conn.request(request), tx, names)
             } catch ClientError.refused(let code, let text) {
-                message = code == "no-current-ticket" ? tx.noTicket : "\(code): \(text)"
+                message =
+                    code == "no-current-ticket"
+                    ? tx.noTicket : tx.errors[code].map { "\($0) (\(code))" } ?? "\(code): \(text)"
             }
         }
         return true

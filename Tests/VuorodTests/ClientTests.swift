@@ -797,3 +797,44 @@ func acrossADaemonRestart(
         _ = d.finish()
     }
 }
+
+@Suite(.serialized) struct DeskRefusalTests {
+    /// The daemon's refusals a clerk meets are said in the desk's language, with the code for IT; they were the
+    /// protocol's English words.
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func aRefusalIsSaidInTheDesksLanguage() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = dir + "/centre.toml"
+        try """
+        site = "Test"
+        languages = ["fi", "en"]
+        [[queue]]
+        id = "kela"
+        prefix = "K"
+        [[counter]]
+        id = "1"
+        queues = ["kela"]
+        [[counter]]
+        id = "2"
+        queues = ["kela"]
+        [[token]]
+        role = "counter"
+        secret = "counter-two-secret"
+        counters = ["2"]
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        chmod(config, 0o600)
+        let d = try Daemon(arguments: ["--config", config, "--state-dir", dir, "--listen", "127.0.0.1:0"])
+        try d.waitUntilListening()
+        // Counter 2's token at counter 1's desk.
+        let desk = try Tmux(
+            "\(executable("vuoro-counter")) --counter 1 --server 127.0.0.1:\(d.port) --token counter-two-secret")
+        #expect(try desk.waitFor("Palvelupiste 1   (auki)"), desk.dump)
+        try desk.keys("n")
+        #expect(
+            try desk.waitFor("Tällä tunnuksella ei voi toimia tässä palvelupisteessä (not-allowed)"), desk.dump)
+        try desk.keys("q")
+        d.signal(SIGTERM)
+        _ = d.finish()
+    }
+}
