@@ -48,7 +48,6 @@ extension Centre {
         return true
     }
 
-    /// Hands out the queue's next number.
     /// Refuses a language the site does not have.
     public func checkLanguage(_ lang: String?) throws(CentreError) {
         if let lang, !config.languages.contains(lang) {
@@ -56,6 +55,7 @@ extension Centre {
         }
     }
 
+    /// Hands out the queue's next number.
     public func issue(queue id: QueueID, priority: Int = 0, lang: String? = nil) throws(CentreError) -> Issued {
         rollDayIfNeeded()
         let now = clock.now()

@@ -69,7 +69,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
 
     /// What an I/O loop read in one pass, in order.
     func receive(_ items: [Inbound]) {
-        rollDay()
+        if !stateLost { rollDay() }
         for item in items {
             switch item {
             case .opened(let c): opened(c)
@@ -248,6 +248,11 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
 
     /// Puts the state back to what the store holds, and answers the batch again with its writes refused.
     private func recoverFromFailedCommit() {
+        // A day change that did not reach the disk is rolled, and announced, again.
+        if let ended = backupDue, events.contains("EVENT day \(dayAnnounced)") {
+            dayAnnounced = ended
+            backupDue = nil
+        }
         events.removeAll()
         batchMetrics = BatchMetrics()
         for c in touched { c.discardOutbox() }
@@ -293,10 +298,13 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
             return
         }
         rollDay()
-        if let day = backupDue {
+        if backupDue != nil, !storageFailing {
             flush()  // the day's last changes, its tickets expired at midnight, go to the disk first
-            backupDue = nil
-            backUpNightly(day)
+            // Not while storage fails: tried again at each tick until it works.
+            if let day = backupDue, !storageFailing {
+                backupDue = nil
+                backUpNightly(day)
+            }
         }
         if retentionDue { retireOneDay() }
         centre.markDirty(centre.queueOrder.filter { centre.figures($0)?.open != lastFigures[$0]?.open })
@@ -321,7 +329,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
 
     /// The day's backup, once the tickets still open at midnight have expired.
     private func backUpNightly(_ day: String) {
-        guard centre.config.backups > 0, !storageFailing else { return }
+        guard centre.config.backups > 0 else { return }
         do {
             let (path, removed) = try NightlyBackup.run(store: store, day: day, keep: centre.config.backups)
             logger.notice("nightly backup written to \(path)")
