@@ -291,6 +291,31 @@ import VuoroTestSupport
         await server.stop()
     }
 
+    /// Midnight while the disk fails: the day change is not committed, so it is rolled and announced again once
+    /// storage works, and the night's backup is written then, not skipped.
+    @Test func midnightWhileStorageFailsIsNotLost() async throws {
+        let server = try await TestServer()
+        let c = try server.client()
+        let display = try server.client()
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
+        #expect(try display.request("WATCH") == "OK watching")
+        try await server.server.injectStorageFault(SQLiteError(code: SQLITE_IOERR, message: "injected", context: "t"))
+        server.clock.advance(seconds: 14 * 3600)  // Tuesday 00:00
+        try await Task.sleep(nanoseconds: 2_500_000_000)  // ticks while the disk fails
+        #expect(try c.request("ISSUE kela").hasPrefix("ERR unavailable"))
+        let backup = server.directory + "/backups/vuoro-2026-11-23.db"
+        #expect(!FileManager.default.fileExists(atPath: backup))
+        try await server.server.injectStorageFault(nil)
+        var seen: [String] = []
+        while let line = try? display.readLine(timeout: 2) { seen.append(line) }
+        #expect(seen.filter { $0.hasPrefix("EVENT day") } == ["EVENT day 2026-11-24"], "\(seen)")
+        for _ in 0..<50 where !FileManager.default.fileExists(atPath: backup) { usleep(100_000) }
+        #expect(FileManager.default.fileExists(atPath: backup))
+        #expect(try c.request("TICKET K001").hasPrefix("ERR unknown-ticket"))
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
+        await server.stop()
+    }
+
     /// At each day change a consistent copy of the database goes to backups/ beside it, named by the day that
     /// ended, and only the newest `backups` are kept.
     @Test func nightlyBackupsAreWrittenAndPruned() async throws {
