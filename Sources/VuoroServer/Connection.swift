@@ -33,10 +33,18 @@ final class Connection: @unchecked Sendable {
     var counters: Set<String>?
     var authFailures = 0
 
+    /// Where it connects from, for the log of who changed what: "10.0.0.5:51234", or "a local socket".
+    let peer: String
+
     init(engine: Engine, channel: Channel, handler: ConnectionHandler) {
         self.engine = engine
         self.channel = channel
         self.handler = handler
+        if let a = channel.remoteAddress, let ip = a.ipAddress, let port = a.port {
+            peer = ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+        } else {
+            peer = "a local socket"
+        }
         outbox = ByteBufferAllocator().buffer(capacity: 256)
     }
 

@@ -48,6 +48,7 @@ extension Engine {
             let t = try centre.cancel(number)
             c.send("OK \(t.number) state=cancelled")
             finishedEvent(t)
+            audit(.info, "\(t.number) cancelled by \(c.role) at \(c.peer)", ["ticket": "\(t.number)"])
         case .call(let counter, let number):
             let called = try centre.call(counter: counter, ticket: number)
             if let f = called.finished {
@@ -81,10 +82,16 @@ extension Engine {
             let i = try centre.transfer(counter: counter, to: q, front: front)
             c.send("OK \(i.ticket.number) queue=\(q) position=\(i.position)")
             publish("EVENT transferred \(i.ticket.number) queue=\(q) from=\(from ?? "-") counter=\(counter)")
+            audit(
+                .info, "\(i.ticket.number) transferred from \(from ?? "-") to \(q) at counter \(counter)",
+                ["ticket": "\(i.ticket.number)", "queue": "\(q)", "counter": "\(counter)"])
         case .serve(let counter, let qs):
             let rec = try centre.serve(counter: counter, queues: qs)
             c.send("OK \(rec.id) queues=\(rec.queues.joined(separator: ","))")
             publish(counterEvent(rec))
+            audit(
+                .info, "counter \(counter) serves \(rec.queues.joined(separator: ",")), set by \(c.role) at \(c.peer)",
+                ["counter": "\(counter)"])
         case .pause(let counter):
             let rec = try centre.pause(counter: counter)
             c.send("OK \(rec.id) state=paused")
@@ -143,6 +150,7 @@ extension Engine {
             let closing = if case .close = r { true } else { false }
             let open = try centre.setClosed(q, closing)
             c.send("OK \(q) open=\(open ? 1 : 0)")
+            audit(.notice, "queue \(q) \(closing ? "closed" : "opened") by \(c.role) at \(c.peer)", ["queue": "\(q)"])
         case .quit:
             c.send("OK bye")
             c.quitting = true
@@ -158,7 +166,7 @@ extension Engine {
             do {
                 try store.backup(to: path)
                 c.send("OK backup path=\(path)")
-                logger.notice("backup written to \(path)")
+                logger.notice("backup written to \(path) for \(c.role) at \(c.peer)")
             } catch let e as BackupError {
                 c.send(ProtocolError(.badArgument, e.description).line)
             } catch {

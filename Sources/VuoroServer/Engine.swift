@@ -21,6 +21,8 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
     /// Watchers on each I/O loop, which keeps their sockets: a loop without any gets no events.
     private var watchersOnLoop: [Int] = []
     private var touched: [Connection] = []
+    /// This batch's changes to log once it is committed (`audit`).
+    private var audited: [(Logger.Level, String, Logger.Metadata)] = []
     /// What this batch did, in order, to answer it again if its commit fails.
     private var batch: [(Connection, BatchItem)] = []
     private var events: [String] = []
@@ -199,6 +201,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
                     metrics.batchSize.record(changes.count)
                 }
                 batchMetrics.apply(to: metrics)
+                for (level, message, metadata) in audited { logger.log(level: level, "\(message)", metadata: metadata) }
                 if storageFailing {
                     storageFailing = false
                     logger.notice("storage writes work again")
@@ -225,6 +228,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
             events.removeAll(keepingCapacity: true)
         }
         batch.removeAll(keepingCapacity: true)
+        audited.removeAll(keepingCapacity: true)
         dispatch(events: shared)
         if !storageFailing { onCommit?(centre.waitingCount) }
     }
@@ -248,6 +252,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
 
     /// Puts the state back to what the store holds, and answers the batch again with its writes refused.
     private func recoverFromFailedCommit() {
+        audited.removeAll()
         // A day change that did not reach the disk is rolled, and announced, again.
         if let ended = backupDue, events.contains("EVENT day \(dayAnnounced)") {
             dayAnnounced = ended
@@ -393,6 +398,12 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
     }
 
     func publish(_ event: String) { events.append(event) }
+
+    /// Who changed what, for the manager and IT: logged once the batch is committed, never for a change that did
+    /// not reach the disk.
+    func audit(_ level: Logger.Level, _ message: String, _ metadata: Logger.Metadata) {
+        audited.append((level, message, metadata))
+    }
 
     /// Stops taking requests, writes what is pending and closes every connection.
     func shutdown() {

@@ -184,6 +184,30 @@ final class Daemon {
         #expect(threadsLog.contains("--io-threads must be from 0 to 256"), "\(threadsLog)")
     }
 
+    /// Who closed the laboratory's queue at two o'clock? Changes a manager or IT is asked about are logged with the
+    /// role and address that made them, once committed.
+    @Test func whoChangedWhatIsLogged() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:0"])
+        try d.waitUntilListening()
+        let c = try LineClient(port: d.port)
+        #expect(try c.request("CLOSE lab") == "OK lab open=0")
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
+        #expect(try c.request("CANCEL K001") == "OK K001 state=cancelled")
+        #expect(try c.request("SERVE 3 health") == "OK 3 queues=health")
+        #expect(try c.request("OPEN lab") == "OK lab open=1")
+        #expect(d.waitForLog("queue lab opened by admin at 127.0.0.1:"), "\(d.log)")
+        for line in [
+            "queue lab closed by admin at 127.0.0.1:", "K001 cancelled by admin at 127.0.0.1:",
+            "counter 3 serves health, set by admin at 127.0.0.1:",
+        ] {
+            #expect(d.log.contains(line), "\(line) in \(d.log)")
+        }
+        d.signal(SIGTERM)
+        _ = d.finish()
+    }
+
     /// Several centres on one machine (vuorod@.service): each configuration names its own address. `--listen`
     /// wins over it; a bad one is refused like any key; without tokens, beyond loopback is refused as ever.
     @Test func theConfigurationSaysWhereToListen() throws {
