@@ -104,7 +104,11 @@ extension Centre {
         var chosen: Ticket?
         if let number {
             guard let t = lookup(number) else { throw .unknownTicket(number) }
-            guard t.state == .waiting else { throw .wrongState(number: number, state: t.state) }
+            // A visitor marked as a no-show who comes back to the counter is called again, rather than sent to
+            // the kiosk for a new number and the back of the queue.
+            guard t.state == .waiting || t.state == .noshow else {
+                throw .wrongState(number: number, state: t.state)
+            }
             chosen = t
         }
         let finished = try? finishCurrent(of: cid, as: .done)
@@ -122,13 +126,18 @@ extension Centre {
             return Called(ticket: nil, finished: finished, waited: 0)
         }
         let now = clock.now()
+        let returning = t.state == .noshow
         removeFromLine(t)
         t.state = .called
         t.calledAt = now
         t.announcedAt = now
         t.counter = cid
         t.calledQueue = t.queue
-        t.calls = 1
+        t.calls = returning ? t.calls + 1 : 1
+        if returning {
+            t.finishedAt = nil
+            activeSeqs[t.origin, default: []].insert(t.seq)
+        }
         tickets[t.id] = t
         changes.append(.ticket(t))
         counter.current = t.id

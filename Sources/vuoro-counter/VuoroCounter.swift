@@ -99,6 +99,8 @@ struct Desk {
         let confirmNext: String
         /// The daemon's refusals a clerk can meet, by error code; others are shown as the daemon words them.
         let errors: [String: String]
+        /// After `c`: typing the number of a ticket to call (a visitor who was a no-show and came back, say).
+        let callNumber, typingHelp, notANumber: String
     }
     /// Seconds after a call in which `n` asks to be pressed again before it ends that ticket: a double press,
     /// or a key held down, would otherwise end the visitor's turn as done before they reach the counter.
@@ -108,7 +110,8 @@ struct Desk {
             counter: "Palvelupiste", open: "auki", paused: "tauolla", serving: "Vuorossa", noTicket: "Ei asiakasta",
             waiting: "jonossa", wait: "odotus", transferTo: "Siirrä jonoon", front: "jonon alkuun",
             back: "jonon loppuun", switches: "f vaihtaa",
-            keys: "n seuraava   r kutsu uudelleen   d valmis   s ei saapunut   t siirrä   p tauko   q lopeta",
+            keys:
+                "n seuraava   r kutsu uudelleen   c kutsu numero   d valmis   s ei saapunut   t siirrä   p tauko   q lopeta",
             noneWaiting: "jonossa ei ole ketään", reconnected: "yhteys palasi", reconnecting: "yhdistetään uudelleen",
             called: "kutsuttu", waited: "odotti", recalled: "kutsuttu uudelleen", call: "kerta", done: "valmis",
             noshow: "ei saapunut", transferred: "siirretty jonoon", position: "sija",
@@ -118,12 +121,15 @@ struct Desk {
                 "unavailable": "Tallennus ei juuri nyt onnistu, eikä mitään muutettu. Yritä hetken päästä.",
                 "shutting-down": "Palvelin sammuu. Yritä hetken päästä uudelleen.",
                 "unknown-queue": "Jonoa ei enää ole",
-            ]),
+                "wrong-state": "Numeroa ei voi kutsua: se on jo palveltu, peruttu tai kutsuttu",
+                "unknown-ticket": "Tänään ei ole ollut sellaista numeroa",
+            ],
+            callNumber: "Kutsu numero", typingHelp: "Enter kutsuu, Esc peruu", notANumber: "ei ole vuoronumero"),
         "sv": Texts(
             counter: "Disk", open: "öppen", paused: "paus", serving: "Betjänas", noTicket: "Ingen kund",
             waiting: "i kö", wait: "väntetid", transferTo: "Flytta till kö", front: "först", back: "sist",
             switches: "f växlar",
-            keys: "n nästa   r ropa igen   d klar   s kom inte   t flytta   p paus   q avsluta",
+            keys: "n nästa   r ropa igen   c ropa nummer   d klar   s kom inte   t flytta   p paus   q avsluta",
             noneWaiting: "ingen väntar", reconnected: "förbindelsen är tillbaka", reconnecting: "ansluter igen",
             called: "ropad", waited: "väntade", recalled: "ropad igen", call: "gång", done: "klar", noshow: "kom inte",
             transferred: "flyttad till", position: "plats",
@@ -133,12 +139,15 @@ struct Desk {
                 "unavailable": "Lagringen fungerar inte just nu, och inget ändrades. Försök snart igen.",
                 "shutting-down": "Servern stängs. Försök igen om en stund.",
                 "unknown-queue": "Kön finns inte längre",
-            ]),
+                "wrong-state": "Numret kan inte ropas: det är redan betjänat, avbokat eller ropat",
+                "unknown-ticket": "Något sådant nummer har inte funnits i dag",
+            ],
+            callNumber: "Ropa nummer", typingHelp: "Enter ropar, Esc avbryter", notANumber: "är inget könummer"),
         "en": Texts(
             counter: "Counter", open: "open", paused: "paused", serving: "Serving", noTicket: "No ticket",
             waiting: "waiting", wait: "wait", transferTo: "Transfer to", front: "front", back: "back",
             switches: "f switches",
-            keys: "n next   r recall   d done   s no-show   t transfer   p pause   q quit",
+            keys: "n next   r recall   c call number   d done   s no-show   t transfer   p pause   q quit",
             noneWaiting: "none waiting", reconnected: "reconnected", reconnecting: "reconnecting",
             called: "called", waited: "waited", recalled: "called again", call: "call", done: "done",
             noshow: "no-show", transferred: "transferred to", position: "position",
@@ -148,8 +157,26 @@ struct Desk {
                 "unavailable": "Storage is failing, and nothing was changed. Try again shortly.",
                 "shutting-down": "The server is stopping. Try again in a moment.",
                 "unknown-queue": "That queue no longer exists",
-            ]),
+                "wrong-state": "That number cannot be called: it was served, cancelled or is called",
+                "unknown-ticket": "There has been no such number today",
+            ],
+            callNumber: "Call number", typingHelp: "Enter calls, Esc cancels", notANumber: "is not a ticket number"),
     ]
+    /// What the desk shows and remembers between key presses.
+    struct State {
+        /// What the last action did, or why it did not.
+        var message = ""
+        /// When the desk first saw each ticket served here, for the service clock.
+        var servedSince: [String: Date] = [:]
+        /// The transfer menu is open; transfers go to the front of the queue.
+        var menu = false
+        var front = false
+        /// When `n` was pressed just after a call and asked to be pressed again.
+        var confirming: Date?
+        /// The number being typed after `c`, to call that ticket; nil when not typing.
+        var typing: String?
+    }
+
     var conn: ClientConnection?
     let connect: () throws -> ClientConnection
     let counter: String
@@ -161,11 +188,7 @@ struct Desk {
         term.enterFullScreen()
         defer { term.leaveFullScreen() }
         var conn = self.conn
-        var message = ""
-        var servedSince: [String: Date] = [:]
-        var menu = false
-        var front = false
-        var confirming: Date?
+        var state = State()
         var backoff = 1.0
         var t = Desk.texts[lang ?? "en"] ?? Desk.texts["en"]!
         var names: [String: String] = [:]
@@ -188,15 +211,12 @@ struct Desk {
                     if let id = q.words.first { names[id] = q["name"] ?? id }
                 }
                 if reconnecting {
-                    message = t.reconnected
+                    state.message = t.reconnected
                     reconnecting = false
                 }
                 backoff = 1
                 guard
-                    try step(
-                        conn!, term: term, texts: t, names: names, nameLang: nameLang, message: &message,
-                        servedSince: &servedSince,
-                        menu: &menu, front: &front, confirming: &confirming)
+                    try step(conn!, term: term, texts: t, names: names, nameLang: nameLang, state: &state)
                 else { return }
             } catch ClientError.refused(let code, let text) where code == "unknown-counter" {
                 throw ClientError.refused(code: code, text: text)
@@ -216,8 +236,7 @@ struct Desk {
     /// Draws the desk once and handles a key; false when the clerk quits.
     private func step(
         _ conn: ClientConnection, term: Terminal, texts tx: Texts, names: [String: String], nameLang: String?,
-        message: inout String,
-        servedSince: inout [String: Date], menu: inout Bool, front: inout Bool, confirming: inout Date?
+        state s: inout State
     ) throws -> Bool {
         guard let me = try conn.list(.counters(lang: nameLang)).first(where: { $0.words.first == counter }) else {
             throw ClientError.refused(code: "unknown-counter", text: "no counter '\(counter)'")
@@ -225,13 +244,13 @@ struct Desk {
         let myQueues = (me["queues"] ?? "").split(separator: ",").map(String.init)
         let status = try conn.list(.status)
         let current = me["ticket"].flatMap { $0 == "-" ? nil : $0 }
-        if let t = current, servedSince[t] == nil { servedSince[t] = Date() }
+        if let t = current, s.servedSince[t] == nil { s.servedSince[t] = Date() }
         let state = me["state"] == "paused" ? tx.paused : tx.open
         // A counter with a name ("huone 214") is called that, as the lobby's screens call it.
         let title = me["name"].map(\.initialCapital) ?? "\(tx.counter) \(counter)"
         var lines = ["", Terminal.bold("  \(title)") + "   (\(state))", ""]
         if let t = current {
-            let secs = Int(Date().timeIntervalSince(servedSince[t] ?? Date()))
+            let secs = Int(Date().timeIntervalSince(s.servedSince[t] ?? Date()))
             lines.append("  \(tx.serving) " + Terminal.bold(t) + "   \(Desk.clock(secs))")
         } else {
             lines.append("  \(tx.noTicket)")
@@ -246,34 +265,52 @@ struct Desk {
                 "  \(name(f).fitted(width))  \(tx.waiting) \(f["waiting"] ?? "?")   \(tx.wait) ~\(minutes) min")
         }
         lines.append("")
-        if menu {
-            lines.append("  \(tx.transferTo) (\(front ? tx.front : tx.back), \(tx.switches)):")
+        if let typed = s.typing {
+            lines.append("  \(tx.callNumber): " + Terminal.bold(typed) + "_   (\(tx.typingHelp))")
+        } else if s.menu {
+            lines.append("  \(tx.transferTo) (\(s.front ? tx.front : tx.back), \(tx.switches)):")
             for (key, f) in zip(Desk.transferKeys, status) { lines.append("    \(key)  \(name(f))") }
         } else {
             lines.append("  \(tx.keys)")
         }
-        lines += ["", "  \(message)"]
+        lines += ["", "  \(s.message)"]
         term.draw(lines)
         guard let key = term.waitForKey(seconds: 1) else { return true }
         if key == Terminal.interrupt { return false }
-        let asked = confirming
-        confirming = nil
+        let asked = s.confirming
+        s.confirming = nil
         var request: Request?
-        if menu {
-            if key == "f" { front.toggle() }
-            if let n = Desk.transferKeys.firstIndex(of: key), n < status.count, let q = status[n].words.first {
-                request = .transfer(counter: counter, queue: q, front: front)
+        if let typed = s.typing {
+            switch key {
+            case "\r", "\n":
+                s.typing = nil
+                do {
+                    request = .call(counter: counter, ticket: try Request.ticketNumber(typed))
+                } catch {
+                    s.message = "\(typed): \(tx.notANumber)"
+                }
+            case "\u{1B}": s.typing = nil
+            case "\u{7F}", "\u{08}": s.typing = String(typed.dropLast())
+            default:
+                if key.isASCII && (key.isLetter || key.isNumber) && typed.count < 5 {
+                    s.typing = typed + key.uppercased()
+                }
             }
-            if key != "f" { menu = false }
+        } else if s.menu {
+            if key == "f" { s.front.toggle() }
+            if let n = Desk.transferKeys.firstIndex(of: key), n < status.count, let q = status[n].words.first {
+                request = .transfer(counter: counter, queue: q, front: s.front)
+            }
+            if key != "f" { s.menu = false }
         } else {
             switch key {
             case "n":
                 // A second n just after a call, a double press say, would end that visitor's turn unserved.
-                if let t = current, let since = servedSince[t], Date().timeIntervalSince(since) < Desk.confirmWindow,
+                if let t = current, let since = s.servedSince[t], Date().timeIntervalSince(since) < Desk.confirmWindow,
                     asked.map({ Date().timeIntervalSince($0) >= Desk.confirmWindow }) ?? true
                 {
-                    confirming = Date()
-                    message = tx.confirmNext.replacingOccurrences(of: "#", with: t)
+                    s.confirming = Date()
+                    s.message = tx.confirmNext.replacingOccurrences(of: "#", with: t)
                 } else {
                     request = .call(counter: counter, ticket: nil)
                 }
@@ -281,16 +318,17 @@ struct Desk {
             case "d": request = .done(counter: counter)
             case "s": request = .noshow(counter: counter)
             case "p": request = .pause(counter: counter)
-            case "t": menu = true
+            case "t": s.menu = true
+            case "c": s.typing = ""
             case "q": return false
             default: break
             }
         }
         if let request {
             do {
-                message = Desk.describe(request, try conn.request(request), tx, names)
+                s.message = Desk.describe(request, try conn.request(request), tx, names)
             } catch ClientError.refused(let code, let text) {
-                message =
+                s.message =
                     code == "no-current-ticket"
                     ? tx.noTicket : tx.errors[code].map { "\($0) (\(code))" } ?? "\(code): \(text)"
             }

@@ -46,7 +46,29 @@ import VuoroCore
         #expect(try c.finish(counter: "1", as: .noshow).state == .noshow)
         #expect(throws: CentreError.wrongState(number: "K002", state: .cancelled)) { try c.cancel("K002") }
         #expect(throws: CentreError.noCurrentTicket("1")) { try c.recall(counter: "1") }
-        #expect(throws: CentreError.wrongState(number: "K001", state: .noshow)) {
+        #expect(throws: CentreError.wrongState(number: "K002", state: .cancelled)) {
+            try c.call(counter: "1", ticket: "K002")
+        }
+    }
+
+    /// A visitor marked as a no-show who comes back is called again by number, at any counter, rather than sent to
+    /// the kiosk and the back of the queue; the day's figures then count them as served.
+    @Test func aNoShowWhoComesBackIsCalledAgain() throws {
+        let (c, clock) = makeCentre()
+        _ = try c.issue(queue: "kela")
+        _ = try c.call(counter: "1")
+        _ = try c.finish(counter: "1", as: .noshow)
+        clock.advance(seconds: 120)
+        let again = try c.call(counter: "2", ticket: "K001")
+        #expect(again.ticket?.state == .called && again.ticket?.counter == "2" && again.ticket?.calls == 2)
+        #expect(again.ticket?.finishedAt == nil)
+        #expect(try c.view("K001").ticket.state == .called)
+        _ = try c.finish(counter: "2", as: .done)
+        let kela = DayStats.compute(c.todaysTickets, by: .queue, waitTarget: 1800, hourOf: { _ in 10 })
+            .first { $0.key == "kela" }!
+        #expect(kela.served == 1 && kela.noshow == 0)
+        // Called, served or cancelled: only a no-show comes back.
+        #expect(throws: CentreError.wrongState(number: "K001", state: .done)) {
             try c.call(counter: "1", ticket: "K001")
         }
     }

@@ -798,6 +798,38 @@ func acrossADaemonRestart(
     }
 }
 
+@Suite(.serialized) struct DeskCallNumberTests {
+    /// A visitor marked as a no-show comes back: the clerk types the number after `c` and calls it again. Before,
+    /// a no-show was final and the visitor was sent to take a new number at the back of the queue.
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func aNoShowWhoComesBackIsCalledByNumber() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        let c = try server.client()
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K002"))
+        #expect(try c.request("CALL 1").hasPrefix("OK K001"))
+        #expect(try c.request("NOSHOW 1") == "OK K001 state=noshow")
+        let desk = try Tmux("\(executable("vuoro-counter")) --counter 1 --server \(addr) --lang en")
+        #expect(try desk.waitFor("c call number"), desk.dump)
+        try desk.keys("c")
+        #expect(try desk.waitFor("Call number: _"), desk.dump)
+        for k in ["k", "1", "Enter"] { try desk.keys(k) }
+        #expect(try desk.waitFor("K1: is not a ticket number"), desk.dump)
+        try desk.keys("c")
+        for k in ["k", "0", "0", "9", "Enter"] { try desk.keys(k) }
+        #expect(try desk.waitFor("There has been no such number today (unknown-ticket)"), desk.dump)
+        try desk.keys("c")
+        for k in ["k", "0", "0", "1", "Enter"] { try desk.keys(k) }
+        #expect(try desk.waitFor("K001 (Kela) called"), desk.dump)
+        #expect(try desk.waitFor("Serving K001"), desk.dump)
+        #expect(try c.request("TICKET K001") == "OK K001 state=called queue=kela counter=1")
+        #expect(try c.request("TICKET K002").hasPrefix("OK K002 state=waiting"))
+        try desk.keys("q")
+        await server.stop()
+    }
+}
+
 @Suite(.serialized) struct DeskRefusalTests {
     /// The daemon's refusals a clerk meets are said in the desk's language, with the code for IT; they were the
     /// protocol's English words.
