@@ -131,7 +131,7 @@ struct Reader {
             [
                 "site", "timezone", "languages", "max_priority_streak", "holidays", "queue", "counter", "access",
                 "token",
-                "wait_target", "retention_days", "backups", "listen",
+                "wait_target", "retention_days", "backups", "listen", "special_hours",
             ], at: "")
         guard let siteV = root["site"] else { throw fail("site", "is missing") }
         let site = try string(siteV, "site")
@@ -174,16 +174,20 @@ struct Reader {
         let waitTarget = try root["wait_target"].map { v throws(ConfigError) in try int(v, "wait_target") } ?? 1800
         let retention = try root["retention_days"].map { v throws(ConfigError) in try int(v, "retention_days") } ?? 90
         let backups = try root["backups"].map { v throws(ConfigError) in try int(v, "backups") } ?? 7
+        let special = try specialHours(root, at: "")
         let config = CentreConfig(
             site: site, timeZone: tz, languages: languages, maxPriorityStreak: streak, holidays: holidays,
             queues: queues, counters: counters, waitTarget: waitTarget, retentionDays: retention,
-            backups: backups)
+            backups: backups, specialHours: special)
         if let p = config.problem() { throw fail(p.key, p.reason) }
         return config
     }
 
     func queue(_ t: TOMLTable, _ path: String) throws(ConfigError) -> QueueConfig {
-        try known(t, ["id", "prefix", "name", "weight", "service_time", "hours", "last_ticket_before_close"], at: path)
+        try known(
+            t,
+            ["id", "prefix", "name", "weight", "service_time", "hours", "last_ticket_before_close", "special_hours"],
+            at: path)
         guard let idV = t["id"] else { throw fail("\(path).id", "is missing") }
         guard let prefixV = t["prefix"] else { throw fail("\(path).prefix", "is missing") }
         let id = try string(idV, "\(path).id")
@@ -214,7 +218,32 @@ struct Reader {
             hours: hours,
             lastTicketBeforeClose: try t["last_ticket_before_close"].map { v throws(ConfigError) in
                 try int(v, "\(path).last_ticket_before_close")
-            } ?? 0)
+            } ?? 0,
+            specialHours: try specialHours(t, at: path))
+    }
+
+    /// `special_hours = { "2026-12-31" = "08:00-14:00", "2026-06-19" = "closed" }`: the hours of single dates,
+    /// instead of the weekly ones.
+    /// `path` is the table's own: "" for the top level, "queue[2]" for a queue.
+    func specialHours(_ t: TOMLTable, at path: String) throws(ConfigError) -> [String: [OpenPeriod]] {
+        let key = path.isEmpty ? "special_hours" : "\(path).special_hours"
+        guard let v = t["special_hours"] else { return [:] }
+        guard let table = v.table else {
+            throw fail(key, "must be a table of dates, such as { \"2026-12-31\" = \"08:00-14:00\" }")
+        }
+        var out: [String: [OpenPeriod]] = [:]
+        for date in table.keys {
+            guard isCalendarDate(date) else { throw fail("\(key).\(date)", "'\(date)' is not a date YYYY-MM-DD") }
+            let text = try string(table[date]!, "\(key).\(date)")
+            do {
+                out[date] = try OpeningHours.parsePeriods(text)
+            } catch let e as HoursError {
+                throw fail("\(key).\(date)", e.description)
+            } catch {
+                throw fail("\(key).\(date)", "\(error)")
+            }
+        }
+        return out
     }
 
     /// `name = "Kela"` for every language (keyed "*" until the languages are known), or

@@ -180,27 +180,42 @@ public final class Centre {
     private var openMinute: Millis = .min
     private var openByHours: [QueueID: Bool] = [:]
 
-    private func isOpenByHours(_ q: QueueLine, at t: Millis) -> Bool {
-        let c = calendar.civil(t)
-        if config.holidays.contains(c.dateString) { return false }
-        guard let hours = q.config.hours else { return true }
-        guard let p = hours.period(weekday: c.weekday, minute: c.minuteOfDay) else { return false }
-        return c.minuteOfDay < p.end - q.config.lastTicketBeforeClose
+    /// The queue's periods on a date: none on a holiday, else its own special hours for the date, else the
+    /// centre's, else its weekly hours (all day when it has none).
+    func periods(_ q: QueueConfig, date: String, weekday: Int) -> [OpenPeriod] {
+        if config.holidays.contains(date) { return [] }
+        if let special = q.specialHours[date] ?? config.specialHours[date] { return special }
+        return q.hours?.days[weekday - 1] ?? [OpenPeriod(start: 0, end: 1440)]
     }
 
-    /// When a queue closed by its hours or a holiday opens next; nil when closed by hand, removed or never opening.
+    private func isOpenByHours(_ q: QueueLine, at t: Millis) -> Bool {
+        let c = calendar.civil(t)
+        let minute = c.minuteOfDay
+        guard
+            let p = periods(q.config, date: c.dateString, weekday: c.weekday).first(where: {
+                minute >= $0.start && minute < $0.end
+            })
+        else { return false }
+        return minute < p.end - q.config.lastTicketBeforeClose
+    }
+
+    /// When a queue closed by its hours, a holiday or special hours opens next; nil when closed by hand, removed
+    /// or not opening within about a year.
     public func opensAt(_ id: QueueID, after now: Millis) -> Millis? {
         guard let q = queues[id], !q.removed, !q.closed else { return nil }
-        var t = now
-        for _ in 0..<400 {
-            if let hours = q.config.hours {
-                let c = calendar.civil(t)
-                guard let next = hours.nextOpening(weekday: c.weekday, minute: c.minuteOfDay) else { return nil }
-                t = calendar.instant(daysAfter: next.daysAhead, of: t, minute: next.minute)
-            } else {
-                t = calendar.day(containing: t).end
+        // Weekly hours without any period open only on special dates: none after the last of them.
+        let lastSpecial = (Array(q.config.specialHours.keys) + Array(config.specialHours.keys)).max() ?? ""
+        let weeklyNever = q.config.hours?.days.allSatisfy(\.isEmpty) ?? false
+        var day = calendar.day(containing: now)
+        for ahead in 0..<400 {
+            if ahead > 0 { day = calendar.day(containing: day.end) }
+            let c = calendar.civil(ahead == 0 ? now : day.start)
+            if weeklyNever && c.dateString > lastSpecial { return nil }
+            for p in periods(q.config, date: c.dateString, weekday: c.weekday)
+            where ahead > 0 || p.start > c.minuteOfDay {
+                let t = calendar.instant(daysAfter: 0, of: day.start, minute: p.start)
+                if isOpen(id, at: t) { return t }
             }
-            if isOpen(id, at: t) { return t }
         }
         return nil
     }

@@ -20,10 +20,12 @@ public struct QueueConfig: Equatable, Sendable {
     public var hours: OpeningHours?
     /// Minutes before the end of an opening period when the last ticket is handed out.
     public var lastTicketBeforeClose: Int
+    /// Hours of single dates that replace the weekly ones ("2026-12-31" → 08:00-14:00; no periods: closed).
+    public var specialHours: [String: [OpenPeriod]]
 
     public init(
         id: QueueID, prefix: String, names: [String: String], weight: Double = 1.0, serviceTime: Int = 300,
-        hours: OpeningHours? = nil, lastTicketBeforeClose: Int = 0
+        hours: OpeningHours? = nil, lastTicketBeforeClose: Int = 0, specialHours: [String: [OpenPeriod]] = [:]
     ) {
         self.id = id
         self.prefix = prefix
@@ -32,6 +34,7 @@ public struct QueueConfig: Equatable, Sendable {
         self.serviceTime = serviceTime
         self.hours = hours
         self.lastTicketBeforeClose = lastTicketBeforeClose
+        self.specialHours = specialHours
     }
 
     /// The name in `lang`, else in the first of `languages` that has one, else the id.
@@ -76,6 +79,9 @@ public struct CentreConfig: Equatable, Sendable {
     public var maxPriorityStreak: Int
     /// Dates (`YYYY-MM-DD`) on which every queue is closed.
     public var holidays: Set<String>
+    /// Hours of single dates for every queue, replacing their weekly hours ("2026-12-31" → 08:00-14:00, the
+    /// centre closing early on New Year's Eve); a queue's own `specialHours` for the date win.
+    public var specialHours: [String: [OpenPeriod]]
     public var queues: [QueueConfig]
     public var counters: [CounterConfig]
     /// Seconds of waiting above which a ticket counts as over the target in the statistics.
@@ -88,7 +94,7 @@ public struct CentreConfig: Equatable, Sendable {
     public init(
         site: String, timeZone: String, languages: [String], maxPriorityStreak: Int = 3, holidays: Set<String> = [],
         queues: [QueueConfig], counters: [CounterConfig], waitTarget: Int = 1800, retentionDays: Int = 90,
-        backups: Int = 7
+        backups: Int = 7, specialHours: [String: [OpenPeriod]] = [:]
     ) {
         self.waitTarget = waitTarget
         self.retentionDays = retentionDays
@@ -98,6 +104,7 @@ public struct CentreConfig: Equatable, Sendable {
         self.languages = languages
         self.maxPriorityStreak = maxPriorityStreak
         self.holidays = holidays
+        self.specialHours = specialHours
         self.queues = queues
         self.counters = counters
     }
@@ -112,6 +119,7 @@ public struct CentreConfig: Equatable, Sendable {
         if retentionDays < 1 || retentionDays > 3650 { return ("retention_days", "must be 1 to 3650 days") }
         if backups < 0 || backups > 366 { return ("backups", "must be 0 (none) to 366 nightly backups") }
         if queues.isEmpty { return ("queue", "at least one [[queue]] is needed") }
+        if let p = CentreConfig.specialProblem(specialHours, holidays: holidays) { return ("special_hours\(p.0)", p.1) }
         var ids = Set<String>()
         var prefixes = Set<String>()
         for (i, q) in queues.enumerated() {
@@ -133,6 +141,9 @@ public struct CentreConfig: Equatable, Sendable {
             if q.lastTicketBeforeClose < 0 || q.lastTicketBeforeClose > 1440 {
                 return ("\(key).last_ticket_before_close", "must be 0 to 1440 minutes")
             }
+            if let p = CentreConfig.specialProblem(q.specialHours, holidays: holidays) {
+                return ("\(key).special_hours\(p.0)", p.1)
+            }
             if let p = CentreConfig.namesProblem(q.names, languages: languages, longest: nil) {
                 return ("\(key).name\(p.0)", p.1)
             }
@@ -149,6 +160,14 @@ public struct CentreConfig: Equatable, Sendable {
             if let p = CentreConfig.namesProblem(c.names, languages: languages, longest: 24) {
                 return ("\(key).name\(p.0)", p.1)
             }
+        }
+        return nil
+    }
+
+    /// A special date that is a holiday as well (closed all day either way: one of the two is a mistake).
+    static func specialProblem(_ special: [String: [OpenPeriod]], holidays: Set<String>) -> (String, String)? {
+        for date in special.keys.sorted() where holidays.contains(date) {
+            return (".\(date)", "\(date) is a holiday, closed all day")
         }
         return nil
     }

@@ -4,6 +4,10 @@
 public struct OpenPeriod: Equatable, Sendable {
     public let start: Int
     public let end: Int
+    public init(start: Int, end: Int) {
+        self.start = start
+        self.end = end
+    }
 }
 
 /// Why a piece of the hours notation was refused.
@@ -89,7 +93,7 @@ public struct OpeningHours: Equatable, Sendable {
         return a...b
     }
 
-    static func parsePeriods(_ text: String) throws -> [OpenPeriod] {
+    public static func parsePeriods(_ text: String) throws -> [OpenPeriod] {
         let trimmed = text.trimmingSpaces
         if trimmed == "closed" || trimmed.isEmpty { return [] }
         var periods: [OpenPeriod] = []

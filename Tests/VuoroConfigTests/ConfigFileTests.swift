@@ -76,6 +76,11 @@ import VuoroProtocol
         ("max_priority_streak = 3", "max_priority_strek = 3", "max_priority_strek"),
         ("max_priority_streak = 3", "backups = -1", "backups"),
         ("max_priority_streak = 3", "listen = []", "listen"),
+        ("max_priority_streak = 3", "special_hours = { \"2026-02-30\" = \"08:00-14:00\" }", "special_hours.2026-02-30"),
+        ("max_priority_streak = 3", "special_hours = { \"2026-12-31\" = \"14:00-08:00\" }", "special_hours.2026-12-31"),
+        ("max_priority_streak = 3", "special_hours = { \"2026-12-24\" = \"08:00-12:00\" }", "special_hours.2026-12-24"),
+        ("max_priority_streak = 3", "special_hours = \"2026-12-31\"", "special_hours"),
+        ("service_time = 480", "special_hours = { \"2026-12-31\" = \"8-14\" }", "queue[1].special_hours.2026-12-31"),
         ("max_priority_streak = 3", "listen = \"0.0.0.0:7411\"", "listen"),
         ("max_priority_streak = 3", "listen = [\"0.0.0.0:7411\", \"port 80\"]", "listen[2]"),
         ("max_priority_streak = 3", "backups = \"nightly\"", "backups"),
@@ -97,6 +102,17 @@ import VuoroProtocol
         #expect(e.file == "bad.toml")
         #expect(e.key == key, "\(e)")
         #expect(!e.reason.isEmpty)
+    }
+
+    @Test func readsSpecialHours() throws {
+        let text = good.replacingOccurrences(
+            of: "max_priority_streak = 3",
+            with: "special_hours = { \"2026-12-31\" = \"08:00-14:00\", \"2026-06-19\" = \"closed\" }"
+        ).replacingOccurrences(
+            of: "service_time = 480", with: "service_time = 480\nspecial_hours = { \"2026-12-19\" = \"10:00-14:00\" }")
+        let c = try ConfigFile.parse(text, file: "good.toml").centre
+        #expect(c.specialHours == ["2026-12-31": [OpenPeriod(start: 480, end: 840)], "2026-06-19": []])
+        #expect(c.queues[0].specialHours == ["2026-12-19": [OpenPeriod(start: 600, end: 840)]])
     }
 
     @Test func readsWhereToListen() throws {

@@ -129,6 +129,37 @@ import VuoroCore
         #expect(c.opensAt("kela", after: clock.now()).map { c.calendar.timestamp($0) } == "2026-12-25T00:00:00+02:00")
     }
 
+    /// Exceptional hours of single dates: the whole centre closes at 14:00 on Wednesday 2026-11-25, the lab opens
+    /// on Saturday 2026-11-28 though its week has no Saturday, and Thursday 2026-11-26 is closed for kela alone.
+    @Test func specialHoursReplaceTheWeeklyOnesForTheirDate() throws {
+        let hours = try OpeningHours.parse(weekly: [("mon-fri", "08:00-18:00")])
+        var config = testConfig(hours: hours)
+        config.specialHours = ["2026-11-25": try OpeningHours.parsePeriods("08:00-14:00")]
+        config.queues[0].specialHours = ["2026-11-26": []]
+        config.queues[2].hours = hours
+        config.queues[2].specialHours = ["2026-11-28": try OpeningHours.parsePeriods("10:00-13:00")]
+        let (c, clock) = makeCentre(config)
+        let wednesday13 = monday10 + 2 * 86_400_000 + 3 * 3_600_000
+        #expect(c.isOpen("kela", at: wednesday13) && c.isOpen("lab", at: wednesday13))
+        // 14:30 Wednesday: closed, though the week says 18:00; a queue without hours too.
+        clock.time = wednesday13 + 90 * 60_000
+        #expect(!c.isOpen("kela") && !c.isOpen("lab") && !c.isOpen("health"))
+        let stamp = { (q: String) in c.opensAt(q, after: clock.now()).map { c.calendar.timestamp($0) } }
+        #expect(stamp("health") == "2026-11-26T00:00:00+02:00")
+        // Thursday is closed for kela alone: it opens Friday.
+        #expect(stamp("kela") == "2026-11-27T08:00:00+02:00")
+        #expect(stamp("lab") == "2026-11-26T08:00:00+02:00")
+        // Friday 19:00: the lab's next opening is its special Saturday, kela's Monday.
+        clock.time = monday10 + 4 * 86_400_000 + 9 * 3_600_000
+        #expect(stamp("lab") == "2026-11-28T10:00:00+02:00")
+        #expect(stamp("kela") == "2026-11-30T08:00:00+02:00")
+        // A queue whose week has no hours at all opens on its special dates only, and after them never.
+        config.queues[2].hours = try OpeningHours.parse(weekly: [])
+        let (d, _) = makeCentre(config, at: clock.time)
+        #expect(d.opensAt("lab", after: clock.time).map { d.calendar.timestamp($0) } == "2026-11-28T10:00:00+02:00")
+        #expect(d.opensAt("lab", after: clock.time + 2 * 86_400_000) == nil)
+    }
+
     @Test func hoursNotation() throws {
         #expect(try OpeningHours.parse(everyDay: "08:00-18:00").description == "08:00-18:00")
         let w = try OpeningHours.parse(weekly: [("mon-fri", "08:00-18:00"), ("sat", "10:00-14:00")])
