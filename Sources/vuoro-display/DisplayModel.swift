@@ -33,6 +33,10 @@ struct DisplayModel {
     var needsReload = false
 
     static let pausedLabels = ["fi": "tauolla", "sv": "paus", "en": "paused"]
+    static let offlineLabels = [
+        "fi": "Ei yhteyttä: tiedot voivat olla vanhentuneita", "sv": "Ingen förbindelse: uppgifterna kan vara gamla",
+        "en": "No connection: what is shown may be out of date",
+    ]
 
     static let labels: [String: (now: String, counter: String, waiting: String, wait: String, closed: String)] = [
         "fi": ("Vuorossa", "palvelupiste", "jonossa", "odotus", "suljettu"),

@@ -129,7 +129,9 @@ struct Screen {
                 }
             } catch {
                 conn = nil
-                status = "\(error) - reconnecting in \(Int(backoff)) s"
+                // Visitors read that the screen may be out of date; staff read why.
+                let offline = DisplayModel.offlineLabels[lang] ?? DisplayModel.offlineLabels["en"]!
+                status = "\(offline) · \(error) - reconnecting in \(Int(backoff)) s"
                 let size = term.size
                 term.draw(
                     model.screen(width: size.columns, height: size.rows, lang: lang, highlight: false, status: status))

@@ -26,24 +26,27 @@ struct Kiosk {
     ]
 
     /// What a visitor reads when no ticket came out: a full queue, a queue that just closed, a printer that failed
-    /// (its ticket is cancelled), or else.
+    /// (its ticket is cancelled), the daemon out of reach, or else.
     static let refusals: [String: [String: String]] = [
         "fi": [
             "queue-full": "Tähän palveluun ei juuri nyt voi ottaa numeroa. Kysy neuvontapisteestä.",
             "queue-closed": "Palvelu on juuri suljettu.",
             "printer": "Tulostin ei toimi. Kysy neuvontapisteestä.",
+            "offline": "Numeroita ei juuri nyt voi ottaa. Kysy neuvontapisteestä.",
             "": "Numeroa ei voitu antaa. Kysy neuvontapisteestä.",
         ],
         "sv": [
             "queue-full": "Just nu kan inga nummer tas till den här tjänsten. Fråga i informationen.",
             "queue-closed": "Tjänsten har just stängt.",
             "printer": "Skrivaren fungerar inte. Fråga i informationen.",
+            "offline": "Just nu kan inga nummer tas. Fråga i informationen.",
             "": "Inget nummer kunde ges. Fråga i informationen.",
         ],
         "en": [
             "queue-full": "This service gives out no more numbers just now. Please ask at the information desk.",
             "queue-closed": "This service has just closed.",
             "printer": "The printer is not working. Please ask at the information desk.",
+            "offline": "No numbers can be taken just now. Please ask at the information desk.",
             "": "No number could be given. Please ask at the information desk.",
         ],
     ]
@@ -107,7 +110,11 @@ struct Kiosk {
                     Terminal.dim("  (\(r.code): \(r.text))"),
                 ]
             }
-            if let problem { lines += ["", Terminal.dim("  \(problem); retrying")] }
+            if let problem {
+                // The daemon cannot be reached: the visitor is told so in words, staff get the reason below.
+                if queues.isEmpty { lines += ["", Terminal.bold("  " + Kiosk.refusal("offline", lang: code))] }
+                lines += ["", Terminal.dim("  \(problem); retrying")]
+            }
             term.draw(lines)
             guard let key = term.waitForKey(seconds: problem == nil ? 1 : 2) else {
                 // The next visitor starts in the kiosk's own language, whatever the last one chose.

@@ -240,7 +240,8 @@ func acrossADaemonRestart(
     @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
     func displayFollowsCallsAndReconnects() throws {
         try acrossADaemonRestart(
-            { "\(executable("vuoro-display")) --server \($0) --quiet --rotate 60" }, lost: "reconnecting",
+            { "\(executable("vuoro-display")) --server \($0) --quiet --rotate 60" },
+            lost: "Ei yhteyttä: tiedot voivat olla vanhentuneita",
             before: { screen, port in
                 #expect(try screen.waitFor("Kela"))
                 try issueAndCall("kela", counter: "2", server: "127.0.0.1:\(port)")
@@ -293,6 +294,18 @@ func acrossADaemonRestart(
         #expect(try server.client().request("TICKET K001").hasPrefix("OK K001 state=waiting queue=lab"))
         try desk.keys("q")
         await server.stop()
+    }
+}
+
+@Suite(.serialized) struct KioskOfflineTests {
+    /// The daemon out of reach: the visitor reads, in the kiosk's language, that no numbers can be taken, rather
+    /// than an empty screen and a connection error in English.
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func theKioskSaysNoNumbersCanBeTaken() throws {
+        let kiosk = try Tmux("\(executable("vuoro-ticket")) --kiosk --server 127.0.0.1:1 --lang fi")
+        #expect(try kiosk.waitFor("Numeroita ei juuri nyt voi ottaa. Kysy neuvontapisteestä."), kiosk.dump)
+        #expect(try kiosk.screen().contains("retrying"), kiosk.dump)
+        try kiosk.keys("C-c")
     }
 }
 
