@@ -112,7 +112,8 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "VuorodTests", dependencies: ["VuoroTestSupport", "VuoroStore", "VuoroProtocol", "VuoroCore"]),
+            name: "VuorodTests",
+            dependencies: ["VuoroTestSupport", "VuoroStore", "VuoroProtocol", "VuoroCore", "VuoroClient"]),
         .testTarget(name: "VuoroClientTests", dependencies: ["VuoroClient", "VuoroTestSupport"], exclude: ["golden"]),
     ],
     swiftLanguageModes: [.v5]

@@ -42,7 +42,11 @@ struct VuoroTicket: ParsableCommand {
     @Option(help: "text (UTF-8) or escpos (bytes for an Epson TM-T88 class printer).")
     var format: SlipFormat = .text
 
-    @Option(help: "File or printer device to write to, for example /dev/usb/lp0 (default standard output).")
+    @Option(
+        help: """
+            File, printer device or network printer to write to: /dev/usb/lp0, or tcp:10.0.0.9:9100 for a printer's \
+            raw port (default standard output).
+            """)
     var output: String?
 
     @Option(
@@ -94,6 +98,9 @@ struct VuoroTicket: ParsableCommand {
     }
 
     func run() throws {
+        // A printer that hangs up (a network printer restarting, a FIFO's reader gone) is a failed write, with its
+        // ticket cancelled, not a kiosk killed by SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         try runClient("vuoro-ticket") {
             if kiosk {
                 try Kiosk(

@@ -59,4 +59,61 @@ import VuoroTestSupport
         try out.write(slip)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)).count == 400_000)
     }
+
+    @Test func aNetworkPrinterGetsTheSlip() throws {
+        let printer = try NetworkPrinter()
+        let slip = Array("K001\n".utf8)
+        do {
+            let out = try SlipOutput("tcp:127.0.0.1:\(printer.port)", timeout: 1)
+            try out.write(slip)
+        }
+        #expect(printer.receive() == slip)
+    }
+
+    @Test func aNetworkPrinterThatIsOffIsNamed() throws {
+        let port = try NetworkPrinter().port  // closed again: nothing listens there
+        do {
+            _ = try SlipOutput("tcp:127.0.0.1:\(port)", timeout: 1)
+            Issue.record("connected to a closed port")
+        } catch {
+            #expect(
+                error.description
+                    == "cannot reach tcp:127.0.0.1:\(port): Connection refused; no ticket was issued")
+        }
+        #expect(throws: OutputError.self) { try SlipOutput("tcp:nowhere", timeout: 1) }
+    }
+
+    /// A printer busy with another job answers no new connection: the kiosk waits out the timeout, not the
+    /// system's two minutes of retries.
+    @Test func aNetworkPrinterThatDoesNotAnswerTimesOut() throws {
+        let printer = try NetworkPrinter(backlog: 0)
+        // Its queue of connections full: these are never accepted.
+        var held: [Int32] = []
+        defer { held.forEach { close($0) } }
+        for _ in 0..<4 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            addr.sin_port = UInt16(printer.port).bigEndian
+            _ = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            held.append(fd)
+        }
+        usleep(100_000)
+        let started = monotonicSeconds()
+        do {
+            _ = try SlipOutput("tcp:127.0.0.1:\(printer.port)", timeout: 0.3)
+            Issue.record("a printer with its queue full took the connection")
+        } catch {
+            #expect(
+                error.description
+                    == "cannot reach tcp:127.0.0.1:\(printer.port): no answer for 0.3 s (is the printer switched on and on the network?); no ticket was issued"
+            )
+        }
+        #expect(monotonicSeconds() - started < 2)
+    }
 }

@@ -44,3 +44,44 @@ public final class StalledPrinter {
         }
     }
 }
+
+/// A network printer's raw port on loopback: it accepts one connection at a time and reads what is printed.
+public final class NetworkPrinter {
+    public let fd: Int32
+    public let port: Int
+
+    /// `backlog` 0 and `accepting` false: a printer busy with another job, whose queue of connections is full.
+    public init(backlog: Int32 = 8) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        self.fd = fd
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) }
+        }
+        guard bound == 0, listen(fd, backlog) == 0 else { throw POSIXError(.init(rawValue: errno)!) }
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    deinit { close(fd) }
+
+    /// Takes the next connection and reads it to its end: one slip.
+    public func receive() -> [UInt8] {
+        let c = accept(fd, nil, nil)
+        guard c >= 0 else { return [] }
+        defer { close(c) }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buf.withUnsafeMutableBytes { read(c, $0.baseAddress, $0.count) }
+            if n <= 0 { return out }
+            out += buf[0..<n]
+        }
+    }
+}

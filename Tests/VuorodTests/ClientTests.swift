@@ -2,6 +2,7 @@
 // inside a pseudo-terminal (tmux), read back with capture-pane.
 import Foundation
 import Testing
+import VuoroClient
 import VuoroCore
 import VuoroProtocol
 import VuoroTestSupport
@@ -404,6 +405,27 @@ func acrossADaemonRestart(
             "vuoro-ticket", ["kela", "--output", printer.path, "--print-timeout", "1"], server: addr)
         #expect(rc2 == 0, "\(err2)")
         #expect(String(decoding: printer.drain(), as: UTF8.self).contains("K001"))
+        await server.stop()
+    }
+
+    /// Many kiosk printers are on the network, on their raw port: the slip goes there, and one that is switched off
+    /// gets no number issued.
+    @Test func aNetworkPrinterPrintsTheSlip() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        let printer = try NetworkPrinter()
+        let (rc, _, err) = try runClient(
+            "vuoro-ticket", ["lab", "--format", "escpos", "--output", "tcp:127.0.0.1:\(printer.port)"], server: addr)
+        #expect(rc == 0, "\(err)")
+        let slip = printer.receive()
+        #expect(slip.starts(with: [0x1B, 0x40]), "ESC @ first")
+        #expect(CP858.decode(slip).contains("L001"))
+        let off = try NetworkPrinter().port
+        let (rc2, _, err2) = try runClient(
+            "vuoro-ticket", ["lab", "--output", "tcp:127.0.0.1:\(off)", "--print-timeout", "1"], server: addr)
+        #expect(rc2 == 1)
+        #expect(err2 == "vuoro-ticket: cannot reach tcp:127.0.0.1:\(off): Connection refused; no ticket was issued\n")
+        #expect(try server.client().request("TICKET L002").hasPrefix("ERR unknown-ticket"))
         await server.stop()
     }
 
