@@ -111,7 +111,7 @@ struct Desk {
             waiting: "jonossa", wait: "odotus", transferTo: "Siirrä jonoon", front: "jonon alkuun",
             back: "jonon loppuun", switches: "f vaihtaa",
             keys:
-                "n seuraava   r kutsu uudelleen   c kutsu numero   d valmis   s ei saapunut   t siirrä   p tauko   q lopeta",
+                "n seuraava   r kutsu uudelleen   c kutsu numero   d valmis   s ei saapunut   t siirrä   p tauko   q lopeta (tauko)",
             noneWaiting: "jonossa ei ole ketään", reconnected: "yhteys palasi", reconnecting: "yhdistetään uudelleen",
             called: "kutsuttu", waited: "odotti", recalled: "kutsuttu uudelleen", call: "kerta", done: "valmis",
             noshow: "ei saapunut", transferred: "siirretty jonoon", position: "sija",
@@ -129,7 +129,7 @@ struct Desk {
             counter: "Disk", open: "öppen", paused: "paus", serving: "Betjänas", noTicket: "Ingen kund",
             waiting: "i kö", wait: "väntetid", transferTo: "Flytta till kö", front: "först", back: "sist",
             switches: "f växlar",
-            keys: "n nästa   r ropa igen   c ropa nummer   d klar   s kom inte   t flytta   p paus   q avsluta",
+            keys: "n nästa   r ropa igen   c ropa nummer   d klar   s kom inte   t flytta   p paus   q avsluta (paus)",
             noneWaiting: "ingen väntar", reconnected: "förbindelsen är tillbaka", reconnecting: "ansluter igen",
             called: "ropad", waited: "väntade", recalled: "ropad igen", call: "gång", done: "klar", noshow: "kom inte",
             transferred: "flyttad till", position: "plats",
@@ -147,7 +147,7 @@ struct Desk {
             counter: "Counter", open: "open", paused: "paused", serving: "Serving", noTicket: "No ticket",
             waiting: "waiting", wait: "wait", transferTo: "Transfer to", front: "front", back: "back",
             switches: "f switches",
-            keys: "n next   r recall   c call number   d done   s no-show   t transfer   p pause   q quit",
+            keys: "n next   r recall   c call number   d done   s no-show   t transfer   p pause   q quit (pauses)",
             noneWaiting: "none waiting", reconnected: "reconnected", reconnecting: "reconnecting",
             called: "called", waited: "waited", recalled: "called again", call: "call", done: "done",
             noshow: "no-show", transferred: "transferred to", position: "position",
@@ -217,7 +217,12 @@ struct Desk {
                 backoff = 1
                 guard
                     try step(conn!, term: term, texts: t, names: names, nameLang: nameLang, state: &state)
-                else { return }
+                else {
+                    // The clerk leaves: the counter pauses, so that the queues' estimates stop counting it (its
+                    // ticket, if any, stays; the next n at any desk ends the pause).
+                    _ = try? conn!.request(.pause(counter: counter))
+                    return
+                }
             } catch ClientError.refused(let code, let text) where code == "unknown-counter" {
                 throw ClientError.refused(code: code, text: text)
             } catch {

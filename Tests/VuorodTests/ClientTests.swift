@@ -865,6 +865,24 @@ func acrossADaemonRestart(
     }
 }
 
+@Suite(.serialized) struct DeskQuitTests {
+    /// A clerk who closes the desk at the end of a shift left the counter open, counted in every estimate the
+    /// kiosks printed: quitting now pauses it.
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func quittingTheDeskPausesTheCounter() async throws {
+        let server = try await TestServer()
+        let c = try server.client()
+        #expect(try c.list("STATUS").first == "kela open=1 waiting=0 wait=160 counters=3")
+        let desk = try Tmux("\(executable("vuoro-counter")) --counter 1 --server 127.0.0.1:\(server.port) --lang en")
+        #expect(try desk.waitFor("q quit (pauses)"), desk.dump)
+        try desk.keys("q")
+        #expect(try desk.waitForEnd(), desk.dump)
+        #expect(try c.list("COUNTERS").first == "1 state=paused ticket=- queues=kela")
+        #expect(try c.list("STATUS").first == "kela open=1 waiting=0 wait=240 counters=2")
+        await server.stop()
+    }
+}
+
 @Suite(.serialized) struct DeskRefusalTests {
     /// The daemon's refusals a clerk meets are said in the desk's language, with the code for IT; they were the
     /// protocol's English words.
