@@ -32,9 +32,19 @@ func issueAndCall(_ queue: String, counter: String, server: String) throws {
 final class Tmux {
     let name = "vuoro-\(UUID().uuidString.prefix(8))"
     init(_ command: String, columns: Int = 120, rows: Int = 40) throws {
-        let (rc, out) = try run(
-            findProgram("tmux")!, ["new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)", command])
-        guard rc == 0 else { throw TestClientError.connect("tmux: \(out)") }
+        // Tests run in parallel: when another test's last session ends just then, its tmux server exits under
+        // this command ("server exited unexpectedly"). A new server is started by trying again.
+        var attempt = 0
+        while true {
+            let (rc, out) = try run(
+                findProgram("tmux")!, ["new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)", command])
+            if rc == 0 { return }
+            attempt += 1
+            guard out.contains("server exited unexpectedly"), attempt < 5 else {
+                throw TestClientError.connect("tmux: \(out)")
+            }
+            usleep(200_000)
+        }
     }
     func keys(_ k: String) throws { _ = try run(findProgram("tmux")!, ["send-keys", "-t", name, k]) }
     func screen() throws -> String { try run(findProgram("tmux")!, ["capture-pane", "-p", "-t", name]).1 }
