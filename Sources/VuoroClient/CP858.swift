@@ -13,6 +13,11 @@ public enum CP858 {
         return d
     }()
 
+    /// Whether every character of `text` is in ASCII or the code page.
+    public static func covers(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { $0.value < 0x80 || index[$0] != nil }
+    }
+
     /// Encodes text; a character the code page lacks becomes `?`.
     public static func encode(_ text: String) -> [UInt8] {
         var out: [UInt8] = []

@@ -6,6 +6,8 @@ public enum Opening {
         "fi": ("avautuu", ["su", "ma", "ti", "ke", "to", "pe", "la"]),
         "sv": ("öppnar", ["sön", "mån", "tis", "ons", "tor", "fre", "lör"]),
         "en": ("opens", ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]),
+        "ru": ("откроется", ["вс", "пн", "вт", "ср", "чт", "пт", "сб"]),
+        "uk": ("відкриється", ["нд", "пн", "вт", "ср", "чт", "пт", "сб"]),
     ]
 
     /// "avautuu 08:00" when `timestamp` (the site's local time with its offset, `2026-11-23T08:00:00+02:00`) is

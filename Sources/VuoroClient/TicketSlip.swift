@@ -46,6 +46,12 @@ public struct TicketSlip: Equatable, Sendable {
         "en": Words(
             position: "Position in queue", wait: "Estimated wait", minutes: "min",
             privacy: ["Your number is shown on the screens.", "Names are never called out."]),
+        "ru": Words(
+            position: "Место в очереди", wait: "Примерное ожидание", minutes: "мин",
+            privacy: ["Ваш номер показывается на экранах.", "Имена никогда не объявляются."]),
+        "uk": Words(
+            position: "Місце в черзі", wait: "Орієнтовне очікування", minutes: "хв",
+            privacy: ["Ваш номер показується на екранах.", "Імена ніколи не оголошуються."]),
     ]
 
     var w: Words { TicketSlip.words[lang] ?? TicketSlip.words["en"]! }
@@ -96,10 +102,27 @@ public struct TicketSlip: Equatable, Sendable {
         return lines
     }
 
-    /// ESC/POS: initialise, PC858, centred; the number at quadruple size; then feed and cut.
+    /// A line in the code page that holds it: PC858 (ESC t 19) for Finnish, Swedish, English and the like, PC866
+    /// (ESC t 17) for Russian or Ukrainian; PC858 with `?` for what neither holds.
+    static func encoded(_ s: String) -> (page: UInt8, bytes: [UInt8]) {
+        if !CP858.covers(s), let cyrillic = CP866.encode(s) { return (17, cyrillic) }
+        return (19, CP858.encode(s))
+    }
+
+    /// ESC/POS: initialise, PC858, centred; the number at quadruple size; then feed and cut. A line in Cyrillic
+    /// switches the printer to PC866 first, and the next Latin one back.
     public var escpos: [UInt8] {
         var b: [UInt8] = [0x1B, 0x40, 0x1B, 0x74, 19, 0x1B, 0x61, 1]
-        func line(_ s: String) { b += CP858.encode(s) + [0x0A] }
+        var page: UInt8 = 19
+        func line(_ s: String) {
+            let e = TicketSlip.encoded(s)
+            // ASCII reads the same in both: no switch for a number or a time.
+            if e.page != page && !s.unicodeScalars.allSatisfy(\.isASCII) {
+                b += [0x1B, 0x74, e.page]
+                page = e.page
+            }
+            b += e.bytes + [0x0A]
+        }
         b += [0x1B, 0x45, 1]  // bold
         for l in TicketSlip.wrap(site, width: TicketSlip.columns) { line(l) }
         b += [0x1B, 0x45, 0]

@@ -32,16 +32,19 @@ struct DisplayModel {
     /// The daemon's configuration was reloaded (`EVENT reloaded`): names, queues and counters are read again.
     var needsReload = false
 
-    static let pausedLabels = ["fi": "tauolla", "sv": "paus", "en": "paused"]
+    static let pausedLabels = ["fi": "tauolla", "sv": "paus", "en": "paused", "ru": "перерыв", "uk": "перерва"]
     static let offlineLabels = [
         "fi": "Ei yhteyttä: tiedot voivat olla vanhentuneita", "sv": "Ingen förbindelse: uppgifterna kan vara gamla",
         "en": "No connection: what is shown may be out of date",
+        "ru": "Нет связи: данные могут быть устаревшими", "uk": "Немає зв'язку: дані можуть бути застарілими",
     ]
 
     static let labels: [String: (now: String, counter: String, waiting: String, wait: String, closed: String)] = [
         "fi": ("Vuorossa", "palvelupiste", "jonossa", "odotus", "suljettu"),
         "sv": ("Nu betjänas", "disk", "i kö", "väntetid", "stängd"),
         "en": ("Now serving", "counter", "waiting", "wait", "closed"),
+        "ru": ("Сейчас обслуживается", "окно", "в очереди", "ожидание", "закрыто"),
+        "uk": ("Зараз обслуговується", "вікно", "у черзі", "очікування", "зачинено"),
     ]
 
     func shows(_ queue: String) -> Bool { only.map { $0.contains(queue) } ?? true }

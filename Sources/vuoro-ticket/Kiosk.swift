@@ -23,6 +23,8 @@ struct Kiosk {
         "fi": ("Valitse palvelu", "suljettu", "Vuoronumerosi", "kieli"),
         "sv": ("Välj tjänst", "stängd", "Ditt nummer", "språk"),
         "en": ("Choose a service", "closed", "Your number", "language"),
+        "ru": ("Выберите услугу", "закрыто", "Ваш номер", "язык"),
+        "uk": ("Оберіть послугу", "зачинено", "Ваш номер", "мова"),
     ]
 
     /// What a visitor reads when no ticket came out: a full queue, a queue that just closed, a printer that failed
@@ -48,6 +50,20 @@ struct Kiosk {
             "printer": "The printer is not working. Please ask at the information desk.",
             "offline": "No numbers can be taken just now. Please ask at the information desk.",
             "": "No number could be given. Please ask at the information desk.",
+        ],
+        "ru": [
+            "queue-full": "Сейчас номер в эту службу получить нельзя. Обратитесь в справочную.",
+            "queue-closed": "Служба только что закрылась.",
+            "printer": "Принтер не работает. Обратитесь в справочную.",
+            "offline": "Сейчас номера получить нельзя. Обратитесь в справочную.",
+            "": "Номер выдать не удалось. Обратитесь в справочную.",
+        ],
+        "uk": [
+            "queue-full": "Зараз номер до цієї служби отримати неможливо. Зверніться до довідкової.",
+            "queue-closed": "Служба щойно зачинилася.",
+            "printer": "Принтер не працює. Зверніться до довідкової.",
+            "offline": "Зараз номери отримати неможливо. Зверніться до довідкової.",
+            "": "Номер видати не вдалося. Зверніться до довідкової.",
         ],
     ]
 

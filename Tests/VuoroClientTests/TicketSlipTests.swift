@@ -18,8 +18,9 @@ enum EscPos: Equatable {
         var out: [EscPos] = []
         var i = 0
         var text: [UInt8] = []
+        var page: UInt8 = 19
         func flush() {
-            if !text.isEmpty { out.append(.text(CP858.decode(text))) }
+            if !text.isEmpty { out.append(.text(page == 17 ? CP866.decode(text) : CP858.decode(text))) }
             text.removeAll()
         }
         while i < bytes.count {
@@ -33,6 +34,7 @@ enum EscPos: Equatable {
                     out.append(.initialize)
                     i += 2
                 case (0x1B, 0x74):
+                    page = bytes[i + 2]
                     out.append(.codePage(bytes[i + 2]))
                     i += 3
                 case (0x1B, 0x61):
@@ -76,6 +78,36 @@ enum EscPos: Equatable {
         #expect(CP858.encode("K≠") == [0x4B, 0x3F])
         #expect(CP858.decode(CP858.encode("Hälsostation på väg €5")) == "Hälsostation på väg €5")
         #expect(CP858.high.count == 128)
+    }
+
+    @Test func cp866EncodesRussianAndUkrainian() {
+        #expect(CP866.high.count == 128 && Set(CP866.high).count == 128)
+        #expect(CP866.encode("Жд№") == [0x86, 0xA4, 0xFC])
+        #expect(CP866.encode("Київ").map(CP866.decode) == "Київ")
+        #expect(CP866.encode("Відкрито").map(CP866.decode) == "Вiдкрито")  // і as the Latin i it looks like
+        #expect(CP866.decode(CP866.encode("Очередь в окно 3")!) == "Очередь в окно 3")
+        #expect(CP866.encode("Hälsostation") == nil)
+    }
+
+    /// A visitor who chose Russian gets a slip the printer can print: its Cyrillic lines in PC866, the rest in
+    /// PC858. It printed question marks.
+    @Test func aRussianSlipSwitchesCodePages() throws {
+        let ru = TicketSlip(
+            site: "Iso Omena", queueName: "Лаборатория", number: "L004", position: 2, wait: 300,
+            issuedAt: Date(timeIntervalSince1970: 1_795_420_800), timeZone: TimeZone(identifier: "Europe/Helsinki")!,
+            lang: "ru")
+        let decoded = try #require(EscPos.decode(ru.escpos))
+        #expect(!decoded.contains(.text("???????????")))
+        let texts = decoded.compactMap { if case .text(let t) = $0 { t } else { nil } }
+        #expect(
+            texts == [
+                "Iso Omena", "Лаборатория", "L004", "Место в очереди: 2", "Примерное ожидание: 5 мин",
+                "2026-11-23 10:00", "Ваш номер показывается на экранах.", "Имена никогда не объявляются.",
+            ])
+        #expect(decoded.filter { if case .codePage = $0 { true } else { false } } == [.codePage(19), .codePage(17)])
+        // A Finnish slip never leaves PC858.
+        #expect(
+            EscPos.decode(slip.escpos)?.filter { if case .codePage = $0 { true } else { false } } == [.codePage(19)])
     }
 
     @Test func escposMatchesTheGoldenFile() throws {

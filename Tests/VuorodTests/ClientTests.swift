@@ -308,6 +308,36 @@ func acrossADaemonRestart(
     }
 }
 
+@Suite(.serialized) struct KioskRussianTests {
+    /// A centre that adds Russian and Ukrainian for its information point's visitors: the kiosk speaks them, and
+    /// the slip prints in the printer's Cyrillic code page, not question marks.
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func theKioskAndTheSlipInRussian() async throws {
+        var config = CentreConfig.demo
+        config.languages += ["ru", "uk"]
+        config.queues[0].names["ru"] = "Кела"
+        config.queues[0].names["uk"] = "Кела"
+        let server = try await TestServer(config: config)
+        let slips = server.directory + "/slips.bin"
+        let kiosk = try Tmux(
+            "\(executable("vuoro-ticket")) --kiosk --server 127.0.0.1:\(server.port) --lang ru --format escpos --output \(slips)"
+        )
+        #expect(try kiosk.waitFor("Выберите услугу"), kiosk.dump)
+        #expect(try kiosk.screen().contains("1  Кела"), kiosk.dump)
+        try kiosk.keys("1")
+        #expect(try kiosk.waitFor("Ваш номер"), kiosk.dump)
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: slips)))
+        let expected = [0x1B, 0x74, 17] + CP866.encode("Кела")!
+        #expect(bytes.indices.contains { bytes[$0...].starts(with: expected) }, "\(bytes)")
+        #expect(bytes.indices.contains { bytes[$0...].starts(with: CP866.encode("Место в очереди: 1")!) })
+        #expect(!bytes.contains(0x3F), "a question mark on the slip")
+        try kiosk.keys("l")
+        #expect(try kiosk.waitFor("Оберіть послугу"), kiosk.dump)
+        try kiosk.keys("C-c")
+        await server.stop()
+    }
+}
+
 @Suite(.serialized) struct KioskOfflineTests {
     /// The daemon out of reach: the visitor reads, in the kiosk's language, that no numbers can be taken, rather
     /// than an empty screen and a connection error in English.
