@@ -27,6 +27,9 @@ struct Kiosk {
         "uk": ("Оберіть послугу", "зачинено", "Ваш номер", "мова"),
     ]
 
+    /// "wait ~15 min" beside each open service.
+    static let waitWord = ["fi": "odotus", "sv": "väntetid", "en": "wait", "ru": "ожидание", "uk": "очікування"]
+
     /// What a visitor reads when no ticket came out: a full queue, a queue that just closed, a printer that failed
     /// (its ticket is cancelled), the daemon out of reach, or else.
     static let refusals: [String: [String: String]] = [
@@ -89,6 +92,8 @@ struct Kiosk {
         var refusal: (code: String, text: String, at: Date)?
         while true {
             var queues: [Fields] = []
+            /// Each open queue's estimate for a ticket taken now, in seconds (STATUS's `wait`).
+            var waits: [String: Int] = [:]
             do {
                 if conn == nil {
                     conn = try connection.connect()
@@ -98,6 +103,7 @@ struct Kiosk {
                     lang = languages.firstIndex(of: first ?? startLanguage ?? "") ?? 0
                 }
                 let all = try conn!.list(.queues(lang: languages[lang % languages.count]))
+                for f in try conn!.list(.status) { if let id = f.words.first { waits[id] = f.int("wait") } }
                 problem = nil
                 queues = all
                 if let only {
@@ -111,10 +117,18 @@ struct Kiosk {
             let code = languages.isEmpty ? (startLanguage ?? "en") : languages[lang % languages.count]
             let t = Kiosk.titles[code] ?? Kiosk.titles["en"]!
             var lines = ["", Terminal.bold("  \(t.0)"), ""]
+            // Each service with the wait a number taken now would have, so a visitor can see it before choosing.
+            let width = min(36, queues.map { ($0["name"] ?? $0.words.first ?? "?").count }.max() ?? 0)
+            let about = Kiosk.waitWord[code] ?? Kiosk.waitWord["en"]!
             for (key, q) in zip(Kiosk.keys, queues) {
-                let name = q["name"] ?? q.words.first ?? "?"
+                let name = (q["name"] ?? q.words.first ?? "?").fitted(width)
                 let closed = Opening.text(q["opens"], lang: code).map { "\(t.1), \($0)" } ?? t.1
-                lines.append(q["open"] == "1" ? "  \(key)  \(name)" : Terminal.dim("  \(key)  \(name) (\(closed))"))
+                if q["open"] == "1" {
+                    let wait = waits[q.words.first ?? ""].map { "   \(about) ~\(waitMinutes($0)) min" } ?? ""
+                    lines.append("  \(key)  \(name)" + Terminal.dim(wait))
+                } else {
+                    lines.append(Terminal.dim("  \(key)  \(name)   (\(closed))"))
+                }
             }
             lines += ["", "  L  \(t.3): \(languages.joined(separator: " / "))"]
             if let (number, at) = shown, Date().timeIntervalSince(at) < 5 {

@@ -274,6 +274,8 @@ func acrossADaemonRestart(
             "\(executable("vuoro-ticket")) --kiosk --cooldown 0 --server \(addr) --output \(server.directory)/kiosk.txt"
         )
         #expect(try kiosk.waitFor("Valitse palvelu"))
+        // Each service with the wait a number taken now would have (kela: 160 s, three counters), names in a column.
+        #expect(try kiosk.waitFor("1  Kela" + String(repeating: " ", count: 13) + "   odotus ~3 min"), kiosk.dump)
         try kiosk.keys("l")
         #expect(try kiosk.waitFor("Välj tjänst"))
         try kiosk.keys("1")
