@@ -36,7 +36,9 @@ struct OutputOptions: ParsableArguments {
 
 /// Fields that name something: strings in JSON even when they look like numbers (counter `3`, queue `1`), so a
 /// field has one type whatever its value.
-let identifierFields: Set<String> = ["counter", "queue", "queues", "from", "ticket", "prefix", "name", "hours"]
+let identifierFields: Set<String> = [
+    "counter", "queue", "queues", "from", "ticket", "prefix", "name", "counter_name", "hours",
+]
 
 /// Prints list lines as an aligned table (the first column titled `title`) or as a JSON array.
 func show(_ rows: [Fields], title: String, json: Bool) {
@@ -159,7 +161,16 @@ struct TicketInfo: ParsableCommand {
     func run() throws {
         let request = Request.ticket(try ticketNumber(number))
         try runClient("vuoroctl") {
-            show([try connection.connect().request(request)], title: "ticket", json: output.json)
+            let c = try connection.connect()
+            var r = try c.request(request)
+            // Called to a counter with a name: what the visitor is told to look for ("huone 4").
+            if let counter = r["counter"],
+                let name = try c.list(.counters(lang: nil)).first(where: { $0.words.first == counter })?["name"]
+            {
+                r.values["counter_name"] = name
+                r.keys.append("counter_name")
+            }
+            show([r], title: "ticket", json: output.json)
         }
     }
 }

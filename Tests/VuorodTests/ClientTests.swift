@@ -220,6 +220,13 @@ func acrossADaemonRestart(
         #expect(rc4 == 1 && unknown.contains("unknown-ticket"), "\(unknown)")
         let (rc5, _, bad) = try runClient("vuoroctl", ["ticket", "12"], server: addr)
         #expect(rc5 == 64 && bad.contains("'12' is not a ticket number such as K004"), "\(bad)")
+        // Called to a named room: the information desk reads where to send the visitor.
+        _ = try runClient("vuoro-ticket", ["health"], server: addr)
+        _ = try runClient("vuoro-counter", ["--counter", "4", "next"], server: addr)
+        let (_, room, _) = try runClient("vuoroctl", ["ticket", "H001"], server: addr)
+        #expect(
+            String(decoding: room, as: UTF8.self)
+                == "TICKET  STATE   QUEUE   COUNTER  COUNTER_NAME\nH001    called  health  4        huone 4\n")
         await server.stop()
     }
 
