@@ -120,6 +120,6 @@ import VuoroTestSupport
                     == "cannot reach tcp:127.0.0.1:\(printer.port): no answer for 0.3 s (is the printer switched on and on the network?); no ticket was issued"
             )
         }
-        #expect(monotonicSeconds() - started < 2)
+        #expect(monotonicSeconds() - started < 10)  // not the two minutes of SYN retries
     }
 }
