@@ -46,8 +46,10 @@ public final class ClientConnection {
 
     deinit { close(fd) }
 
-    /// A connected TCP socket to `HOST:PORT` or `[V6]:PORT`, names resolved with getaddrinfo.
-    public static func connectTCP(_ server: String) throws -> Int32 {
+    /// A connected TCP socket to `HOST:PORT` or `[V6]:PORT`, names resolved with getaddrinfo, within `timeout`
+    /// seconds for each address (a host that does not answer would otherwise take the system's two minutes of
+    /// retries). The socket is left non-blocking when `blocking` is false.
+    public static func connectTCP(_ server: String, timeout: Double = 10, blocking: Bool = true) throws -> Int32 {
         guard let colon = server.lastIndex(of: ":"), let port = Int(server[server.index(after: colon)...]) else {
             throw ClientError.cannotConnect(server: server, reason: "expected HOST:PORT")
         }
@@ -64,17 +66,32 @@ public final class ClientConnection {
         var lastError = "no address"
         var ai: UnsafeMutablePointer<addrinfo>? = first
         while let a = ai {
-            let fd = socket(a.pointee.ai_family, a.pointee.ai_socktype, a.pointee.ai_protocol)
-            if fd >= 0 {
-                if connect(fd, a.pointee.ai_addr, a.pointee.ai_addrlen) == 0 {
-                    var one: Int32 = 1
-                    setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-                    return fd
-                }
-                lastError = String(cString: strerror(errno))
-                close(fd)
-            }
             ai = a.pointee.ai_next
+            let fd = socket(
+                a.pointee.ai_family, a.pointee.ai_socktype | Int32(SOCK_NONBLOCK.rawValue), a.pointee.ai_protocol)
+            guard fd >= 0 else { continue }
+            var err: Int32 = 0
+            if connect(fd, a.pointee.ai_addr, a.pointee.ai_addrlen) != 0 {
+                err = errno
+                if err == EINPROGRESS {
+                    if waitWritable(fd, until: monotonicSeconds() + timeout) {
+                        var len = socklen_t(MemoryLayout<Int32>.size)
+                        getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len)
+                    } else {
+                        err = ETIMEDOUT
+                    }
+                }
+            }
+            guard err == 0 else {
+                lastError =
+                    err == ETIMEDOUT ? "no answer for \(formatSeconds(timeout)) s" : String(cString: strerror(err))
+                close(fd)
+                continue
+            }
+            if blocking { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) }
+            var one: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            return fd
         }
         throw ClientError.cannotConnect(server: server, reason: lastError)
     }

@@ -1,6 +1,4 @@
 // Where a kiosk's slips go: a printer device, a network printer, a file, or standard output.
-import VuoroProtocol
-
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -61,48 +59,13 @@ public final class SlipOutput {
 
     /// A non-blocking TCP connection to `tcp:HOST:PORT`, made within `timeout` seconds.
     static func connect(_ output: String, timeout: Double) throws(OutputError) -> Int32 {
-        let fail = { (reason: String) in
-            OutputError(description: "cannot reach \(output): \(reason); no ticket was issued")
+        do {
+            return try ClientConnection.connectTCP(String(output.dropFirst(4)), timeout: timeout, blocking: false)
+        } catch ClientError.cannotConnect(_, let reason) {
+            throw OutputError(description: "cannot reach \(output): \(reason); no ticket was issued")
+        } catch {
+            throw OutputError(description: "cannot reach \(output): \(error); no ticket was issued")
         }
-        guard case .tcp(let host, let port)? = ListenAddress(String(output.dropFirst(4))) else {
-            throw fail("expected tcp:HOST:PORT, such as tcp:10.0.0.9:9100")
-        }
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var res: UnsafeMutablePointer<addrinfo>?
-        let rc = getaddrinfo(host, String(port), &hints, &res)
-        guard rc == 0, let first = res else { throw fail(String(cString: gai_strerror(rc))) }
-        defer { freeaddrinfo(res) }
-        let deadline = monotonicSeconds() + timeout
-        var reason = "no address"
-        var ai: UnsafeMutablePointer<addrinfo>? = first
-        while let a = ai {
-            ai = a.pointee.ai_next
-            let fd = socket(
-                a.pointee.ai_family,
-                a.pointee.ai_socktype | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue),
-                a.pointee.ai_protocol)
-            guard fd >= 0 else { continue }
-            if Glibc.connect(fd, a.pointee.ai_addr, a.pointee.ai_addrlen) == 0 { return fd }
-            guard errno == EINPROGRESS else {
-                reason = errorText(errno)
-                close(fd)
-                continue
-            }
-            guard waitWritable(fd, until: deadline) else {
-                reason =
-                    "no answer for \(SlipOutput.seconds(timeout)) s (is the printer switched on and on the network?)"
-                close(fd)
-                continue
-            }
-            var err: Int32 = 0
-            var len = socklen_t(MemoryLayout<Int32>.size)
-            getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len)
-            if err == 0 { return fd }
-            reason = errorText(err)
-            close(fd)
-        }
-        throw fail(reason)
     }
 
     /// Writes one slip, all of it, or throws: a failed write, or a device that stopped taking data for `timeout`.
@@ -120,11 +83,8 @@ public final class SlipOutput {
     }
 
     static func stalled(_ timeout: Double) -> String {
-        "for \(seconds(timeout)) s (is the printer out of paper, jammed or its cover open?)"
+        "for \(formatSeconds(timeout)) s (is the printer out of paper, jammed or its cover open?)"
     }
-
-    /// "5", "0.3".
-    static func seconds(_ s: Double) -> String { s == s.rounded() ? String(Int(s)) : String(s) }
 }
 
 func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }

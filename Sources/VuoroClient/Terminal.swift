@@ -199,6 +199,9 @@ public func waitWritable(_ fd: Int32, until deadline: Double?) -> Bool {
     }
 }
 
+/// A number of seconds as people write it: "5", "0.3".
+public func formatSeconds(_ s: Double) -> String { s == s.rounded() ? String(Int(s)) : String(s) }
+
 /// Seconds on the monotonic clock, for deadlines.
 public func monotonicSeconds() -> Double {
     var t = timespec()

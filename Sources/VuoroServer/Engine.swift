@@ -18,15 +18,19 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
     private var connections: [Int: Connection] = [:]
     private var nextConnectionID = 0
     private var watchers: [Int: Connection] = [:]
-    /// Watchers on each I/O loop, which keeps their sockets: a loop without any gets no events.
-    private var watchersOnLoop: [Int] = []
     private var touched: [Connection] = []
     /// This batch's changes to log once it is committed (`audit`).
     private var audited: [(Logger.Level, String, Logger.Metadata)] = []
     /// What this batch did, in order, to answer it again if its commit fails.
     private var batch: [(Connection, BatchItem)] = []
-    private var events: [String] = []
+    var events: [String] = []
     private var flushScheduled = false
+    /// The day change (Engine+Day.swift): the service day the watchers were last told of (`EVENT day`), a day
+    /// that ended and has not been backed up yet, and whether old days may be due for retention (checked at
+    /// start and at each day change).
+    var dayAnnounced: String
+    var backupDue: String?
+    var retentionDue = true
     private var lastFigures: [QueueID: Centre.QueueFigures] = [:]
     /// Writes fail at the moment; logged once when it starts and once when it ends.
     private(set) var storageFailing = false
@@ -65,9 +69,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
     // MARK: connections
 
     /// The I/O loops that run the connections' sockets, by index; set once before the server starts.
-    var ioLoops: [IOLoop] = [] {
-        didSet { watchersOnLoop = ioLoops.map { _ in 0 } }
-    }
+    var ioLoops: [IOLoop] = []
 
     /// What an I/O loop read in one pass, in order.
     func receive(_ items: [Inbound]) {
@@ -114,7 +116,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
     func closed(_ c: Connection) {
         c.closed = true
         connections.removeValue(forKey: c.id)
-        if watchers.removeValue(forKey: c.id) != nil { watchersOnLoop[c.handler.io.index] -= 1 }
+        watchers.removeValue(forKey: c.id)
         metrics?.connections.record(connections.count)
     }
 
@@ -241,7 +243,8 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         var out = ioLoops.map { _ in OutboundBatch(bytes: ByteBufferAllocator().buffer(capacity: capacity)) }
         for c in touched { c.writeOutbox(into: &out[c.handler.io.index]) }
         touched.removeAll(keepingCapacity: true)
-        for (io, b) in zip(ioLoops, out) where !b.entries.isEmpty || (events != nil && watchersOnLoop[io.index] > 0) {
+        // Events (encoded only when someone watches) go to every loop: one that has no watchers writes nothing.
+        for (io, b) in zip(ioLoops, out) where !b.entries.isEmpty || events != nil {
             if io.loop.inEventLoop {
                 io.deliver(b, events: events)
             } else {
@@ -303,65 +306,10 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
             return
         }
         rollDay()
-        if backupDue != nil, !storageFailing {
-            flush()  // the day's last changes, its tickets expired at midnight, go to the disk first
-            // Not while storage fails: tried again at each tick until it works.
-            if let day = backupDue, !storageFailing {
-                backupDue = nil
-                backUpNightly(day)
-            }
-        }
+        backUpIfDue()
         if retentionDue { retireOneDay() }
         centre.markDirty(centre.queueOrder.filter { centre.figures($0)?.open != lastFigures[$0]?.open })
         if centre.hasChanges || !events.isEmpty || centre.hasDirtyQueues { flush() }
-    }
-
-    /// The service day the watchers were last told of (`EVENT day`).
-    private var dayAnnounced: String
-    /// A day that ended and has not been backed up yet.
-    private var backupDue: String?
-
-    /// After midnight: the day's open tickets expire, and `EVENT day` goes out ahead of what the new day's
-    /// requests do, whether a tick or a request comes first (a request rolls the day before it is served).
-    private func rollDay() {
-        _ = centre.rollDayIfNeeded()
-        guard centre.today.date != dayAnnounced else { return }
-        backupDue = dayAnnounced
-        dayAnnounced = centre.today.date
-        events.append("EVENT day \(dayAnnounced)")
-        retentionDue = true
-    }
-
-    /// The day's backup, once the tickets still open at midnight have expired.
-    private func backUpNightly(_ day: String) {
-        guard centre.config.backups > 0 else { return }
-        do {
-            let (path, removed) = try NightlyBackup.run(store: store, day: day, keep: centre.config.backups)
-            logger.notice("nightly backup written to \(path)")
-            metrics?.lastBackup.record(Double(centre.clock.now()) / 1000)
-            for r in removed { logger.info("nightly backup \(r) deleted: \(centre.config.backups) are kept") }
-        } catch {
-            logger.error("the nightly backup of \(day) failed: \(error)")
-        }
-    }
-
-    /// Old days to retire: checked at start and at each day change. One day per tick, so a long backlog (the
-    /// first start after an upgrade, say) never holds up requests for long, nor the start itself.
-    private var retentionDue = true
-
-    private func retireOneDay() {
-        do {
-            let days = try Retention.run(
-                store: store, config: centre.config, calendar: centre.calendar, now: centre.clock.now(), maxDays: 1)
-            if let day = days.first {
-                logger.notice("retired \(day): its statistics kept, its tickets deleted")
-            } else {
-                retentionDue = false
-            }
-        } catch {
-            retentionDue = false
-            logger.error("retention failed, will try again at the next day change or start: \(error)")
-        }
     }
 
     /// Rebuilds the centre from what the store holds; while that fails, every request answers `unavailable`.
@@ -394,7 +342,6 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
     func addWatcher(_ c: Connection) {
         guard watchers.updateValue(c, forKey: c.id) == nil else { return }
         c.startWatching()
-        watchersOnLoop[c.handler.io.index] += 1
     }
 
     func publish(_ event: String) { events.append(event) }

@@ -47,6 +47,11 @@ struct DisplayModel {
         "uk": ("Зараз обслуговується", "вікно", "у черзі", "очікування", "зачинено"),
     ]
 
+    /// The labels in `lang`, English for a language without its own.
+    static func words(_ lang: String) -> (now: String, counter: String, waiting: String, wait: String, closed: String) {
+        labels[lang] ?? labels["en"]!
+    }
+
     func shows(_ queue: String) -> Bool { only.map { $0.contains(queue) } ?? true }
 
     /// What is wrong with `--queues` or `--counter`, after a load: an id the daemon does not know.
@@ -185,13 +190,13 @@ struct DisplayModel {
 
     /// What the screen calls a counter: its configured name ("huone 214"), else "palvelupiste 3".
     func counterLabel(_ id: String, _ lang: String) -> String {
-        counterNames[id]?[lang] ?? "\((DisplayModel.labels[lang] ?? DisplayModel.labels["en"]!).counter) \(id)"
+        counterNames[id]?[lang] ?? "\(DisplayModel.words(lang).counter) \(id)"
     }
 
     /// Columns for the counters of `calls`: a space after the longest, and room for "palvelupiste" and four
     /// characters of an id.
     func counterWidth(_ calls: some Sequence<Call>, _ lang: String) -> Int {
-        let word = (DisplayModel.labels[lang] ?? DisplayModel.labels["en"]!).counter
+        let word = DisplayModel.words(lang).counter
         return max(word.count + 5, (calls.map { counterLabel($0.counter, lang).count }.max() ?? 0) + 1)
     }
 
@@ -203,7 +208,7 @@ struct DisplayModel {
 
     /// "suljettu", and when the queue opens again if the daemon said: "suljettu · avautuu 08:00".
     func closed(_ opens: String?, _ lang: String) -> String {
-        let word = (DisplayModel.labels[lang] ?? DisplayModel.labels["en"]!).closed
+        let word = DisplayModel.words(lang).closed
         return Opening.text(opens, lang: lang).map { "\(word) · \($0)" } ?? word
     }
 
@@ -223,7 +228,7 @@ struct DisplayModel {
 
     /// One plain-text snapshot, for `--once`.
     func snapshot(lang: String) -> [String] {
-        let l = DisplayModel.labels[lang] ?? DisplayModel.labels["en"]!
+        let l = DisplayModel.words(lang)
         if counter != nil { return [site, "", counterLine(lang)] }
         var out = [site, "", l.now]
         let shown = calls.prefix(6)
@@ -249,7 +254,7 @@ struct DisplayModel {
 
     /// The full screen: the latest call in big letters, the previous ones, then the queues.
     func screen(width: Int, height: Int, lang: String, highlight: Bool, status: String?) -> [String] {
-        let l = DisplayModel.labels[lang] ?? DisplayModel.labels["en"]!
+        let l = DisplayModel.words(lang)
         var out = [Terminal.bold(Terminal.center(site, width)), ""]
         if let counter {
             // Above one counter: its number as large as the screen allows, and the same in plain text.
