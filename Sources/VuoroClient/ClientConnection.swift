@@ -24,6 +24,14 @@ public enum ClientError: Error, CustomStringConvertible {
         case .unexpected(let line): "unexpected reply from vuorod: \(line)"
         }
     }
+
+    /// The daemon could not be reached or stopped answering: a request sent may or may not have been applied.
+    public var isConnectionLost: Bool {
+        switch self {
+        case .cannotConnect, .closed, .timeout: true
+        case .refused, .unexpected: false
+        }
+    }
 }
 
 /// One TCP (or Unix socket) connection to vuorod.

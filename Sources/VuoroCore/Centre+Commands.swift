@@ -4,8 +4,11 @@ extension Centre {
     /// What `ISSUE` answers.
     public struct Issued: Equatable, Sendable {
         public var ticket: Ticket
+        /// Position and estimate now; 0 for a ticket answered again that no longer waits.
         public var position: Int
         public var wait: Int
+        /// The ticket was issued earlier for the same key: nothing changed.
+        public var again = false
     }
 
     /// What `CALL` answers: the ticket called (nil when nothing waits) and the one it finished first.
@@ -29,6 +32,7 @@ extension Centre {
         }
         tickets.removeAll()
         byNumber.removeAll()
+        byRequest.removeAll()
         lastSeq.removeAll()
         activeSeqs.removeAll()
         recentCalls.removeAll()
@@ -55,9 +59,19 @@ extension Centre {
         }
     }
 
-    /// Hands out the queue's next number.
-    public func issue(queue id: QueueID, priority: Int = 0, lang: String? = nil) throws(CentreError) -> Issued {
+    /// Hands out the queue's next number. With a `request` key already used today, hands back the ticket issued
+    /// for it, as it is now, and changes nothing: the client sent the request again because it lost the reply.
+    public func issue(
+        queue id: QueueID, priority: Int = 0, lang: String? = nil, request: String? = nil
+    ) throws(CentreError) -> Issued {
         rollDayIfNeeded()
+        if let request, let t = byRequest[request].flatMap({ tickets[$0] }) {
+            guard t.origin == id, t.priority == priority else {
+                throw .badArgument("id=\(request) was used today for another ISSUE (\(t.number))")
+            }
+            let v = view(t)
+            return Issued(ticket: t, position: v.position ?? 0, wait: v.wait ?? 0, again: true)
+        }
         let now = clock.now()
         guard let q = queues[id], !q.removed else { throw .unknownQueue(id) }
         guard (0...9).contains(priority) else { throw .badArgument("priority must be 0 to 9") }
@@ -73,10 +87,11 @@ extension Centre {
         let t = Ticket(
             id: nextID, day: today.date, number: Ticket.number(prefix: q.config.prefix, seq: seq), origin: id, seq: seq,
             queue: id, priority: priority, lang: lang ?? config.languages.first, state: .waiting, issuedAt: now,
-            waitingSince: now, rank: now, estimate: wait)
+            waitingSince: now, rank: now, estimate: wait, request: request)
         nextID += 1
         tickets[t.id] = t
         byNumber[t.number] = t.id
+        if let request { byRequest[request] = t.id }
         lastSeq[id] = seq
         activeSeqs[id, default: []].insert(seq)
         queues[id]!.insert(LineEntry(rank: t.rank, id: t.id), priority: priority)

@@ -12,6 +12,8 @@ public final class Centre {
 
     var tickets: [Int64: Ticket] = [:]
     var byNumber: [String: Int64] = [:]
+    /// Today's tickets by the key their `ISSUE` carried.
+    var byRequest: [String: Int64] = [:]
     var queues: [QueueID: QueueLine] = [:]
     /// Configured queues in configuration order, then removed queues that still hold tickets.
     public internal(set) var queueOrder: [QueueID] = []
@@ -83,6 +85,7 @@ public final class Centre {
         for t in tickets.values.sorted(by: { $0.id < $1.id }) where t.day == today.date {
             byNumber[t.number] = t.id
             lastSeq[t.origin] = t.seq
+            if let key = t.request { byRequest[key] = t.id }
         }
         for t in openTickets {
             activeSeqs[t.origin, default: []].insert(t.seq)

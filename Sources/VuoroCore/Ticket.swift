@@ -44,12 +44,16 @@ public struct Ticket: Equatable, Sendable {
     public var transfers: Int
     /// The wait in seconds estimated when it was issued.
     public var estimate: Int
+    /// The key the issuing client sent with `ISSUE` (`id=`), so that the request sent again after a lost reply
+    /// gets this ticket rather than a second one. Opaque and random: never anything about the visitor.
+    public var request: String?
 
     public init(
         id: Int64, day: String, number: String, origin: QueueID, seq: Int, queue: QueueID, priority: Int,
         lang: String?, state: TicketState, issuedAt: Millis, waitingSince: Millis, rank: Millis,
         calledAt: Millis? = nil, announcedAt: Millis? = nil, counter: CounterID? = nil, calledQueue: QueueID? = nil,
-        calls: Int = 0, finishedAt: Millis? = nil, transfers: Int = 0, estimate: Int = 0
+        calls: Int = 0, finishedAt: Millis? = nil, transfers: Int = 0, estimate: Int = 0,
+        request: String? = nil
     ) {
         self.id = id
         self.day = day
@@ -71,6 +75,7 @@ public struct Ticket: Equatable, Sendable {
         self.finishedAt = finishedAt
         self.transfers = transfers
         self.estimate = estimate
+        self.request = request
     }
 
     public static func number(prefix: String, seq: Int) -> String {

@@ -3,7 +3,9 @@
 /// One request line.
 public enum Request: Equatable, Sendable {
     case ping
-    case issue(queue: String, priority: Int, lang: String?)
+    /// `id=`: the client's key for this one request, sent again unchanged when the reply was lost (see
+    /// protocol.md, "Sending ISSUE again").
+    case issue(queue: String, priority: Int, lang: String?, id: String? = nil)
     case ticket(String)
     case cancel(String)
     case call(counter: String, ticket: String?)
@@ -75,10 +77,11 @@ public enum Request: Equatable, Sendable {
     public func format() -> String {
         switch self {
         case .ping, .status, .watch, .quit, .site: return command
-        case .issue(let q, let p, let lang):
+        case .issue(let q, let p, let lang, let id):
             var s = "ISSUE \(q)"
             if p != 0 { s += " priority=\(p)" }
             if let lang { s += " lang=\(lang)" }
+            if let id { s += " id=\(id)" }
             return s
         case .ticket(let t), .cancel(let t): return "\(command) \(t)"
         case .call(let c, let t): return t.map { "CALL \(c) ticket=\($0)" } ?? "CALL \(c)"
@@ -116,7 +119,8 @@ public enum Request: Equatable, Sendable {
                     guard v.utf8.count == 1, let n = Int(v) else { throw bad("priority must be 0 to 9") }
                     return n
                 }
-                request = .issue(queue: q, priority: p ?? 0, lang: try a.option("lang").map(language))
+                let lang = try a.option("lang").map(language)
+                request = .issue(queue: q, priority: p ?? 0, lang: lang, id: try a.option("id").map(requestKey))
             case "TICKET": request = .ticket(try a.ticket())
             case "CANCEL": request = .cancel(try a.ticket())
             case "CALL":
@@ -183,6 +187,20 @@ public enum Request: Equatable, Sendable {
             throw bad("lang must be a language code such as fi")
         }
         return v.lowercased()
+    }
+
+    /// The longest `id=` key.
+    public static let requestKeyLimit = 64
+
+    /// A request key: 1 to 64 letters, digits and `-_.:`, kept as sent (case matters).
+    static func requestKey(_ v: String) throws(ProtocolError) -> String {
+        let ok = v.utf8.allSatisfy { b in
+            (b | 0x20 >= 97 && b | 0x20 <= 122) || (b >= 48 && b <= 57) || b == 45 || b == 95 || b == 46 || b == 58
+        }
+        guard ok, (1...requestKeyLimit).contains(v.utf8.count) else {
+            throw bad("id must be 1 to \(requestKeyLimit) letters, digits, '-', '_', '.' or ':'")
+        }
+        return v
     }
 
     /// `K004`, `k004`, `AB123`: one or two letters and three digits, returned upper case.

@@ -33,12 +33,22 @@ extension Engine {
         switch r {
         case .ping:
             c.send("OK PONG")
-        case .issue(let q, let p, let lang):
-            let i = try centre.issue(queue: q, priority: p, lang: lang)
+        case .issue(let q, let p, let lang, let id):
+            let i = try centre.issue(queue: q, priority: p, lang: lang, request: id)
             var w = LineWriter("OK \(i.ticket.number)")
             w.field("queue", i.ticket.queue)
             w.field("position", i.position)
             w.field("wait", i.wait)
+            if i.again {
+                if i.ticket.state != .waiting { w.field("state", i.ticket.state.rawValue) }
+                w.field("again", 1)
+                c.send(w.text)
+                // Not a change: logged now, not with the batch's commit.
+                logger.info(
+                    "\(i.ticket.number) answered again to \(c.peer): its ISSUE came again with the same id=",
+                    metadata: ["ticket": "\(i.ticket.number)"])
+                return
+            }
             c.send(w.text)
             batchMetrics.issued.append(i.ticket.queue)
             logger.debug("issued", metadata: ["ticket": "\(i.ticket.number)", "queue": "\(q)"])

@@ -44,7 +44,6 @@ func fileIdentity(_ path: String) -> [UInt64]? {
 
 /// The state's SQLite file. One owner calls it, from one thread at a time.
 public final class Store {
-    public static let schemaVersion: Int64 = 2
     /// `PRAGMA application_id` of a vuoro database: "VUOR".
     public static let applicationID: Int64 = 0x5655_4F52
 
@@ -78,7 +77,7 @@ public final class Store {
                 """
                 INSERT INTO ticket(id, day, number, origin, seq, queue, priority, lang, state, issued_at,
                   waiting_since, rank, called_at, announced_at, counter, called_queue, calls, finished_at, transfers,
-                  estimate) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)
+                  estimate, request) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)
                 ON CONFLICT(id) DO UPDATE SET queue = ?6, priority = ?7, state = ?9, waiting_since = ?11, rank = ?12,
                   called_at = ?13, announced_at = ?14, counter = ?15, called_queue = ?16, calls = ?17, finished_at = ?18,
                   transfers = ?19
@@ -100,81 +99,6 @@ public final class Store {
             throw .sqlite(SQLiteError(code: -1, message: "\(error)", context: "opening \(path)"))
         }
     }
-
-    static func checkAndMigrate(_ db: Database, path: String) throws {
-        let appID = try db.scalar("PRAGMA application_id") ?? 0
-        let version = try db.scalar("PRAGMA user_version") ?? 0
-        let tables = try db.scalar("SELECT count(*) FROM sqlite_master") ?? 0
-        if appID == 0 && version == 0 && tables == 0 {
-            try db.execute("BEGIN IMMEDIATE")
-            try db.execute(schemaV1)
-            try db.execute(schemaV2)
-            try db.execute("PRAGMA application_id=\(applicationID); PRAGMA user_version=\(schemaVersion); COMMIT")
-            return
-        }
-        guard appID == applicationID else {
-            throw StoreError.notVuoro(path: path, reason: "application_id is \(appID), and it holds \(tables) objects")
-        }
-        guard version <= schemaVersion else {
-            throw StoreError.newerSchema(path: path, found: version, supported: schemaVersion)
-        }
-        // Each migration in its own transaction, so a crash leaves one version or the next.
-        if version < 2 {
-            try db.execute("BEGIN IMMEDIATE")
-            try db.execute(schemaV2)
-            try db.execute("PRAGMA user_version=2; COMMIT")
-        }
-    }
-
-    /// Version 2: each retired day's statistics, kept after its tickets are deleted.
-    static let schemaV2 = """
-        CREATE TABLE daily_stats(
-          day TEXT NOT NULL,
-          grouping TEXT NOT NULL,
-          key TEXT NOT NULL,
-          issued INTEGER NOT NULL, served INTEGER NOT NULL, noshow INTEGER NOT NULL, cancelled INTEGER NOT NULL,
-          transferred INTEGER NOT NULL, expired INTEGER NOT NULL, wait_mean INTEGER NOT NULL,
-          wait_median INTEGER NOT NULL, wait_p90 INTEGER NOT NULL, service_mean INTEGER NOT NULL,
-          service_p90 INTEGER NOT NULL, over_target INTEGER NOT NULL, estimate_error INTEGER NOT NULL,
-          PRIMARY KEY (day, grouping, key)
-        );
-        """
-
-    static let schemaV1 = """
-        CREATE TABLE ticket(
-          id INTEGER PRIMARY KEY,
-          day TEXT NOT NULL,
-          number TEXT NOT NULL,
-          origin TEXT NOT NULL,
-          seq INTEGER NOT NULL,
-          queue TEXT NOT NULL,
-          priority INTEGER NOT NULL,
-          lang TEXT,
-          state TEXT NOT NULL,
-          issued_at INTEGER NOT NULL,
-          waiting_since INTEGER NOT NULL,
-          rank INTEGER NOT NULL,
-          called_at INTEGER,
-          announced_at INTEGER,
-          counter TEXT,
-          called_queue TEXT,
-          calls INTEGER NOT NULL,
-          finished_at INTEGER,
-          transfers INTEGER NOT NULL,
-          estimate INTEGER NOT NULL
-        );
-        CREATE INDEX ticket_day ON ticket(day);
-        CREATE INDEX ticket_open ON ticket(state) WHERE state IN ('waiting', 'called');
-        CREATE TABLE counter(
-          id TEXT PRIMARY KEY,
-          queues TEXT NOT NULL,
-          paused INTEGER NOT NULL,
-          current INTEGER,
-          streak INTEGER NOT NULL,
-          explicit INTEGER NOT NULL
-        );
-        CREATE TABLE queue(id TEXT PRIMARY KEY, closed INTEGER NOT NULL);
-        """
 
     /// What the centre needs at start: tickets of `today` and later, open tickets of any day, counters, queues.
     public func load(today: String) throws -> Snapshot {
@@ -202,7 +126,7 @@ public final class Store {
 
     static let ticketColumns = """
         SELECT id, day, number, origin, seq, queue, priority, lang, state, issued_at, waiting_since, rank, called_at,
-          announced_at, counter, called_queue, calls, finished_at, transfers, estimate FROM ticket
+          announced_at, counter, called_queue, calls, finished_at, transfers, estimate, request FROM ticket
         """
 
     static func ticket(_ s: Statement) -> Ticket? {
@@ -213,7 +137,7 @@ public final class Store {
             state: state, issuedAt: s.int(9), waitingSince: s.int(10), rank: s.int(11),
             calledAt: s.optionalInt(12), announcedAt: s.optionalInt(13), counter: s.text(14),
             calledQueue: s.text(15), calls: Int(s.int(16)), finishedAt: s.optionalInt(17),
-            transfers: Int(s.int(18)), estimate: Int(s.int(19)))
+            transfers: Int(s.int(18)), estimate: Int(s.int(19)), request: s.text(20))
     }
 
     /// Every ticket of a service day.
@@ -332,6 +256,7 @@ public final class Store {
             s.bind(18, t.finishedAt)
             s.bind(19, t.transfers)
             s.bind(20, t.estimate)
+            s.bind(21, t.request)
             try s.run()
         case .counter(let c):
             let s = putCounter!

@@ -162,13 +162,14 @@ struct Kiosk {
             }
             // A key pressed again while the last number is shown (a double press, a child at play) issues nothing.
             if let (_, at) = shown, Date().timeIntervalSince(at) < cooldown { continue }
-            guard let k = key.lowercased().first, let n = Kiosk.keys.firstIndex(of: k), n < queues.count, let c = conn,
-                let id = queues[n].words.first, queues[n]["open"] == "1"
+            guard let k = key.lowercased().first, let n = Kiosk.keys.firstIndex(of: k), n < queues.count,
+                var c = conn, let id = queues[n].words.first, queues[n]["open"] == "1"
             else { continue }
             do {
                 // The printer is opened first: one that is unplugged gets no number issued for it.
                 let out = try output.map { try SlipOutput($0, timeout: printTimeout) }
-                let slip = try issue(on: c, queue: id, priority: 0, lang: code)
+                defer { conn = c }
+                let slip = try issue(on: &c, reconnect: connection.connect, queue: id, priority: 0, lang: code)
                 if let out { try printOrCancel(slip, format: format, to: out, on: c) }
                 shown = (slip.number, Date())
                 refusal = nil

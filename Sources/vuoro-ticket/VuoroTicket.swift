@@ -109,23 +109,53 @@ struct VuoroTicket: ParsableCommand {
                     only: queues?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                 ).run()
             } else {
-                let c = try connection.connect()
+                var c = try connection.connect()
                 // The printer first: one that is unplugged gets no number issued for it.
                 let out = try SlipOutput(output, timeout: printTimeout)
-                let slip = try issue(on: c, queue: queue!.lowercased(), priority: priority, lang: lang)
+                let slip = try issue(
+                    on: &c, reconnect: connection.connect, queue: queue!.lowercased(), priority: priority, lang: lang)
                 try printOrCancel(slip, format: format, to: out, on: c)
             }
         }
     }
 }
 
-/// Issues a ticket and gathers what its slip shows.
-func issue(on c: ClientConnection, queue: String, priority: Int, lang: String?) throws -> TicketSlip {
+/// Seconds the kiosk keeps sending an `ISSUE` whose reply was lost: a daemon that crashed is back within
+/// systemd's `RestartSec=2` and its start.
+let issueRetrySeconds = 15.0
+
+/// Issues a ticket and gathers what its slip shows. The `ISSUE` carries a key of its own (`id=`): when the
+/// connection is lost before the reply (the daemon restarting, say), the kiosk connects again and sends the same
+/// `ISSUE`, for up to `issueRetrySeconds`, and the daemon answers with the ticket it issued for that key, if it
+/// did, rather than a second one that nobody would hold. `c` is then the new connection.
+func issue(
+    on c: inout ClientConnection, reconnect: () throws -> ClientConnection, queue: String, priority: Int,
+    lang: String?
+) throws -> TicketSlip {
+    let key = newRequestKey()
+    let deadline = monotonicSeconds() + issueRetrySeconds
+    while true {
+        do {
+            return try issue(on: c, queue: queue, priority: priority, lang: lang, key: key)
+        } catch let e as ClientError where e.isConnectionLost && monotonicSeconds() < deadline {
+            usleep(250_000)
+            if let again = try? reconnect() { c = again }
+        }
+    }
+}
+
+/// A random key for one `ISSUE`: 64 bits, hexadecimal. Unique among a day's tickets with room to spare.
+func newRequestKey() -> String {
+    let hex = String(UInt64.random(in: .min ... .max), radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex
+}
+
+func issue(on c: ClientConnection, queue: String, priority: Int, lang: String?, key: String) throws -> TicketSlip {
     let site = try c.request(.site)
     let languages = (site["languages"] ?? "en").split(separator: ",").map(String.init)
     let language = lang ?? languages.first ?? "en"
     let name = try c.list(.queues(lang: language)).first { $0.words.first == queue }?["name"] ?? queue
-    let r = try c.request(.issue(queue: queue, priority: priority, lang: language))
+    let r = try c.request(.issue(queue: queue, priority: priority, lang: language, id: key))
     return TicketSlip(
         site: site["name"] ?? "", queueName: name, number: r.words.first ?? "?", position: r.int("position") ?? 0,
         wait: r.int("wait") ?? 0, issuedAt: Date(), timeZone: TimeZone(identifier: site["timezone"] ?? "") ?? .current,

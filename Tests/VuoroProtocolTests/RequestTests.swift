@@ -14,6 +14,7 @@ import VuoroProtocol
         ("ping", .ping),
         ("ISSUE kela", .issue(queue: "kela", priority: 0, lang: nil)),
         ("issue Kela priority=3 lang=SV", .issue(queue: "kela", priority: 3, lang: "sv")),
+        ("ISSUE kela id=3f2a9C-1_x.y:z", .issue(queue: "kela", priority: 0, lang: nil, id: "3f2a9C-1_x.y:z")),
         ("TICKET k004", .ticket("K004")),
         ("CANCEL K004", .cancel("K004")),
         ("CALL 3", .call(counter: "3", ticket: nil)),
@@ -45,7 +46,8 @@ import VuoroProtocol
 
     @Test func formatRoundTrips() {
         let all: [Request] = [
-            .ping, .issue(queue: "kela", priority: 2, lang: "fi"), .ticket("K004"), .cancel("K004"),
+            .ping, .issue(queue: "kela", priority: 2, lang: "fi"),
+            .issue(queue: "kela", priority: 0, lang: "sv", id: "0123456789abcdef"), .ticket("K004"), .cancel("K004"),
             .call(counter: "3", ticket: "K001"), .call(counter: "3", ticket: nil), .recall(counter: "3"),
             .done(counter: "3"), .noshow(counter: "3"), .transfer(counter: "3", queue: "lab", front: true),
             .serve(counter: "3", queues: ["kela", "lab"]), .pause(counter: "3"), .queues(lang: "sv"), .status,
@@ -65,6 +67,11 @@ import VuoroProtocol
         ("ISSUE kela priority=1 priority=2", .badArgument),
         ("ISSUE kela lang=x", .badArgument),
         ("ISSUE kela extra", .badArgument),
+        ("ISSUE kela id=", .badArgument),
+        ("ISSUE kela id=a/b", .badArgument),
+        ("ISSUE kela id=ä", .badArgument),
+        ("ISSUE kela id=" + String(repeating: "a", count: 65), .badArgument),
+        ("ISSUE kela id=a id=b", .badArgument),
         ("TICKET 004", .badArgument),
         ("TICKET KKK004", .badArgument),
         ("TICKET K0004", .badArgument),

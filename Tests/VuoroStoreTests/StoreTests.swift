@@ -93,6 +93,45 @@ import VuoroStore
         #expect(try db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'ticket'") == 0)
     }
 
+    @Test func anIssueKeySurvivesReopening() throws {
+        let path = dir + "/key.db"
+        do {
+            let store = try Store(path: path)
+            let c = try centre(store)
+            _ = try c.issue(queue: "kela", request: "0123456789abcdef")
+            _ = try c.issue(queue: "kela")
+            try store.commit(c.takeChanges())
+        }
+        let c = try centre(try Store(path: path))
+        let again = try c.issue(queue: "kela", request: "0123456789abcdef")
+        #expect(again.again && again.ticket.number == "K001")
+        #expect(try c.issue(queue: "kela").ticket.number == "K003")
+    }
+
+    /// A file of schema version 2 (before ISSUE keys): its tickets are kept, without keys, and new ones get them.
+    @Test func aVersionTwoFileIsMigrated() throws {
+        let path = dir + "/v2.db"
+        do {
+            let store = try Store(path: path)
+            let c = try centre(store)
+            _ = try c.issue(queue: "kela")
+            try store.commit(c.takeChanges())
+        }
+        let db = try Database(path: path)
+        try db.execute("ALTER TABLE ticket DROP COLUMN request; PRAGMA user_version = 2")
+        do {
+            let store = try Store(path: path)
+            #expect(try db.scalar("PRAGMA user_version") == 3)
+            let c = try centre(store)
+            #expect(try c.view("K001").ticket.request == nil)
+            _ = try c.issue(queue: "kela", request: "k-2")
+            try store.commit(c.takeChanges())
+        }
+        let c = try centre(try Store(path: path))
+        #expect(try c.issue(queue: "kela", request: "k-2").ticket.number == "K002")
+        #expect(try Store(path: path).integrityCheck() == "ok")
+    }
+
     @Test func refusesANewerSchema() throws {
         let path = dir + "/newer.db"
         _ = try Store(path: path)

@@ -52,21 +52,7 @@ public final class NetworkPrinter {
 
     /// `backlog` 0 and `accepting` false: a printer busy with another job, whose queue of connections is full.
     public init(backlog: Int32 = 8) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        self.fd = fd
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) }
-        }
-        guard bound == 0, listen(fd, backlog) == 0 else { throw POSIXError(.init(rawValue: errno)!) }
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-        }
-        port = Int(UInt16(bigEndian: addr.sin_port))
+        (fd, port) = try loopbackListener(backlog: backlog)
     }
 
     deinit { close(fd) }

@@ -1,0 +1,92 @@
+// vuoro's schema and its migrations: each version's statements, applied in order, one transaction each.
+
+extension Store {
+    public static let schemaVersion: Int64 = 3
+
+    static func checkAndMigrate(_ db: Database, path: String) throws {
+        let appID = try db.scalar("PRAGMA application_id") ?? 0
+        let version = try db.scalar("PRAGMA user_version") ?? 0
+        let tables = try db.scalar("SELECT count(*) FROM sqlite_master") ?? 0
+        if appID == 0 && version == 0 && tables == 0 {
+            try db.execute("BEGIN IMMEDIATE")
+            try db.execute(schemaV1)
+            try db.execute(schemaV2)
+            try db.execute(schemaV3)
+            try db.execute("PRAGMA application_id=\(applicationID); PRAGMA user_version=\(schemaVersion); COMMIT")
+            return
+        }
+        guard appID == applicationID else {
+            throw StoreError.notVuoro(path: path, reason: "application_id is \(appID), and it holds \(tables) objects")
+        }
+        guard version <= schemaVersion else {
+            throw StoreError.newerSchema(path: path, found: version, supported: schemaVersion)
+        }
+        // Each migration in its own transaction, so a crash leaves one version or the next.
+        if version < 2 {
+            try db.execute("BEGIN IMMEDIATE")
+            try db.execute(schemaV2)
+            try db.execute("PRAGMA user_version=2; COMMIT")
+        }
+        if version < 3 {
+            try db.execute("BEGIN IMMEDIATE")
+            try db.execute(schemaV3)
+            try db.execute("PRAGMA user_version=3; COMMIT")
+        }
+    }
+
+    /// Version 3: the key a client sent with `ISSUE` (`id=`), to answer the same request sent again with the same
+    /// ticket. Tickets of earlier versions have none.
+    static let schemaV3 = """
+        ALTER TABLE ticket ADD COLUMN request TEXT;
+        """
+
+    /// Version 2: each retired day's statistics, kept after its tickets are deleted.
+    static let schemaV2 = """
+        CREATE TABLE daily_stats(
+          day TEXT NOT NULL,
+          grouping TEXT NOT NULL,
+          key TEXT NOT NULL,
+          issued INTEGER NOT NULL, served INTEGER NOT NULL, noshow INTEGER NOT NULL, cancelled INTEGER NOT NULL,
+          transferred INTEGER NOT NULL, expired INTEGER NOT NULL, wait_mean INTEGER NOT NULL,
+          wait_median INTEGER NOT NULL, wait_p90 INTEGER NOT NULL, service_mean INTEGER NOT NULL,
+          service_p90 INTEGER NOT NULL, over_target INTEGER NOT NULL, estimate_error INTEGER NOT NULL,
+          PRIMARY KEY (day, grouping, key)
+        );
+        """
+
+    static let schemaV1 = """
+        CREATE TABLE ticket(
+          id INTEGER PRIMARY KEY,
+          day TEXT NOT NULL,
+          number TEXT NOT NULL,
+          origin TEXT NOT NULL,
+          seq INTEGER NOT NULL,
+          queue TEXT NOT NULL,
+          priority INTEGER NOT NULL,
+          lang TEXT,
+          state TEXT NOT NULL,
+          issued_at INTEGER NOT NULL,
+          waiting_since INTEGER NOT NULL,
+          rank INTEGER NOT NULL,
+          called_at INTEGER,
+          announced_at INTEGER,
+          counter TEXT,
+          called_queue TEXT,
+          calls INTEGER NOT NULL,
+          finished_at INTEGER,
+          transfers INTEGER NOT NULL,
+          estimate INTEGER NOT NULL
+        );
+        CREATE INDEX ticket_day ON ticket(day);
+        CREATE INDEX ticket_open ON ticket(state) WHERE state IN ('waiting', 'called');
+        CREATE TABLE counter(
+          id TEXT PRIMARY KEY,
+          queues TEXT NOT NULL,
+          paused INTEGER NOT NULL,
+          current INTEGER,
+          streak INTEGER NOT NULL,
+          explicit INTEGER NOT NULL
+        );
+        CREATE TABLE queue(id TEXT PRIMARY KEY, closed INTEGER NOT NULL);
+        """
+}

@@ -1,0 +1,53 @@
+// The kiosk that loses the reply to its ISSUE (the daemon crashed after its commit, a network cut): it sends the
+// same ISSUE again on a new connection and prints the ticket the daemon issued, not a second one.
+import Foundation
+import Testing
+import VuoroTestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite(.serialized) struct LostReplyTests {
+    @Test func aLostReplyIsAskedForAgainAndPrintedOnce() async throws {
+        let server = try await TestServer()
+        let proxy = try ReplyDroppingProxy(upstreamPort: server.port)
+        let (rc, out, err) = try runClient("vuoro-ticket", ["kela", "--lang", "en"], server: "127.0.0.1:\(proxy.port)")
+        #expect(rc == 0, "\(err)")
+        #expect(proxy.droppedReplies.count == 1)
+        #expect(proxy.droppedReplies.first?.hasPrefix("OK K001 queue=kela position=1 ") == true)
+        #expect(String(decoding: out, as: UTF8.self).contains("\nK001\n"))
+        let c = try server.client()
+        #expect(try c.list("STATUS").first?.hasPrefix("kela open=1 waiting=1 ") == true)
+        #expect(try c.request("TICKET K002").hasPrefix("ERR unknown-ticket"))
+        await server.stop()
+    }
+
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func theKioskPrintsTheTicketWhoseReplyWasLost() async throws {
+        let server = try await TestServer()
+        let proxy = try ReplyDroppingProxy(upstreamPort: server.port)
+        let slips = server.directory + "/slips.txt"
+        let kiosk = try Tmux(
+            "\(executable("vuoro-ticket")) --kiosk --cooldown 0 --server 127.0.0.1:\(proxy.port) --output \(slips)"
+                + " --lang en")
+        #expect(try kiosk.waitFor("Choose a service"))
+        try kiosk.keys("1")
+        #expect(try kiosk.waitFor("Your number"), kiosk.dump)
+        #expect(proxy.droppedReplies.count == 1)
+        // The kiosk goes on with its new connection: the next visitor's number comes at once.
+        try kiosk.keys("1")
+        let c = try server.client()
+        for _ in 0..<50 where try c.request("TICKET K002").hasPrefix("ERR") { usleep(100_000) }
+        #expect(try c.list("STATUS").first?.hasPrefix("kela open=1 waiting=2 ") == true)
+        let printed = try String(contentsOfFile: slips, encoding: .utf8)
+        for _ in 0..<50 where !((try? String(contentsOfFile: slips, encoding: .utf8)) ?? "").contains("K002") {
+            usleep(100_000)
+        }
+        let all = try String(contentsOfFile: slips, encoding: .utf8)
+        #expect(printed.contains("\nK001\n"))
+        #expect(all.contains("\nK002\n") && !all.contains("K003"), "\(all)")
+        try kiosk.keys("C-c")
+        await server.stop()
+    }
+}
