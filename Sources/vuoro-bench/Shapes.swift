@@ -2,20 +2,26 @@ import Foundation
 
 // The lifecycle workload in each server's own protocol: vuoro, redis (RESP) and beanstalkd.
 
-/// ISSUE, CALL as the connection's own counter, DONE.
+/// ISSUE, CALL as the connection's own counter, DONE. Each ISSUE carries a key of 16 characters, as
+/// vuoro-ticket's do (`id=`, kept with the ticket).
 struct VuoroLifecycle: Shape {
     let queues: Int
     let commands = ["ISSUE", "CALL", "DONE"]
     func request(conn: Int, step: Int, last: [UInt8]) -> [UInt8] {
         switch step % 3 {
-        case 0: Array("ISSUE q\(conn % queues)\n".utf8)
-        case 1: Array("CALL c\(conn)\n".utf8)
-        default: Array("DONE c\(conn)\n".utf8)
+        case 0:
+            // Unique over the daemon's day: the connection and the monotonic clock (a connection sends one
+            // request at a time). A key used before would be answered `again=1`, with no write.
+            let key = String(nanos(), radix: 16) + "-" + String(conn, radix: 16)
+            return Array("ISSUE q\(conn % queues) id=\(key)\n".utf8)
+        case 1: return Array("CALL c\(conn)\n".utf8)
+        default: return Array("DONE c\(conn)\n".utf8)
         }
     }
     func replyLength(_ b: ArraySlice<UInt8>) -> Int? { lineLength(b) }
     func isSuccess(_ r: ArraySlice<UInt8>) -> Bool {
         r.starts(with: Array("OK ".utf8)) && !r.starts(with: Array("OK none".utf8))
+            && !r.dropLast().reversed().starts(with: Array("1=niaga".utf8))
     }
 }
 
