@@ -27,7 +27,7 @@ release: deps
 
 # The daemon on its built-in demo centre, state in ./vuoro-state, listening on 127.0.0.1:7410.
 run: release
-	.build/release/vuorod
+	.build/release/vuorod --web 127.0.0.1:7480
 
 test-deps:
 	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

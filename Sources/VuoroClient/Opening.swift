@@ -1,20 +1,13 @@
 // What the signs say of a closed queue's next opening, from the `opens=` field of STATUS, QUEUES and EVENT queue.
 import Foundation
+import VuoroProtocol
 
 public enum Opening {
-    static let words: [String: (opens: String, weekdays: [String])] = [
-        "fi": ("avautuu", ["su", "ma", "ti", "ke", "to", "pe", "la"]),
-        "sv": ("öppnar", ["sön", "mån", "tis", "ons", "tor", "fre", "lör"]),
-        "en": ("opens", ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]),
-        "ru": ("откроется", ["вс", "пн", "вт", "ср", "чт", "пт", "сб"]),
-        "uk": ("відкриється", ["нд", "пн", "вт", "ср", "чт", "пт", "сб"]),
-    ]
-
     /// "avautuu 08:00" when `timestamp` (the site's local time with its offset, `2026-11-23T08:00:00+02:00`) is
     /// today there, else with its weekday: "avautuu ma 08:00". Nil when it is not such a timestamp.
     public static func text(_ timestamp: String?, lang: String, now: Date = Date()) -> String? {
         guard let ts = timestamp, ts.count == 25, let at = ISO8601DateFormatter().date(from: ts) else { return nil }
-        let w = words[lang] ?? words["en"]!
+        let w = SignWords.opening(lang)
         let sign = ts[ts.index(ts.startIndex, offsetBy: 19)] == "-" ? -1 : 1
         let hours = Int(ts.dropFirst(20).prefix(2)) ?? 0
         let minutes = Int(ts.suffix(2)) ?? 0

@@ -138,9 +138,6 @@ public func unknownQueues(_ asked: [String], known: [String]) -> String? {
         + known.joined(separator: ", ")
 }
 
-/// A wait in whole minutes, rounded up and at least 1, as the slips, the displays and the desk all show it.
-public func waitMinutes(_ seconds: Int) -> Int { max(1, (seconds + 59) / 60) }
-
 /// Keys for choosing among a list of queues, in order: digits for the first ten (a centre like Iso Omena has ten
 /// services), then letters, leaving out those the screen uses for something else.
 public func choiceKeys(except used: String) -> [Character] {

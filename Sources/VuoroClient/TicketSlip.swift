@@ -1,6 +1,7 @@
 // The printed ticket: its words in the visitor's language, as plain text or as ESC/POS bytes for an
 // 80 mm thermal printer (Epson TM-T88 class).
 import Foundation
+import VuoroProtocol
 
 /// What one printed ticket shows.
 public struct TicketSlip: Equatable, Sendable {
@@ -13,11 +14,14 @@ public struct TicketSlip: Equatable, Sendable {
     public var issuedAt: Date
     public var timeZone: TimeZone
     public var lang: String
+    /// The ticket's own web page (`--web-url` and its key), printed as a QR code and as text; nil for none.
+    public var url: String?
 
     public init(
         site: String, queueName: String, number: String, position: Int, wait: Int, issuedAt: Date,
-        timeZone: TimeZone, lang: String
+        timeZone: TimeZone, lang: String, url: String? = nil
     ) {
+        self.url = url
         self.site = site
         self.queueName = queueName
         self.number = number
@@ -34,24 +38,31 @@ public struct TicketSlip: Equatable, Sendable {
         let wait: String
         let minutes: String
         let privacy: [String]
+        /// Above the QR code of the ticket's web page.
+        let follow: String
     }
 
     static let words: [String: Words] = [
         "fi": Words(
             position: "Paikka jonossa", wait: "Arvioitu odotus", minutes: "min",
-            privacy: ["Numerosi näkyy näytöillä.", "Nimiä ei koskaan kuuluteta."]),
+            privacy: ["Numerosi näkyy näytöillä.", "Nimiä ei koskaan kuuluteta."],
+            follow: "Seuraa vuoroasi puhelimella:"),
         "sv": Words(
             position: "Plats i kön", wait: "Beräknad väntetid", minutes: "min",
-            privacy: ["Ditt nummer visas på skärmarna.", "Namn ropas aldrig upp."]),
+            privacy: ["Ditt nummer visas på skärmarna.", "Namn ropas aldrig upp."],
+            follow: "Följ din tur i telefonen:"),
         "en": Words(
             position: "Position in queue", wait: "Estimated wait", minutes: "min",
-            privacy: ["Your number is shown on the screens.", "Names are never called out."]),
+            privacy: ["Your number is shown on the screens.", "Names are never called out."],
+            follow: "Follow your turn on your phone:"),
         "ru": Words(
             position: "Место в очереди", wait: "Примерное ожидание", minutes: "мин",
-            privacy: ["Ваш номер показывается на экранах.", "Имена никогда не объявляются."]),
+            privacy: ["Ваш номер показывается на экранах.", "Имена никогда не объявляются."],
+            follow: "Следите за очередью на телефоне:"),
         "uk": Words(
             position: "Місце в черзі", wait: "Орієнтовне очікування", minutes: "хв",
-            privacy: ["Ваш номер показується на екранах.", "Імена ніколи не оголошуються."]),
+            privacy: ["Ваш номер показується на екранах.", "Імена ніколи не оголошуються."],
+            follow: "Стежте за чергою на телефоні:"),
     ]
 
     var w: Words { TicketSlip.words[lang] ?? TicketSlip.words["en"]! }
@@ -73,6 +84,7 @@ public struct TicketSlip: Equatable, Sendable {
             site, queueName, "", number, "", "\(w.position): \(position)", "\(w.wait): \(waitText)", dateText, "",
         ]
         lines += w.privacy
+        if let url { lines += ["", w.follow, url] }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -109,6 +121,17 @@ public struct TicketSlip: Equatable, Sendable {
         return (19, CP858.encode(s))
     }
 
+    /// ESC/POS `GS ( k`: a QR code of `data`, model 2, modules of 6 dots (about 25 mm for a web address of 40
+    /// characters on a 180 dpi printer), error correction M; the printer encodes it. Centred like the slip.
+    static func qrCode(_ data: [UInt8]) -> [UInt8] {
+        let n = data.count + 3
+        return [0x1D, 0x28, 0x6B, 4, 0, 0x31, 0x41, 50, 0]  // model 2
+            + [0x1D, 0x28, 0x6B, 3, 0, 0x31, 0x43, 6]  // module size
+            + [0x1D, 0x28, 0x6B, 3, 0, 0x31, 0x45, 49]  // error correction M
+            + [0x1D, 0x28, 0x6B, UInt8(n & 0xFF), UInt8(n >> 8), 0x31, 0x50, 0x30] + data  // store
+            + [0x1D, 0x28, 0x6B, 3, 0, 0x31, 0x51, 0x30, 0x0A]  // print
+    }
+
     /// ESC/POS: initialise, PC858, centred; the number at quadruple size; then feed and cut. A line in Cyrillic
     /// switches the printer to PC866 first, and the next Latin one back.
     public var escpos: [UInt8] {
@@ -136,6 +159,14 @@ public struct TicketSlip: Equatable, Sendable {
         line(dateText)
         b += [0x0A]
         for p in w.privacy { line(p) }
+        if let url {
+            b += [0x0A]
+            line(w.follow)
+            b += TicketSlip.qrCode(Array(url.utf8))
+            b += [0x1B, 0x21, 0x01]  // the small font: the address fits on one line
+            for l in TicketSlip.wrap(url, width: 64) { line(l) }
+            b += [0x1B, 0x21, 0x00]
+        }
         b += [0x1D, 0x56, 0x42, 3]  // feed 3 and cut
         return b
     }

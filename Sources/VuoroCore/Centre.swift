@@ -287,6 +287,11 @@ public final class Centre {
         return view(t)
     }
 
+    /// Today's ticket issued for the `ISSUE` key `request`, as `TICKET` shows it: what its web page shows.
+    public func view(request key: String) -> TicketView? {
+        byRequest[key].flatMap { tickets[$0] }.map(view)
+    }
+
     func view(_ t: Ticket) -> TicketView {
         guard t.state == .waiting, let q = queues[t.queue] else { return TicketView(ticket: t) }
         let position = q.position(of: LineEntry(rank: t.rank, id: t.id), priority: t.priority)

@@ -182,7 +182,8 @@ public enum Request: Equatable, Sendable {
 
     static func bad(_ text: String) -> ProtocolError { ProtocolError(.badArgument, text) }
 
-    static func language(_ v: String) throws(ProtocolError) -> String {
+    /// A language code as the protocol takes it: 2 to 8 letters, returned lower case.
+    public static func language(_ v: String) throws(ProtocolError) -> String {
         guard (2...8).contains(v.utf8.count), v.utf8.allSatisfy({ ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 }) else {
             throw bad("lang must be a language code such as fi")
         }
@@ -193,7 +194,7 @@ public enum Request: Equatable, Sendable {
     public static let requestKeyLimit = 64
 
     /// A request key: 1 to 64 letters, digits and `-_.:`, kept as sent (case matters).
-    static func requestKey(_ v: String) throws(ProtocolError) -> String {
+    public static func requestKey(_ v: String) throws(ProtocolError) -> String {
         let ok = v.utf8.allSatisfy { b in
             (b | 0x20 >= 97 && b | 0x20 <= 122) || (b >= 48 && b <= 57) || b == 45 || b == 95 || b == 46 || b == 58
         }

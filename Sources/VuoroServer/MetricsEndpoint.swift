@@ -25,19 +25,10 @@ final class MetricsHandler: ChannelInboundHandler {
             break
         case .end:
             let ok = method == .GET && (path == "/metrics" || path.hasPrefix("/metrics?"))
-            let body = ok ? metrics.exposition() : Array("not found: try /metrics\n".utf8)
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: ok ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain")
-            headers.add(name: "Content-Length", value: String(body.count))
-            context.write(
-                wrapOutboundOut(
-                    .head(HTTPResponseHead(version: .http1_1, status: ok ? .ok : .notFound, headers: headers))),
-                promise: nil)
-            var buffer = context.channel.allocator.buffer(capacity: body.count)
-            buffer.writeBytes(body)
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-            let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-            if !keepAlive { done.whenComplete { _ in context.close(promise: nil) } }
+            respond(
+                context, status: ok ? .ok : .notFound,
+                contentType: ok ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain",
+                body: ok ? metrics.exposition() : Array("not found: try /metrics\n".utf8), keepAlive: keepAlive)
         }
     }
 }

@@ -39,17 +39,9 @@ struct DisplayModel {
         "ru": "Нет связи: данные могут быть устаревшими", "uk": "Немає зв'язку: дані можуть бути застарілими",
     ]
 
-    static let labels: [String: (now: String, counter: String, waiting: String, wait: String, closed: String)] = [
-        "fi": ("Vuorossa", "palvelupiste", "jonossa", "odotus", "suljettu"),
-        "sv": ("Nu betjänas", "disk", "i kö", "väntetid", "stängd"),
-        "en": ("Now serving", "counter", "waiting", "wait", "closed"),
-        "ru": ("Сейчас обслуживается", "окно", "в очереди", "ожидание", "закрыто"),
-        "uk": ("Зараз обслуговується", "вікно", "у черзі", "очікування", "зачинено"),
-    ]
-
     /// The labels in `lang`, English for a language without its own.
     static func words(_ lang: String) -> (now: String, counter: String, waiting: String, wait: String, closed: String) {
-        labels[lang] ?? labels["en"]!
+        SignWords.screen[lang] ?? SignWords.screen["en"]!
     }
 
     func shows(_ queue: String) -> Bool { only.map { $0.contains(queue) } ?? true }

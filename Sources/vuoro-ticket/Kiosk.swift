@@ -16,6 +16,8 @@ struct Kiosk {
     let printTimeout: Double
     /// Seconds after a ticket in which the queue keys issue nothing.
     let cooldown: Double
+    /// The base of the visitors' web pages, for the QR code on each slip; nil for none.
+    let webURL: String?
     /// Only these queues, in this order (a kiosk at one wing's door); all of them when nil.
     let only: [String]?
 
@@ -169,7 +171,8 @@ struct Kiosk {
                 // The printer is opened first: one that is unplugged gets no number issued for it.
                 let out = try output.map { try SlipOutput($0, timeout: printTimeout) }
                 defer { conn = c }
-                let slip = try issue(on: &c, reconnect: connection.connect, queue: id, priority: 0, lang: code)
+                let slip = try issue(
+                    on: &c, reconnect: connection.connect, queue: id, priority: 0, lang: code, webURL: webURL)
                 if let out { try printOrCancel(slip, format: format, to: out, on: c) }
                 shown = (slip.number, Date())
                 refusal = nil

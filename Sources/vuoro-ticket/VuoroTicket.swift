@@ -85,7 +85,20 @@ struct VuoroTicket: ParsableCommand {
             valueName: "seconds"))
     var languageReset: Int = 60
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            """
+            The address at which visitors' phones reach vuorod's web pages (vuorod --web, often behind the \
+            centre's web server): each slip then has a QR code of its ticket's page, BASE/t/KEY, which shows the \
+            ticket's place in its queue as it moves.
+            """, valueName: "base"))
+    var webURL: String?
+
     func validate() throws {
+        if let webURL, !(webURL.hasPrefix("https://") || webURL.hasPrefix("http://")) || webURL.contains(" ") {
+            throw ValidationError("--web-url must be an http:// or https:// address, such as https://jono.example.fi")
+        }
         if !kiosk && queue == nil { throw ValidationError("name a queue, or use --kiosk") }
         if kiosk && queue != nil { throw ValidationError("--kiosk chooses queues by key: name none") }
         guard (0...9).contains(priority) else { throw ValidationError("--priority must be 0 to 9") }
@@ -106,6 +119,7 @@ struct VuoroTicket: ParsableCommand {
                 try Kiosk(
                     connection: connection, format: format, output: output, startLanguage: lang,
                     languageReset: Double(languageReset), printTimeout: printTimeout, cooldown: cooldown,
+                    webURL: webURL,
                     only: queues?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                 ).run()
             } else {
@@ -113,7 +127,8 @@ struct VuoroTicket: ParsableCommand {
                 // The printer first: one that is unplugged gets no number issued for it.
                 let out = try SlipOutput(output, timeout: printTimeout)
                 let slip = try issue(
-                    on: &c, reconnect: connection.connect, queue: queue!.lowercased(), priority: priority, lang: lang)
+                    on: &c, reconnect: connection.connect, queue: queue!.lowercased(), priority: priority, lang: lang,
+                    webURL: webURL)
                 try printOrCancel(slip, format: format, to: out, on: c)
             }
         }
@@ -130,13 +145,16 @@ let issueRetrySeconds = 15.0
 /// did, rather than a second one that nobody would hold. `c` is then the new connection.
 func issue(
     on c: inout ClientConnection, reconnect: () throws -> ClientConnection, queue: String, priority: Int,
-    lang: String?
+    lang: String?, webURL: String?
 ) throws -> TicketSlip {
     let key = newRequestKey()
     let deadline = monotonicSeconds() + issueRetrySeconds
     while true {
         do {
-            return try issue(on: c, queue: queue, priority: priority, lang: lang, key: key)
+            var slip = try issue(on: c, queue: queue, priority: priority, lang: lang, key: key)
+            // The key also names the ticket's web page.
+            slip.url = webURL.map { base in (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/t/" + key }
+            return slip
         } catch let e as ClientError where e.isConnectionLost && monotonicSeconds() < deadline {
             usleep(250_000)
             if let again = try? reconnect() { c = again }

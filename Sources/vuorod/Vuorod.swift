@@ -48,6 +48,14 @@ struct Vuorod: AsyncParsableCommand {
             valueName: "host:port"))
     var metrics: String?
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            Serve the visitors' web pages at http://HOST:PORT/ (off by default): the services with their waits, and \
+            each ticket's place in its queue at /t/KEY, which the slip's QR code opens (vuoro-ticket --web-url).
+            """, valueName: "host:port"))
+    var web: String?
+
     @Option(help: "Seconds after which a connection that has sent no request is closed (watchers are kept).")
     var idleTimeout: Int = 60
 
@@ -71,9 +79,11 @@ struct Vuorod: AsyncParsableCommand {
         if let ioThreads, !(0...256).contains(ioThreads) {
             throw ValidationError("--io-threads must be from 0 to 256")
         }
-        if let metrics, case .tcp = ListenAddress(metrics) {
-        } else if metrics != nil {
-            throw ValidationError("--metrics \(metrics!): expected HOST:PORT")
+        for (name, value) in [("metrics", metrics), ("web", web)] {
+            if let value, case .tcp = ListenAddress(value) {
+            } else if let value {
+                throw ValidationError("--\(name) \(value): expected HOST:PORT")
+            }
         }
         guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
         guard Logger.Level(rawValue: logLevel) != nil else {
@@ -154,6 +164,7 @@ struct Vuorod: AsyncParsableCommand {
             centre: centre, store: store, options: options, logger: logger,
             metrics: metrics == nil ? nil : ServerMetrics())
         let metricsAddress = metrics.flatMap(ListenAddress.init)
+        let webAddress = web.flatMap(ListenAddress.init)
         let site = centreConfig.site
         let reloader = Reloader(path: config, server: server, logger: logger, listen: loaded.listen)
         // Listening starts inside the service group, once SIGTERM and SIGINT are trapped: a signal that comes
@@ -181,6 +192,11 @@ struct Vuorod: AsyncParsableCommand {
                     let a = try await server.startMetrics(host: host, port: port)
                 {
                     logger.notice("metrics on http://\(a.ipAddress ?? host):\(a.port ?? port)/metrics")
+                }
+                if case .tcp(let host, let port) = webAddress,
+                    let a = try await server.startWeb(host: host, port: port)
+                {
+                    logger.notice("visitors' pages on http://\(a.ipAddress ?? host):\(a.port ?? port)/")
                 }
             } catch let e as ExitCode {
                 throw e

@@ -11,6 +11,11 @@ enum EscPos: Equatable {
     case bold(UInt8)
     case size(UInt8)
     case feedAndCut(UInt8)
+    /// `GS ( k`, a QR code function (65 model, 67 module size, 69 error correction, 80 store, 81 print) and
+    /// what follows it.
+    case qr(UInt8, [UInt8])
+    /// `ESC !`: the print mode (1 the small font).
+    case font(UInt8)
     case text(String)
     case newline
 
@@ -45,6 +50,15 @@ enum EscPos: Equatable {
                     i += 3
                 case (0x1D, 0x21):
                     out.append(.size(bytes[i + 2]))
+                    i += 3
+                case (0x1D, 0x28):
+                    guard bytes[i + 2] == 0x6B, i + 7 <= bytes.count, bytes[i + 5] == 0x31 else { return nil }
+                    let n = Int(bytes[i + 3]) + Int(bytes[i + 4]) * 256
+                    guard n >= 2, i + 5 + n <= bytes.count else { return nil }
+                    out.append(.qr(bytes[i + 6], Array(bytes[(i + 7)..<(i + 5 + n)])))
+                    i += 5 + n
+                case (0x1B, 0x21):
+                    out.append(.font(bytes[i + 2]))
                     i += 3
                 case (0x1D, 0x56):
                     guard bytes[i + 2] == 0x42 else { return nil }
@@ -127,6 +141,24 @@ enum EscPos: Equatable {
                 .text("Ditt nummer visas på skärmarna."), .newline, .text("Namn ropas aldrig upp."), .newline,
                 .feedAndCut(3),
             ])
+    }
+
+    /// With `--web-url`, the slip ends with a QR code of the ticket's page, and the address in the small font.
+    @Test func aSlipWithItsPageHasAQRCode() throws {
+        var withPage = slip
+        let url = "https://jono.example.fi/t/0123456789abcdef"
+        withPage.url = url
+        let commands = try #require(EscPos.decode(withPage.escpos))
+        let follow = try #require(commands.firstIndex(of: .text("Följ din tur i telefonen:")))
+        #expect(
+            Array(commands[follow...]) == [
+                .text("Följ din tur i telefonen:"), .newline, .qr(65, [50, 0]), .qr(67, [6]), .qr(69, [49]),
+                .qr(80, [0x30] + Array(url.utf8)), .qr(81, [0x30]), .newline, .font(1), .text(url), .newline,
+                .font(0), .feedAndCut(3),
+            ])
+        #expect(withPage.text.hasSuffix("Namn ropas aldrig upp.\n\nFölj din tur i telefonen:\n\(url)\n"))
+        // Without one, the slip is as it was (the golden file).
+        #expect(!slip.text.contains("http"))
     }
 
     /// A long service name at double width (24 characters a line) is broken between words, not where the paper

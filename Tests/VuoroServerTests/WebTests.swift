@@ -1,0 +1,105 @@
+// The visitors' web pages over real HTTP on loopback: the services, a ticket by its key as it moves, languages,
+// refusals, and text from the configuration escaped.
+import Foundation
+import Testing
+import VuoroCore
+import VuoroServer
+import VuoroTestSupport
+
+@Suite struct WebTests {
+    func start(_ config: CentreConfig = .demo) async throws -> (TestServer, Int) {
+        let server = try await TestServer(config: config)
+        let address = try #require(try await server.server.startWeb(host: "127.0.0.1", port: 0))
+        return (server, address.port!)
+    }
+
+    @Test func aTicketsPageFollowsItThroughTheDay() async throws {
+        let (server, web) = try await start()
+        let kiosk = try server.client()
+        #expect(try kiosk.request("ISSUE health id=k1 lang=sv").hasPrefix("OK H001 "))
+        #expect(try kiosk.request("ISSUE health id=k2").hasPrefix("OK H002 "))
+
+        var page = try httpRequest(port: web, "/t/k2")
+        #expect(page.status == 200)
+        #expect(page.headers["content-type"] == "text/html; charset=utf-8")
+        #expect(page.body.contains("<html lang=\"fi\">"), "the ticket's language (the site's first)")
+        #expect(page.body.contains("<p class=\"number\">H002</p>"))
+        #expect(page.body.contains("Paikka jonossa: <b>2</b>"), "\(page.body)")
+        #expect(page.body.contains("<meta http-equiv=\"refresh\" content=\"20\">"))
+
+        page = try httpRequest(port: web, "/t/k1")
+        #expect(page.body.contains("<html lang=\"sv\">") && page.body.contains("Plats i kön: <b>1</b>"))
+        #expect(page.body.contains("Terveysasema") == false && page.body.contains("Hälsostation"), "\(page.body)")
+
+        #expect(try kiosk.request("CALL 4").hasPrefix("OK H001 "))
+        page = try httpRequest(port: web, "/t/k1")
+        #expect(page.body.contains("Du har ropats upp: <b>rum 4</b>"), "\(page.body)")
+        page = try httpRequest(port: web, "/t/k2")
+        #expect(page.body.contains("Paikka jonossa: <b>1</b>"), "\(page.body)")
+        page = try httpRequest(port: web, "/t/k1?lang=en")
+        #expect(page.body.contains("You have been called to: <b>room 4</b>"), "\(page.body)")
+
+        #expect(try kiosk.request("DONE 4") == "OK H001 state=done")
+        #expect(try httpRequest(port: web, "/t/k1").body.contains("Ditt ärende är avslutat."))
+        #expect(try kiosk.request("CANCEL H002") == "OK H002 state=cancelled")
+        #expect(try httpRequest(port: web, "/t/k2").body.contains("Numero on peruttu."))
+        await server.stop()
+    }
+
+    @Test func theServicesInTheVisitorsLanguage() async throws {
+        let (server, web) = try await start()
+        #expect(try server.client().request("ISSUE kela").hasPrefix("OK K001 "))
+        var page = try httpRequest(port: web, "/")
+        #expect(page.status == 200)
+        #expect(page.body.contains("<tr><th>Kela</th><td>1 jonossa · odotus ~6 min</td></tr>"), "\(page.body)")
+        #expect(page.body.contains("<tr><th>Terveysasema</th>"))
+        page = try httpRequest(port: web, "/", headers: ["Accept-Language": "de-DE,sv-FI;q=0.8,en;q=0.5"])
+        #expect(page.body.contains("<html lang=\"sv\">") && page.body.contains("1 i kö · väntetid ~6 min"))
+        page = try httpRequest(port: web, "/?lang=en", headers: ["Accept-Language": "sv"])
+        #expect(page.body.contains("<tr><th>Kela</th><td>1 waiting · wait ~6 min</td></tr>"), "\(page.body)")
+        // A language the site does not have is not taken.
+        #expect(try httpRequest(port: web, "/?lang=de").body.contains("<html lang=\"fi\">"))
+        #expect(try server.client().request("CLOSE lab") == "OK lab open=0")
+        page = try httpRequest(port: web, "/")
+        #expect(page.body.contains("<tr class=\"closed\"><th>Laboratorio</th><td>suljettu</td></tr>"), "\(page.body)")
+        await server.stop()
+    }
+
+    @Test func whatIsNotAPageIsRefused() async throws {
+        let (server, web) = try await start()
+        #expect(try server.client().request("ISSUE kela id=k1").hasPrefix("OK K001 "))
+        for path in [
+            "/t/unknown", "/t/", "/t/k1/x", "/t/k%31", "/../etc/passwd", "/metrics",
+            "/t/" + String(repeating: "a", count: 65),
+        ] {
+            let r = try httpRequest(port: web, path)
+            #expect(r.status == 404, "\(path)")
+            #expect(!r.body.contains("K001"), "\(path)")
+        }
+        let post = try httpRequest(port: web, "/t/k1", method: "POST")
+        #expect(post.status == 405 && post.headers["allow"] == "GET, HEAD")
+        let head = try httpRequest(port: web, "/t/k1", method: "HEAD")
+        #expect(head.status == 200 && head.body.isEmpty && Int(head.headers["content-length"] ?? "") ?? 0 > 0)
+        let page = try httpRequest(port: web, "/t/k1")
+        #expect(page.headers["cache-control"] == "no-store")
+        #expect(page.headers["referrer-policy"] == "no-referrer")
+        #expect(page.headers["content-security-policy"]?.hasPrefix("default-src 'none'") == true)
+        #expect(!page.body.contains("<script"))
+        await server.stop()
+    }
+
+    @Test func textFromTheConfigurationIsEscaped() async throws {
+        var config = CentreConfig.demo
+        config.site = "Omena & <b>Co</b> \"quoted\""
+        config.queues[0].names["fi"] = "<script>alert(1)</script>"
+        let (server, web) = try await start(config)
+        #expect(try server.client().request("ISSUE kela id=k1").hasPrefix("OK K001 "))
+        for path in ["/", "/t/k1", "/t/none"] {
+            let body = try httpRequest(port: web, path).body
+            #expect(!body.contains("<script>") && !body.contains("<b>Co"), "\(path): \(body)")
+            #expect(body.contains("Omena &amp; &lt;b&gt;Co&lt;/b&gt; &quot;quoted&quot;"), "\(path)")
+        }
+        #expect(try httpRequest(port: web, "/").body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        await server.stop()
+    }
+}

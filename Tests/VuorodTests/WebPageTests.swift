@@ -1,0 +1,51 @@
+// The visitors' web pages end to end: vuorod --web as a process, and the QR code's address on a slip printed by
+// vuoro-ticket --web-url opening that ticket's page.
+import Foundation
+import Testing
+import VuoroTestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite(.serialized) struct WebPageTests {
+    @Test func vuorodServesThePagesWhenAsked() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:0", "--web", "127.0.0.1:0"])
+        try d.waitUntilListening()
+        let marker = "visitors' pages on http://127.0.0.1:"
+        #expect(d.waitForLog(marker), "\(d.log)")
+        let port = Int(d.log[d.log.range(of: marker)!.upperBound...].prefix { $0.isNumber }) ?? 0
+        let page = try httpRequest(port: port, "/")
+        #expect(page.status == 200)
+        #expect(page.body.contains("<tr><th>Kela</th>"), "\(page.body)")
+        d.signal(SIGTERM)
+        #expect(d.finish().0 == 0)
+        // Off unless asked, and a bad address is refused before anything starts.
+        let bad = try Daemon(arguments: ["--state-dir", dir, "--web", "nowhere"])
+        let (status, log) = bad.finish()
+        #expect(status != 0 && log.contains("--web nowhere: expected HOST:PORT"), "\(log)")
+    }
+
+    @Test func theSlipsAddressOpensItsTicketsPage() async throws {
+        let server = try await TestServer()
+        let web = try #require(try await server.server.startWeb(host: "127.0.0.1", port: 0)).port!
+        let (rc, out, err) = try runClient(
+            "vuoro-ticket", ["lab", "--lang", "en", "--web-url", "http://127.0.0.1:\(web)/"],
+            server: "127.0.0.1:\(server.port)")
+        #expect(rc == 0, "\(err)")
+        let slip = String(decoding: out, as: UTF8.self)
+        let line = try #require(slip.split(separator: "\n").last { $0.hasPrefix("http://") }, "\(slip)")
+        #expect(slip.contains("Follow your turn on your phone:\n\(line)\n"))
+        let path = String(line.dropFirst("http://127.0.0.1:\(web)".count))
+        #expect(path.hasPrefix("/t/") && path.count == 3 + 16, "\(path)")
+        let page = try httpRequest(port: web, path)
+        #expect(page.status == 200)
+        #expect(page.body.contains("<html lang=\"en\">") && page.body.contains("<p class=\"number\">L001</p>"))
+        #expect(page.body.contains("Position in queue: <b>1</b>"), "\(page.body)")
+        let bad = try runClient("vuoro-ticket", ["lab", "--web-url", "jono.example.fi"], server: "127.0.0.1:1")
+        #expect(bad.0 != 0 && bad.2.contains("--web-url must be an http:// or https:// address"), "\(bad.2)")
+        await server.stop()
+    }
+}
