@@ -1,5 +1,6 @@
 // The visitors' web pages over HTTP/1.1 on their own listener (off unless --web): GET / for the services and
 // their waits, GET /t/KEY for one ticket. Read-only; the state is read on the engine's loop.
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -133,12 +134,22 @@ struct WebTarget: Sendable {
 }
 
 extension VuoroServer {
-    /// Serves the visitors' pages on `host:port`; returns the address bound.
-    public func startWeb(host: String, port: Int) async throws -> SocketAddress? {
+    /// Serves the visitors' pages on `host:port`; returns the address bound. Beyond `maxConnections` open at
+    /// once, a new connection is closed at once: phones refreshing (or a flood) never take the descriptors the
+    /// kiosks and counters need.
+    public func startWeb(host: String, port: Int, maxConnections: Int = 1024) async throws -> SocketAddress? {
+        let open = NIOLockedValueBox(0)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { [engine] channel in
-                channel.eventLoop.makeCompletedFuture {
+                let admitted = open.withLockedValue { n in
+                    guard n < maxConnections else { return false }
+                    n += 1
+                    return true
+                }
+                guard admitted else { return channel.close() }
+                channel.closeFuture.whenComplete { _ in open.withLockedValue { $0 -= 1 } }
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
                         IdleStateHandler(allTimeout: .seconds(WebHandler.idleSeconds)))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()

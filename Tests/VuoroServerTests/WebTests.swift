@@ -88,6 +88,24 @@ import VuoroTestSupport
         await server.stop()
     }
 
+    /// Phones that hold connections (or a flood) are held to the limit; the next connection is closed at once.
+    @Test func connectionsAreLimited() async throws {
+        let server = try await TestServer()
+        let web = try #require(try await server.server.startWeb(host: "127.0.0.1", port: 0, maxConnections: 2)).port!
+        var idle: [LineClient] = [try LineClient(port: web), try LineClient(port: web)]
+        // The third is closed before anything is read: no response at all.
+        #expect((try? httpRequest(port: web, "/")) == nil, "a third was served")
+        idle.removeFirst()  // closed
+        var served = false
+        for _ in 0..<50 where !served {
+            served = (try? httpRequest(port: web, "/"))?.status == 200
+            if !served { usleep(50_000) }
+        }
+        #expect(served)
+        #expect(idle.count == 1)
+        await server.stop()
+    }
+
     @Test func textFromTheConfigurationIsEscaped() async throws {
         var config = CentreConfig.demo
         config.site = "Omena & <b>Co</b> \"quoted\""
