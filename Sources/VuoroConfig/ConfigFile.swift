@@ -13,6 +13,9 @@ public struct Configuration: Equatable, Sendable {
     public var secretFiles: [String] = []
     /// Where to listen (`listen = ["0.0.0.0:7411"]`); empty when the file does not say. `--listen` wins.
     public var listen: [ListenAddress] = []
+    /// Where to serve the visitors' web pages (`web = "127.0.0.1:7480"`); nil when the file does not say.
+    /// `--web` wins.
+    public var web: ListenAddress?
     public init(centre: CentreConfig, access: AccessConfig = AccessConfig()) {
         self.centre = centre
         self.access = access
@@ -70,6 +73,7 @@ public enum ConfigFile {
             centre: centre, access: try r.access(root, counters: Set(centre.counters.map(\.id))))
         config.secretFiles = r.secretFiles
         config.listen = try r.listen(root)
+        config.web = try r.web(root)
         return config
     }
 }
@@ -131,7 +135,7 @@ struct Reader {
             [
                 "site", "timezone", "languages", "max_priority_streak", "holidays", "queue", "counter", "access",
                 "token",
-                "wait_target", "retention_days", "backups", "listen", "special_hours",
+                "wait_target", "retention_days", "backups", "listen", "web", "special_hours",
             ], at: "")
         guard let siteV = root["site"] else { throw fail("site", "is missing") }
         let site = try string(siteV, "site")
@@ -281,6 +285,14 @@ struct Reader {
             out.append(a)
         }
         return out
+    }
+
+    /// `web = "127.0.0.1:7480"`: the visitors' web pages, as a rule behind the centre's web server.
+    func web(_ root: TOMLTable) throws(ConfigError) -> ListenAddress? {
+        guard let v = root["web"] else { return nil }
+        let t = try string(v, "web")
+        guard let a = ListenAddress(t), case .tcp = a else { throw fail("web", "'\(t)' is not HOST:PORT") }
+        return a
     }
 
     mutating func access(_ root: TOMLTable, counters: Set<String>) throws(ConfigError) -> AccessConfig {

@@ -51,8 +51,9 @@ struct Vuorod: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             """
-            Serve the visitors' web pages at http://HOST:PORT/ (off by default): the services with their waits, and \
-            each ticket's place in its queue at /t/KEY, which the slip's QR code opens (vuoro-ticket --web-url).
+            Serve the visitors' web pages at http://HOST:PORT/: the services with their waits, and each ticket's \
+            place in its queue at /t/KEY, which the slip's QR code opens (vuoro-ticket --web-url). Default: the \
+            configuration's web, else none.
             """, valueName: "host:port"))
     var web: String?
 
@@ -164,9 +165,9 @@ struct Vuorod: AsyncParsableCommand {
             centre: centre, store: store, options: options, logger: logger,
             metrics: metrics == nil ? nil : ServerMetrics())
         let metricsAddress = metrics.flatMap(ListenAddress.init)
-        let webAddress = web.flatMap(ListenAddress.init)
+        let webAddress = web.flatMap(ListenAddress.init) ?? loaded.web
         let site = centreConfig.site
-        let reloader = Reloader(path: config, server: server, logger: logger, listen: loaded.listen)
+        let reloader = Reloader(path: config, server: server, logger: logger, sockets: (loaded.listen, loaded.web))
         // Listening starts inside the service group, once SIGTERM and SIGINT are trapped: a signal that comes
         // right after the first connection still stops the daemon gracefully.
         let start: @Sendable () async throws -> Void = {
@@ -261,15 +262,15 @@ final class Reloader: @unchecked Sendable {
     let path: String?
     let server: VuoroServer
     let logger: Logger
-    /// The configuration's `listen` at start: sockets are opened once, so a change waits for a restart.
-    let listen: [ListenAddress]
+    /// The configuration's `listen` and `web` at start: sockets are opened once, so a change waits for a restart.
+    let sockets: (listen: [ListenAddress], web: ListenAddress?)
     private var source: DispatchSourceSignal?
 
-    init(path: String?, server: VuoroServer, logger: Logger, listen: [ListenAddress]) {
+    init(path: String?, server: VuoroServer, logger: Logger, sockets: (listen: [ListenAddress], web: ListenAddress?)) {
         self.path = path
         self.server = server
         self.logger = logger
-        self.listen = listen
+        self.sockets = sockets
     }
 
     func install() {
@@ -294,8 +295,11 @@ final class Reloader: @unchecked Sendable {
             try await server.reconfigure(config.centre, access: config.access)
             logger.notice("configuration re-read from \(path)")
             for warning in ConfigFile.exposedSecrets(config) { logger.warning("\(warning)") }
-            if config.listen != listen {
+            if config.listen != sockets.listen {
                 logger.warning("listen changed in \(path): it takes effect when vuorod restarts")
+            }
+            if config.web != sockets.web {
+                logger.warning("web changed in \(path): it takes effect when vuorod restarts")
             }
         } catch {
             logger.error("configuration not re-read, keeping the old one: \(error)")

@@ -84,6 +84,8 @@ import VuoroProtocol
         ("max_priority_streak = 3", "listen = \"0.0.0.0:7411\"", "listen"),
         ("max_priority_streak = 3", "listen = [\"0.0.0.0:7411\", \"port 80\"]", "listen[2]"),
         ("max_priority_streak = 3", "backups = \"nightly\"", "backups"),
+        ("max_priority_streak = 3", "web = \"unix:/run/vuoro/web.sock\"", "web"),
+        ("max_priority_streak = 3", "web = [\"127.0.0.1:7480\"]", "web"),
         ("queues = [\"health\"]", "queues = [\"dentist\"]", "counter[2].queues"),
         ("id = 4", "id = 3", "counter[2].id"),
         ("holidays = [\"2026-12-24\"]", "holidays = [\"24.12.2026\"]", "holidays[1]"),
@@ -121,6 +123,9 @@ import VuoroProtocol
         let c = try ConfigFile.parse(text, file: "good.toml")
         #expect(c.listen == [.tcp(host: "0.0.0.0", port: 7411), .unix(path: "/run/vuoro/a.sock")])
         #expect(try ConfigFile.parse(good, file: "good.toml").listen == [])
+        #expect(try ConfigFile.parse(good, file: "good.toml").web == nil)
+        let web = good.replacingOccurrences(of: "max_priority_streak = 3", with: "web = \"127.0.0.1:7480\"")
+        #expect(try ConfigFile.parse(web, file: "good.toml").web == .tcp(host: "127.0.0.1", port: 7480))
     }
 
     /// One name for every language, as for queues.

@@ -22,7 +22,19 @@ import VuoroTestSupport
         #expect(page.body.contains("<tr><th>Kela</th>"), "\(page.body)")
         d.signal(SIGTERM)
         #expect(d.finish().0 == 0)
-        // Off unless asked, and a bad address is refused before anything starts.
+        // The configuration's `web` serves them as well (here the example file's line, uncommented).
+        let example = try String(contentsOfFile: packageRoot + "/config/vuoro.example.toml", encoding: .utf8)
+        let config = dir + "/web.toml"
+        try example.replacingOccurrences(of: "# web = \"127.0.0.1:7480\"", with: "web = \"127.0.0.1:0\"")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let e = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:0", "--config", config])
+        try e.waitUntilListening()
+        #expect(e.waitForLog(marker), "\(e.log)")
+        let port2 = Int(e.log[e.log.range(of: marker)!.upperBound...].prefix { $0.isNumber }) ?? 0
+        #expect(try httpRequest(port: port2, "/").status == 200)
+        e.signal(SIGTERM)
+        #expect(e.finish().0 == 0)
+        // A bad address is refused before anything starts.
         let bad = try Daemon(arguments: ["--state-dir", dir, "--web", "nowhere"])
         let (status, log) = bad.finish()
         #expect(status != 0 && log.contains("--web nowhere: expected HOST:PORT"), "\(log)")
