@@ -29,6 +29,15 @@ struct Kiosk {
         "uk": ("Оберіть послугу", "зачинено", "Ваш номер", "мова"),
     ]
 
+    /// Under the number just printed, when slips carry the QR code of their page (`--web-url`).
+    static let phoneHint = [
+        "fi": "Seuraa vuoroasi puhelimella: lipun QR-koodi.",
+        "sv": "Följ din tur i telefonen: QR-koden på lappen.",
+        "en": "Follow your turn on your phone: the QR code on your ticket.",
+        "ru": "Следите за очередью на телефоне: QR-код на талоне.",
+        "uk": "Стежте за чергою на телефоні: QR-код на талоні.",
+    ]
+
     /// "wait ~15 min" beside each open service.
     static let waitWord = ["fi": "odotus", "sv": "väntetid", "en": "wait", "ru": "ожидание", "uk": "очікування"]
 
@@ -135,6 +144,7 @@ struct Kiosk {
             lines += ["", "  L  \(t.3): \(languages.joined(separator: " / "))"]
             if let (number, at) = shown, Date().timeIntervalSince(at) < 5 {
                 lines += ["", "  \(t.2):", ""] + BigText.render(number).map { "  " + $0 }
+                if webURL != nil { lines += ["", "  " + (Kiosk.phoneHint[code] ?? Kiosk.phoneHint["en"]!)] }
             }
             if let r = refusal, Date().timeIntervalSince(r.at) < 8 {
                 lines += [

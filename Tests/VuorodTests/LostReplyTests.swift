@@ -27,13 +27,15 @@ import VuoroTestSupport
     func theKioskPrintsTheTicketWhoseReplyWasLost() async throws {
         let server = try await TestServer()
         let proxy = try ReplyDroppingProxy(upstreamPort: server.port)
+        let web = try #require(try await server.server.startWeb(host: "127.0.0.1", port: 0)).port!
         let slips = server.directory + "/slips.txt"
         let kiosk = try Tmux(
             "\(executable("vuoro-ticket")) --kiosk --cooldown 0 --server 127.0.0.1:\(proxy.port) --output \(slips)"
-                + " --lang en")
+                + " --lang en --web-url http://127.0.0.1:\(web)")
         #expect(try kiosk.waitFor("Choose a service"))
         try kiosk.keys("1")
         #expect(try kiosk.waitFor("Your number"), kiosk.dump)
+        #expect(try kiosk.waitFor("Follow your turn on your phone: the QR code on your ticket."), kiosk.dump)
         #expect(proxy.droppedReplies.count == 1)
         // The kiosk goes on with its new connection: the next visitor's number comes at once.
         try kiosk.keys("1")
@@ -46,6 +48,10 @@ import VuoroTestSupport
         }
         let all = try String(contentsOfFile: slips, encoding: .utf8)
         #expect(printed.contains("\nK001\n"))
+        // The slip's page is the ticket the daemon issued for the key sent twice.
+        let prefix = "Follow your turn on your phone:\nhttp://127.0.0.1:\(web)"
+        let path = try #require(printed.range(of: prefix).map { printed[$0.upperBound...].prefix { $0 != "\n" } })
+        #expect(try httpRequest(port: web, String(path)).body.contains("<p class=\"number\">K001</p>"), "\(path)")
         #expect(all.contains("\nK002\n") && !all.contains("K003"), "\(all)")
         try kiosk.keys("C-c")
         await server.stop()
