@@ -65,6 +65,20 @@ import VuoroTestSupport
         await server.stop()
     }
 
+    /// After its hours a service says when it opens: the weekday when that is not today.
+    @Test func aServiceClosedByItsHoursSaysWhenItOpens() async throws {
+        var config = CentreConfig.demo
+        config.queues[0].hours = try OpeningHours.parse(everyDay: "08:00-16:00")
+        let (server, web) = try await start(config)
+        server.clock.advance(seconds: 7 * 3600)  // Monday 17:00 in Helsinki
+        var body = try httpRequest(port: web, "/").body
+        #expect(body.contains("<tr class=\"closed\"><th>Kela</th><td>suljettu · avautuu ti 08:00</td></tr>"), "\(body)")
+        server.clock.advance(seconds: 12 * 3600)  // Tuesday 05:00
+        body = try httpRequest(port: web, "/?lang=en").body
+        #expect(body.contains("<tr class=\"closed\"><th>Kela</th><td>closed · opens 08:00</td></tr>"), "\(body)")
+        await server.stop()
+    }
+
     @Test func whatIsNotAPageIsRefused() async throws {
         let (server, web) = try await start()
         #expect(try server.client().request("ISSUE kela id=k1").hasPrefix("OK K001 "))
