@@ -137,7 +137,9 @@ extension VuoroServer {
     /// Serves the visitors' pages on `host:port`; returns the address bound. Beyond `maxConnections` open at
     /// once, a new connection is closed at once: phones refreshing (or a flood) never take the descriptors the
     /// kiosks and counters need.
-    public func startWeb(host: String, port: Int, maxConnections: Int = 1024) async throws -> SocketAddress? {
+    public func startWeb(
+        host: String, port: Int, maxConnections: Int = 1024, idleTimeout: TimeAmount = VuoroServer.webIdleTimeout
+    ) async throws -> SocketAddress? {
         let open = NIOLockedValueBox(0)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -151,7 +153,7 @@ extension VuoroServer {
                 channel.closeFuture.whenComplete { _ in open.withLockedValue { $0 -= 1 } }
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        IdleStateHandler(allTimeout: .seconds(WebHandler.idleSeconds)))
+                        IdleStateHandler(allTimeout: idleTimeout))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(WebHandler(engine: engine))
                 }
@@ -162,7 +164,7 @@ extension VuoroServer {
     }
 }
 
-extension WebHandler {
-    /// Seconds a connection may stay without traffic.
-    static let idleSeconds: Int64 = 15
+extension VuoroServer {
+    /// How long a connection to the web pages may stay without traffic, or with half a request.
+    public static let webIdleTimeout = TimeAmount.seconds(15)
 }

@@ -120,6 +120,20 @@ import VuoroTestSupport
         await server.stop()
     }
 
+    /// A connection that sends nothing, or half a request, is closed after the idle time (15 s by default).
+    @Test func idleConnectionsAreClosed() async throws {
+        let server = try await TestServer()
+        let web = try #require(
+            try await server.server.startWeb(host: "127.0.0.1", port: 0, idleTimeout: .milliseconds(300))
+        ).port!
+        let silent = try LineClient(port: web)
+        let half = try LineClient(port: web)
+        half.sendRaw(Array("GET / HTTP/1.1\r\nHost: local".utf8))
+        #expect(silent.isClosedByServer(timeout: 5))
+        #expect(half.isClosedByServer(timeout: 5))
+        await server.stop()
+    }
+
     @Test func textFromTheConfigurationIsEscaped() async throws {
         var config = CentreConfig.demo
         config.site = "Omena & <b>Co</b> \"quoted\""
