@@ -39,6 +39,15 @@ struct DisplayModel {
         "ru": "Нет связи: данные могут быть устаревшими", "uk": "Немає зв'язку: дані можуть бути застарілими",
     ]
 
+    /// Above the queues' figures with `--web-url`: where a phone shows the same, for visitors without a slip.
+    static let phoneLabels = [
+        "fi": "Jonotilanne puhelimeesi:", "sv": "Kösituationen i telefonen:", "en": "Queues on your phone:",
+        "ru": "Очереди на вашем телефоне:", "uk": "Черги на вашому телефоні:",
+    ]
+
+    /// The address of the visitors' web pages (`--web-url`), shown without its scheme; nil for none.
+    var webURL: String?
+
     /// The labels in `lang`, English for a language without its own.
     static func words(_ lang: String) -> (now: String, counter: String, waiting: String, wait: String, closed: String) {
         SignWords.screen[lang] ?? SignWords.screen["en"]!
@@ -274,7 +283,7 @@ struct DisplayModel {
         out.append("")
         // The queues' figures come first: the history of calls gets the rows they leave, up to 8.
         let queueRows = order.filter { shows($0) && figures[$0] != nil }.count
-        let spare = height - out.count - 1 - queueRows - (status == nil ? 0 : 2)
+        let spare = height - out.count - 1 - queueRows - (status == nil ? 0 : 2) - (webURL == nil ? 0 : 2)
         let previous = calls.dropFirst().prefix(max(0, min(8, spare)))
         let counterColumns = counterWidth(previous, lang) + 1
         for c in previous {
@@ -289,6 +298,12 @@ struct DisplayModel {
             let wait = f.open ? "\(l.wait) ~\(DisplayModel.minutes(f.wait))" : closed(f.opens, lang)
             out.append(
                 "   \(name(id, lang).fitted(width))  \(String(f.waiting).padding(4)) \(l.waiting.padding(10)) \(wait)")
+        }
+        if let webURL {
+            let label = DisplayModel.phoneLabels[lang] ?? DisplayModel.phoneLabels["en"]!
+            let address = webURL.replacingOccurrences(of: "https://", with: "").replacingOccurrences(
+                of: "http://", with: "")
+            out += ["", "   \(label) \(Terminal.bold(address))"]
         }
         if let status { out += ["", Terminal.reverse(" \(status) ")] }
         return Array(out.prefix(height))

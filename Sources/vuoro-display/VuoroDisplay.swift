@@ -44,6 +44,13 @@ struct VuoroDisplay: ParsableCommand {
     @Option(help: "Seconds between language changes of the labels.")
     var rotate: Double = 8
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The address of the visitors' web pages (as the kiosks' --web-url): shown under the queues.",
+            valueName: "base"))
+    var webURL: String?
+
     func validate() throws {
         if let poll, poll < 0.5 { throw ValidationError("--poll must be at least 0.5 seconds") }
         guard rotate >= 1 else { throw ValidationError("--rotate must be at least 1 second") }
@@ -57,6 +64,7 @@ struct VuoroDisplay: ParsableCommand {
             var model = DisplayModel()
             model.only = subset
             model.counter = counter?.lowercased()
+            model.webURL = webURL
             if once {
                 let c = try connection.connect()
                 try model.load(from: c)

@@ -71,6 +71,21 @@ import VuoroTestSupport
     }
 }
 
+/// With `--web-url`, the lobby screen tells visitors where their phone shows the queues, in each language.
+@Suite(.serialized) struct DisplayWebAddressTests {
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func theScreenShowsThePagesAddress() async throws {
+        let server = try await TestServer()
+        let screen = try Tmux(
+            "\(executable("vuoro-display")) --server 127.0.0.1:\(server.port) --quiet --rotate 1"
+                + " --web-url https://jono.example.fi")
+        #expect(try screen.waitFor("Jonotilanne puhelimeesi: jono.example.fi"), screen.dump)
+        #expect(try screen.waitFor("Queues on your phone: jono.example.fi"), screen.dump)
+        #expect(try screen.screen().contains("Kela"))
+        await server.stop()
+    }
+}
+
 /// Before opening time the signs say when a queue opens, not only that it is closed.
 @Suite(.serialized) struct OpeningSignTests {
     @Test func closedQueuesSayWhenTheyOpen() async throws {
