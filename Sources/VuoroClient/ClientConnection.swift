@@ -25,11 +25,13 @@ public enum ClientError: Error, CustomStringConvertible {
         }
     }
 
-    /// The daemon could not be reached or stopped answering: a request sent may or may not have been applied.
-    public var isConnectionLost: Bool {
+    /// The daemon could not be reached or stopped answering (a request sent may or may not have been applied),
+    /// or it is stopping (`ERR shutting-down`, applied nothing): worth sending again to the daemon that comes back.
+    public var isWorthSendingAgain: Bool {
         switch self {
         case .cannotConnect, .closed, .timeout: true
-        case .refused, .unexpected: false
+        case .refused(let code, _): code == ErrorCode.shuttingDown.rawValue
+        case .unexpected: false
         }
     }
 }

@@ -155,7 +155,7 @@ func issue(
             // The key also names the ticket's web page.
             slip.url = webURL.map { base in (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/t/" + key }
             return slip
-        } catch let e as ClientError where e.isConnectionLost && monotonicSeconds() < deadline {
+        } catch let e as ClientError where e.isWorthSendingAgain && monotonicSeconds() < deadline {
             usleep(250_000)
             if let again = try? reconnect() { c = again }
         }

@@ -31,18 +31,21 @@ func loopbackListener(backlog: Int32) throws -> (fd: Int32, port: Int) {
 
 /// Passes each client's connection through to the daemon, except that the reply to the first `ISSUE` that
 /// goes through is kept from its client, whose connection is then closed. The daemon has issued the ticket; the
-/// client never hears of it.
+/// client never hears of it. With `instead`, the client gets that line in its place before the close (as from a
+/// daemon that is stopping).
 public final class ReplyDroppingProxy: @unchecked Sendable {  // `lock` guards `dropped` and `armed`
     public let port: Int
     let listener: Int32
     let upstream: String
+    let instead: String?
     private let lock = NSLock()
     private var armed = true
     private var dropped: [String] = []
 
-    public init(upstreamPort: Int) throws {
+    public init(upstreamPort: Int, instead: String? = nil) throws {
         (listener, port) = try loopbackListener(backlog: 16)
         upstream = "127.0.0.1:\(upstreamPort)"
+        self.instead = instead
         Thread.detachNewThread { [self] in acceptLoop() }
     }
 
@@ -111,6 +114,10 @@ public final class ReplyDroppingProxy: @unchecked Sendable {  // `lock` guards `
                     lock.withLock {
                         armed = false
                         dropped.append(String(decoding: line.dropLast(), as: UTF8.self))
+                    }
+                    if let instead {
+                        let bytes = Array((instead + "\n").utf8)
+                        _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                     }
                     return
                 }

@@ -23,6 +23,20 @@ import VuoroTestSupport
         await server.stop()
     }
 
+    /// A daemon that is stopping (a restart for an upgrade) answers `ERR shutting-down`: the kiosk sends the
+    /// same `ISSUE` to the daemon that comes back, rather than sending the visitor to the information desk.
+    @Test func aDaemonStoppingIsAskedAgain() async throws {
+        let server = try await TestServer()
+        let proxy = try ReplyDroppingProxy(
+            upstreamPort: server.port, instead: "ERR shutting-down vuorod is stopping")
+        let (rc, out, err) = try runClient("vuoro-ticket", ["lab", "--lang", "en"], server: "127.0.0.1:\(proxy.port)")
+        #expect(rc == 0, "\(err)")
+        #expect(proxy.droppedReplies.count == 1)
+        #expect(String(decoding: out, as: UTF8.self).contains("\nL001\n"))
+        #expect(try server.client().list("STATUS").last?.hasPrefix("lab open=1 waiting=1 ") == true)
+        await server.stop()
+    }
+
     @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
     func theKioskPrintsTheTicketWhoseReplyWasLost() async throws {
         let server = try await TestServer()
