@@ -151,9 +151,11 @@ func issue(
     let deadline = monotonicSeconds() + issueRetrySeconds
     while true {
         do {
-            var slip = try issue(on: c, queue: queue, priority: priority, lang: lang, key: key)
+            var (slip, keyTaken) = try issue(on: c, queue: queue, priority: priority, lang: lang, key: key)
             // The key also names the ticket's web page.
-            slip.url = webURL.map { base in (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/t/" + key }
+            if keyTaken, let base = webURL {
+                slip.url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/t/" + key
+            }
             return slip
         } catch let e as ClientError where e.isWorthSendingAgain && monotonicSeconds() < deadline {
             usleep(250_000)
@@ -168,16 +170,29 @@ func newRequestKey() -> String {
     return String(repeating: "0", count: 16 - hex.count) + hex
 }
 
-func issue(on c: ClientConnection, queue: String, priority: Int, lang: String?, key: String) throws -> TicketSlip {
+/// One try: the slip, and whether the daemon took the key.
+func issue(
+    on c: ClientConnection, queue: String, priority: Int, lang: String?, key: String
+) throws -> (TicketSlip, keyTaken: Bool) {
     let site = try c.request(.site)
     let languages = (site["languages"] ?? "en").split(separator: ",").map(String.init)
     let language = lang ?? languages.first ?? "en"
     let name = try c.list(.queues(lang: language)).first { $0.words.first == queue }?["name"] ?? queue
-    let r = try c.request(.issue(queue: queue, priority: priority, lang: language, id: key))
-    return TicketSlip(
+    var keyTaken = true
+    let r: Fields
+    do {
+        r = try c.request(.issue(queue: queue, priority: priority, lang: language, id: key))
+    } catch ClientError.refused("bad-argument", let text) where text.hasPrefix("unknown option 'id'=") {
+        // A daemon older than 0.11 (kiosks upgraded first) refused the key and issued nothing: a ticket without
+        // one, and without its page, rather than none.
+        r = try c.request(.issue(queue: queue, priority: priority, lang: language))
+        keyTaken = false
+    }
+    let slip = TicketSlip(
         site: site["name"] ?? "", queueName: name, number: r.words.first ?? "?", position: r.int("position") ?? 0,
         wait: r.int("wait") ?? 0, issuedAt: Date(), timeZone: TimeZone(identifier: site["timezone"] ?? "") ?? .current,
         lang: language)
+    return (slip, keyTaken)
 }
 
 /// The slip could not be printed; its ticket was cancelled, so that no counter calls a number nobody holds.

@@ -32,20 +32,24 @@ func loopbackListener(backlog: Int32) throws -> (fd: Int32, port: Int) {
 /// Passes each client's connection through to the daemon, except that the reply to the first `ISSUE` that
 /// goes through is kept from its client, whose connection is then closed. The daemon has issued the ticket; the
 /// client never hears of it. With `instead`, the client gets that line in its place before the close (as from a
-/// daemon that is stopping).
+/// daemon that is stopping). With `refuse`, what it answers for a client's line (nil: the line goes on) stands in
+/// for the daemon, which never sees the line: an older daemon that refuses what it does not know.
 public final class ReplyDroppingProxy: @unchecked Sendable {  // `lock` guards `dropped` and `armed`
     public let port: Int
     let listener: Int32
     let upstream: String
     let instead: String?
+    let refuse: (@Sendable (String) -> String?)?
     private let lock = NSLock()
-    private var armed = true
+    private var armed: Bool
     private var dropped: [String] = []
 
-    public init(upstreamPort: Int, instead: String? = nil) throws {
+    public init(upstreamPort: Int, instead: String? = nil, refuse: (@Sendable (String) -> String?)? = nil) throws {
         (listener, port) = try loopbackListener(backlog: 16)
         upstream = "127.0.0.1:\(upstreamPort)"
         self.instead = instead
+        self.refuse = refuse
+        armed = refuse == nil
         Thread.detachNewThread { [self] in acceptLoop() }
     }
 
@@ -79,14 +83,26 @@ public final class ReplyDroppingProxy: @unchecked Sendable {  // `lock` guards `
     }
 
     private func toServer(from client: Int32, to server: Int32, issueSent: Flag) {
+        var pending: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 4096)
-        while true {
+        reading: while true {
             let n = buf.withUnsafeMutableBytes { read(client, $0.baseAddress, $0.count) }
             guard n > 0 else { break }
-            // Marked before it is passed on, so that the reply cannot arrive first.
-            if String(decoding: buf[0..<n], as: UTF8.self).uppercased().contains("ISSUE ") { issueSent.set() }
-            guard buf[0..<n].withUnsafeBytes({ send(server, $0.baseAddress, n, Int32(MSG_NOSIGNAL)) }) == n else {
-                break
+            pending += buf[0..<n]
+            while let nl = pending.firstIndex(of: 10) {
+                let line = Array(pending[...nl])
+                pending.removeFirst(nl + 1)
+                let text = String(decoding: line.dropLast(), as: UTF8.self)
+                if let answer = refuse?(text) {
+                    let bytes = Array((answer + "\n").utf8)
+                    _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                    continue
+                }
+                // Marked before it is passed on, so that the reply cannot arrive first.
+                if text.uppercased().hasPrefix("ISSUE ") { issueSent.set() }
+                guard
+                    line.withUnsafeBytes({ send(server, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == line.count
+                else { break reading }
             }
         }
         shutdown(server, Int32(SHUT_WR))

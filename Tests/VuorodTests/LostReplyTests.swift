@@ -37,6 +37,23 @@ import VuoroTestSupport
         await server.stop()
     }
 
+    /// A kiosk upgraded before its daemon: a daemon older than 0.11 refuses `id=` and issues nothing, and the
+    /// kiosk takes the number without a key (and prints no page for it) rather than none.
+    @Test func anOlderDaemonGetsTheIssueWithoutItsKey() async throws {
+        let server = try await TestServer()
+        let proxy = try ReplyDroppingProxy(upstreamPort: server.port) { line in
+            line.hasPrefix("ISSUE ") && line.contains(" id=") ? "ERR bad-argument unknown option 'id'=" : nil
+        }
+        let (rc, out, err) = try runClient(
+            "vuoro-ticket", ["kela", "--lang", "en", "--web-url", "https://jono.example.fi"],
+            server: "127.0.0.1:\(proxy.port)")
+        #expect(rc == 0, "\(err)")
+        let slip = String(decoding: out, as: UTF8.self)
+        #expect(slip.contains("\nK001\n") && !slip.contains("jono.example.fi"), "\(slip)")
+        #expect(try server.client().list("STATUS").first?.hasPrefix("kela open=1 waiting=1 ") == true)
+        await server.stop()
+    }
+
     @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
     func theKioskPrintsTheTicketWhoseReplyWasLost() async throws {
         let server = try await TestServer()
