@@ -71,16 +71,17 @@ struct StatusPage {
     }
     var languages: [String] { centre.config.languages }
 
-    /// The page's language: `asked` (`?lang=`) when the site has it, else the first of `accepted` (the
-    /// browser's Accept-Language) that it has, else `fallback`, else the site's first.
-    static func language(asked: String?, accepted: String?, fallback: String?, site: [String]) -> String {
+    /// The page's language: `asked` (`?lang=`) when the site has it, else `chosen` (the language the visitor
+    /// chose at the kiosk, for a ticket's page), else the first of `accepted` (the browser's Accept-Language)
+    /// that it has, else the site's first.
+    static func language(asked: String?, chosen: String?, accepted: String?, site: [String]) -> String {
         if let asked, site.contains(asked) { return asked }
+        if let chosen, site.contains(chosen) { return chosen }
         for part in (accepted ?? "").split(separator: ",") {
             let code = (part.split(separator: ";").first ?? "").filter { $0 != " " && $0 != "\t" }
             let primary = String(code.split(separator: "-").first ?? "").lowercased()
             if site.contains(primary) { return primary }
         }
-        if let fallback, site.contains(fallback) { return fallback }
         return site.first ?? "en"
     }
 

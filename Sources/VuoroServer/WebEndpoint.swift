@@ -119,16 +119,16 @@ struct WebTarget: Sendable {
         let site = centre.config.languages
         switch page {
         case .services:
-            let lang = StatusPage.language(asked: lang, accepted: accepted, fallback: nil, site: site)
+            let lang = StatusPage.language(asked: lang, chosen: nil, accepted: accepted, site: site)
             return (.ok, StatusPage(centre: centre, lang: lang).services())
         case .ticket(let key):
             if let view = centre.view(request: key) {
-                let lang = StatusPage.language(asked: lang, accepted: accepted, fallback: view.ticket.lang, site: site)
+                let lang = StatusPage.language(asked: lang, chosen: view.ticket.lang, accepted: accepted, site: site)
                 return (.ok, StatusPage(centre: centre, lang: lang).ticket(view, key: key))
             }
         case .none: break
         }
-        let lang = StatusPage.language(asked: lang, accepted: accepted, fallback: nil, site: site)
+        let lang = StatusPage.language(asked: lang, chosen: nil, accepted: accepted, site: site)
         return (.notFound, StatusPage(centre: centre, lang: lang).notFound())
     }
 }
