@@ -269,6 +269,17 @@ public final class Centre {
             counters: openCounters(serving: id), opensAt: opens)
     }
 
+    /// Seconds the longest-waiting ticket of the queue has waited in it (since its issue, or its transfer
+    /// there); nil when none waits. What a manager is alerted on: a visitor forgotten in a slow queue.
+    public func longestWait(_ id: QueueID) -> Int? {
+        guard let q = queues[id], q.waiting > 0 else { return nil }
+        var since = Millis.max
+        for line in q.lines {
+            for e in line { if let t = tickets[e.id], t.waitingSince < since { since = t.waitingSince } }
+        }
+        return since == .max ? nil : Int(max(0, clock.now() - since) / 1000)
+    }
+
     /// A ticket as `TICKET` shows it.
     public struct TicketView: Equatable, Sendable {
         public var ticket: Ticket

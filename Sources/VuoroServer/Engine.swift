@@ -309,6 +309,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         backUpIfDue()
         if retentionDue { retireOneDay() }
         centre.markDirty(centre.queueOrder.filter { centre.figures($0)?.open != lastFigures[$0]?.open })
+        if let metrics { for id in centre.queueOrder { metrics.setLongestWait(id, centre.longestWait(id) ?? 0) } }
         if centre.hasChanges || !events.isEmpty || centre.hasDirtyQueues { flush() }
     }
 

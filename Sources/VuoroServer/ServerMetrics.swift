@@ -11,6 +11,7 @@ public final class ServerMetrics: @unchecked Sendable {  // used on the engine's
     private var issued: [QueueID: CoreMetrics.Counter] = [:]
     private var served: [QueueID: CoreMetrics.Counter] = [:]
     private var waits: [QueueID: CoreMetrics.Timer] = [:]
+    private var longest: [QueueID: CoreMetrics.Gauge] = [:]
     let connections: CoreMetrics.Gauge
     let batchSize: CoreMetrics.Recorder
     let commitTime: CoreMetrics.Timer
@@ -41,6 +42,15 @@ public final class ServerMetrics: @unchecked Sendable {  // used on the engine's
             waiting[q] = CoreMetrics.Gauge(label: "vuoro_tickets_waiting", dimensions: [("queue", q)], factory: factory)
         }
         waiting[q]!.record(n)
+    }
+
+    /// Seconds the longest-waiting ticket of the queue has waited, 0 when none waits; set every second.
+    func setLongestWait(_ q: QueueID, _ seconds: Int) {
+        if longest[q] == nil {
+            longest[q] = CoreMetrics.Gauge(
+                label: "vuoro_longest_wait_seconds", dimensions: [("queue", q)], factory: factory)
+        }
+        longest[q]!.record(seconds)
     }
 
     func countIssued(_ q: QueueID) {

@@ -23,6 +23,26 @@ import VuoroCore
         #expect(k.waited == 5 + 0)  // waits from the transfer, not from the issue
     }
 
+    /// The longest wait now in a queue: from issue, or from the transfer into it; priority tickets count too.
+    @Test func longestWaitIsTheOldestWaitingTicket() throws {
+        let (c, clock) = makeCentre()
+        #expect(c.longestWait("kela") == nil)
+        _ = try c.issue(queue: "kela")
+        clock.advance(seconds: 60)
+        _ = try c.issue(queue: "kela", priority: 3)
+        _ = try c.issue(queue: "lab")
+        clock.advance(seconds: 30)
+        #expect(c.longestWait("kela") == 90)
+        #expect(c.longestWait("lab") == 30)
+        _ = try c.call(counter: "1")  // the priority ticket
+        #expect(c.longestWait("kela") == 90)
+        _ = try c.transfer(counter: "1", to: "lab", front: true)
+        clock.advance(seconds: 5)
+        #expect(c.longestWait("lab") == 35, "L001 since its issue; K002 only since its transfer")
+        _ = try c.call(counter: "2")
+        #expect(c.longestWait("kela") == nil)
+    }
+
     @Test func transferToFrontGoesBeforeItsPriority() throws {
         let (c, clock) = makeCentre()
         _ = try c.issue(queue: "kela")

@@ -5,6 +5,29 @@ import VuoroServer
 import VuoroTestSupport
 
 @Suite struct MetricsTests {
+    /// The longest wait so far, per queue, kept up to date every second without any request.
+    @Test func longestWaitFollowsTheClock() async throws {
+        let server = try await TestServer(metrics: ServerMetrics())
+        let address = try #require(try await server.server.startMetrics(host: "127.0.0.1", port: 0))
+        #expect(try server.client().request("ISSUE lab").hasPrefix("OK L001"))
+        server.clock.advance(seconds: 1500)
+        var lines: [String] = []
+        func value(_ queue: String) -> Double? {
+            let prefix = "vuoro_longest_wait_seconds{queue=\"\(queue)\"} "
+            return lines.first { $0.hasPrefix(prefix) }.flatMap { Double($0.dropFirst(prefix.count)) }
+        }
+        for _ in 0..<40 where value("lab") != 1500 {
+            usleep(100_000)
+            let http = try LineClient(port: address.port!)
+            http.sendRaw(Array("GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
+            lines = []
+            while let line = try? http.readLine(timeout: 5) { lines.append(line.trimmingCharacters(in: .newlines)) }
+        }
+        #expect(value("lab") == 1500, "\(lines)")
+        #expect(value("kela") == 0, "\(lines)")
+        await server.stop()
+    }
+
     @Test func scrapeShowsQueuesConnectionsAndCommits() async throws {
         let server = try await TestServer(metrics: ServerMetrics())
         let address = try #require(try await server.server.startMetrics(host: "127.0.0.1", port: 0))
