@@ -129,6 +129,7 @@ extension Engine {
                         var line =
                             "\(id) open=\(f.open ? 1 : 0) waiting=\(f.waiting) wait=\(f.wait) counters=\(f.counters)"
                         if let o = f.opensAt { line += " opens=\(centre.calendar.timestamp(o))" }
+                        if let longest = centre.longestWait(id) { line += " longest=\(longest)" }
                         return line
                     }
                 }, to: c)

@@ -73,7 +73,8 @@ func listing(_ r: Request, title: String, _ connection: ConnectionOptions, _ out
 }
 
 struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Each queue: open, waiting, estimated wait, counters.")
+    static let configuration = CommandConfiguration(
+        abstract: "Each queue: open, waiting, estimated wait, counters, and the longest wait so far (seconds).")
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
     func run() throws {
