@@ -35,7 +35,7 @@ public final class Centre {
     var nextID: Int64
     /// Ids of today's called tickets, latest call first.
     var recentCalls: [Int64] = []
-    static let recentCallsKept = 100
+    public static let recentCallsKept = 100
 
     var changes: [Change] = []
     /// Queues whose figures (waiting, wait, open) may have changed since `takeDirtyQueues()`.

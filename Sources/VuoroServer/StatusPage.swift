@@ -25,6 +25,7 @@ struct StatusPage {
         let notFound: String
         let updated: String
         let allServices: String
+        let lastCalled: String
     }
 
     static let words: [String: Words] = [
@@ -34,35 +35,35 @@ struct StatusPage {
             noshow: "Sinua kutsuttiin, mutta et ollut paikalla. Kysy neuvontapisteestä.",
             cancelled: "Numero on peruttu.", expired: "Numero ei ole enää voimassa.",
             notFound: "Numeroa ei löydy. Numerot ovat voimassa ottopäivänsä.", updated: "Päivitetty",
-            allServices: "Kaikki palvelut"),
+            allServices: "Kaikki palvelut", lastCalled: "Viimeksi kutsuttu"),
         "sv": Words(
             services: "Tjänster och väntetider", yourNumber: "Ditt nummer", position: "Plats i kön",
             wait: "Beräknad väntetid", calledTo: "Du har ropats upp:", done: "Ditt ärende är avslutat.",
             noshow: "Du ropades upp men var inte på plats. Fråga i informationen.",
             cancelled: "Numret har annullerats.", expired: "Numret gäller inte längre.",
             notFound: "Numret hittas inte. Ett nummer gäller den dag det togs.", updated: "Uppdaterad",
-            allServices: "Alla tjänster"),
+            allServices: "Alla tjänster", lastCalled: "Senast uppropad"),
         "en": Words(
             services: "Services and waits", yourNumber: "Your number", position: "Position in queue",
             wait: "Estimated wait", calledTo: "You have been called to:", done: "Your visit has ended.",
             noshow: "You were called but were not there. Please ask at the information desk.",
             cancelled: "The number has been cancelled.", expired: "The number is no longer valid.",
             notFound: "No such number. A number is valid on the day it was taken.", updated: "Updated",
-            allServices: "All services"),
+            allServices: "All services", lastCalled: "Last called"),
         "ru": Words(
             services: "Услуги и время ожидания", yourNumber: "Ваш номер", position: "Место в очереди",
             wait: "Примерное ожидание", calledTo: "Вас вызвали:", done: "Ваше обслуживание завершено.",
             noshow: "Вас вызывали, но вас не было. Обратитесь в справочную.",
             cancelled: "Номер отменён.", expired: "Номер больше не действителен.",
             notFound: "Номер не найден. Номер действует в день получения.", updated: "Обновлено",
-            allServices: "Все услуги"),
+            allServices: "Все услуги", lastCalled: "Последний вызов"),
         "uk": Words(
             services: "Послуги та час очікування", yourNumber: "Ваш номер", position: "Місце в черзі",
             wait: "Орієнтовне очікування", calledTo: "Вас викликали:", done: "Ваше обслуговування завершено.",
             noshow: "Вас викликали, але вас не було. Зверніться до довідкової.",
             cancelled: "Номер скасовано.", expired: "Номер більше не дійсний.",
             notFound: "Номер не знайдено. Номер дійсний у день отримання.", updated: "Оновлено",
-            allServices: "Усі послуги"),
+            allServices: "Усі послуги", lastCalled: "Останній виклик"),
     ]
 
     var w: Words { StatusPage.words[lang] ?? StatusPage.words["en"]! }
@@ -112,6 +113,10 @@ struct StatusPage {
         case .waiting:
             body += "<p>\(html(w.position)): <b>\(v.position ?? 0)</b></p>\n"
             body += "<p>\(html(w.wait)): <b>~\(waitMinutes(v.wait ?? 0)) min</b></p>\n"
+            // How far the queue has got: the number its counters called last today.
+            if let last = centre.latestCalls(Centre.recentCallsKept).first(where: { $0.calledQueue == t.queue }) {
+                body += "<p>\(html(w.lastCalled)): \(html(last.number))</p>\n"
+            }
         case .called:
             let id = t.counter ?? "?"
             let counter = centre.counterConfig(id)?.name(in: lang, languages: languages) ?? "\(screen.counter) \(id)"

@@ -25,6 +25,7 @@ import VuoroTestSupport
         #expect(page.body.contains("<html lang=\"fi\">"), "the ticket's language (the site's first)")
         #expect(page.body.contains("<p class=\"number\">H002</p>"))
         #expect(page.body.contains("Paikka jonossa: <b>2</b>"), "\(page.body)")
+        #expect(!page.body.contains("Viimeksi kutsuttu"), "nothing called yet")
         #expect(page.body.contains("<meta http-equiv=\"refresh\" content=\"20\">"))
 
         // The language chosen at the kiosk wins over the phone's.
@@ -37,6 +38,7 @@ import VuoroTestSupport
         #expect(page.body.contains("Du har ropats upp: <b>rum 4</b>"), "\(page.body)")
         page = try httpRequest(port: web, "/t/k2")
         #expect(page.body.contains("Paikka jonossa: <b>1</b>"), "\(page.body)")
+        #expect(page.body.contains("Viimeksi kutsuttu: H001"), "\(page.body)")
         page = try httpRequest(port: web, "/t/k1?lang=en")
         #expect(page.body.contains("You have been called to: <b>room 4</b>"), "\(page.body)")
 
