@@ -112,6 +112,15 @@ extension Centre {
         return t
     }
 
+    /// Cancels the waiting ticket issued today for the `ISSUE` key `request`.
+    public func cancel(request key: String) throws(CentreError) -> Ticket {
+        rollDayIfNeeded()
+        guard let number = byRequest[key].flatMap({ tickets[$0] })?.number else {
+            throw .unknownTicket("for id=\(key)")
+        }
+        return try cancel(number)
+    }
+
     /// Calls the next ticket to the counter (or the given waiting ticket), ending its current ticket as done first.
     public func call(counter cid: CounterID, ticket number: String? = nil) throws(CentreError) -> Called {
         rollDayIfNeeded()

@@ -78,7 +78,7 @@ extension Request {
     public var requiredRole: Role {
         switch self {
         case .ping, .queues, .status, .counters, .called, .ticket, .watch, .quit, .auth, .site: .display
-        case .issue, .cancel: .kiosk
+        case .issue, .cancel, .cancelIssue: .kiosk
         case .call, .recall, .done, .noshow, .transfer, .serve, .pause: .counter
         case .open, .close, .backup, .stats: .admin
         }

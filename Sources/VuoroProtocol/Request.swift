@@ -8,6 +8,9 @@ public enum Request: Equatable, Sendable {
     case issue(queue: String, priority: Int, lang: String?, id: String? = nil)
     case ticket(String)
     case cancel(String)
+    /// `CANCEL id=<key>`: cancels the waiting ticket an `ISSUE` with this key issued, for a kiosk that gave up
+    /// waiting for that `ISSUE`'s reply and told its visitor so.
+    case cancelIssue(id: String)
     case call(counter: String, ticket: String?)
     case recall(counter: String)
     case done(counter: String)
@@ -39,7 +42,8 @@ public enum Request: Equatable, Sendable {
     /// Whether the request changes state, so that its `OK` waits for a commit.
     public var isWrite: Bool {
         switch self {
-        case .issue, .cancel, .call, .recall, .done, .noshow, .transfer, .serve, .pause, .open, .close: true
+        case .issue, .cancel, .cancelIssue, .call, .recall, .done, .noshow, .transfer, .serve, .pause, .open, .close:
+            true
         case .ping, .ticket, .queues, .status, .counters, .called, .watch, .quit, .auth, .site, .backup, .stats: false
         }
     }
@@ -50,7 +54,7 @@ public enum Request: Equatable, Sendable {
         case .ping: "PING"
         case .issue: "ISSUE"
         case .ticket: "TICKET"
-        case .cancel: "CANCEL"
+        case .cancel, .cancelIssue: "CANCEL"
         case .call: "CALL"
         case .recall: "RECALL"
         case .done: "DONE"
@@ -84,6 +88,7 @@ public enum Request: Equatable, Sendable {
             if let id { s += " id=\(id)" }
             return s
         case .ticket(let t), .cancel(let t): return "\(command) \(t)"
+        case .cancelIssue(let id): return "CANCEL id=\(id)"
         case .call(let c, let t): return t.map { "CALL \(c) ticket=\($0)" } ?? "CALL \(c)"
         case .recall(let c), .done(let c), .noshow(let c), .pause(let c): return "\(command) \(c)"
         case .transfer(let c, let q, let front): return "TRANSFER \(c) \(q)" + (front ? " front" : "")
@@ -122,7 +127,12 @@ public enum Request: Equatable, Sendable {
                 let lang = try a.option("lang").map(language)
                 request = .issue(queue: q, priority: p ?? 0, lang: lang, id: try a.option("id").map(requestKey))
             case "TICKET": request = .ticket(try a.ticket())
-            case "CANCEL": request = .cancel(try a.ticket())
+            case "CANCEL":
+                if a.words.isEmpty, let id = try a.option("id") {
+                    request = .cancelIssue(id: try requestKey(id))
+                } else {
+                    request = .cancel(try a.ticket())
+                }
             case "CALL":
                 let c = try a.id("counter")
                 request = .call(counter: c, ticket: try a.option("ticket").map(ticketNumber))

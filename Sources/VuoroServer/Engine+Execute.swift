@@ -55,10 +55,9 @@ extension Engine {
         case .ticket(let number):
             c.send(ticketLine(try centre.view(number)))
         case .cancel(let number):
-            let t = try centre.cancel(number)
-            c.send("OK \(t.number) state=cancelled")
-            finishedEvent(t)
-            audit(.info, "\(t.number) cancelled by \(c.role) at \(c.peer)", ["ticket": "\(t.number)"])
+            cancelled(try centre.cancel(number), by: c)
+        case .cancelIssue(let id):
+            cancelled(try centre.cancel(request: id), by: c)
         case .call(let counter, let number):
             let called = try centre.call(counter: counter, ticket: number)
             if let f = called.finished {
@@ -205,6 +204,13 @@ extension Engine {
     private func sendList(_ lines: [String], to c: Connection) {
         c.send("OK \(lines.count)")
         for l in lines { c.send(l) }
+    }
+
+    /// Answers a cancel, tells the displays and logs who did it.
+    private func cancelled(_ t: Ticket, by c: Connection) {
+        c.send("OK \(t.number) state=cancelled")
+        finishedEvent(t)
+        audit(.info, "\(t.number) cancelled by \(c.role) at \(c.peer)", ["ticket": "\(t.number)"])
     }
 
     func ticketLine(_ v: Centre.TicketView) -> String {

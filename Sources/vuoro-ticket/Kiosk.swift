@@ -14,6 +14,8 @@ struct Kiosk {
     let languageReset: Double
     /// Seconds the printer may take to accept a slip.
     let printTimeout: Double
+    /// Seconds to keep sending an `ISSUE` that got no answer.
+    let issueRetry: Double
     /// Seconds after a ticket in which the queue keys issue nothing.
     let cooldown: Double
     /// The base of the visitors' web pages, for the QR code on each slip; nil for none.
@@ -101,6 +103,8 @@ struct Kiosk {
         var problem: String?
         /// The daemon's answer when it would not issue (a full queue, say), shown for a few seconds.
         var refusal: (code: String, text: String, at: Date)?
+        /// Keys of `ISSUE`s given up on: each may have a ticket that nobody holds, cancelled once connected.
+        var unanswered: [String] = []
         while true {
             var queues: [Fields] = []
             /// Each open queue's estimate for a ticket taken now, in seconds (STATUS's `wait`).
@@ -112,6 +116,14 @@ struct Kiosk {
                     languages = (try conn!.request(.site)["languages"] ?? "fi,sv,en").split(separator: ",").map(
                         String.init)
                     lang = languages.firstIndex(of: first ?? startLanguage ?? "") ?? 0
+                }
+                while let key = unanswered.first {
+                    do {
+                        _ = try conn!.request(.cancelIssue(id: key))
+                    } catch let e as ClientError where !e.isWorthSendingAgain {
+                        // unknown-ticket: it was never issued; wrong-state: someone served it after all.
+                    }
+                    unanswered.removeFirst()
                 }
                 let all = try conn!.list(.queues(lang: languages[lang % languages.count]))
                 for f in try conn!.list(.status) { if let id = f.words.first { waits[id] = f.int("wait") } }
@@ -182,7 +194,8 @@ struct Kiosk {
                 let out = try output.map { try SlipOutput($0, timeout: printTimeout) }
                 defer { conn = c }
                 let slip = try issue(
-                    on: &c, reconnect: connection.connect, queue: id, priority: 0, lang: code, webURL: webURL)
+                    on: &c, reconnect: connection.connect, queue: id, priority: 0, lang: code, webURL: webURL,
+                    retryFor: issueRetry)
                 if let out { try printOrCancel(slip, format: format, to: out, on: c) }
                 shown = (slip.number, Date())
                 refusal = nil
@@ -192,6 +205,11 @@ struct Kiosk {
                 refusal = ("printer", e.description, Date())
             } catch let e as OutputError {
                 refusal = ("printer", e.description, Date())
+            } catch let e as IssueUnanswered {
+                unanswered.append(e.key)
+                refusal = ("offline", e.description, Date())
+                conn = nil
+                problem = e.description
             } catch {
                 conn = nil
                 problem = "\(error)"

@@ -89,6 +89,16 @@ struct VuoroTicket: ParsableCommand {
         name: .long,
         help: ArgumentHelp(
             """
+            Seconds to keep sending an ISSUE whose reply did not come (a daemon restarting, a network cut), with \
+            its key, so that the daemon answers the ticket it issued rather than a second one. After that the \
+            kiosk gives up, and cancels that ticket (CANCEL id=) once it reaches the daemon again.
+            """, valueName: "seconds"))
+    var issueRetry: Double = 15
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            """
             The address at which visitors' phones reach vuorod's web pages (vuorod --web, often behind the \
             centre's web server): each slip then has a QR code of its ticket's page, BASE/t/KEY, which shows the \
             ticket's place in its queue as it moves.
@@ -106,6 +116,9 @@ struct VuoroTicket: ParsableCommand {
         guard printTimeout > 0, printTimeout <= 600 else {
             throw ValidationError("--print-timeout must be above 0 and at most 600 seconds")
         }
+        guard issueRetry >= 0, issueRetry <= 600 else {
+            throw ValidationError("--issue-retry must be 0 to 600 seconds")
+        }
         guard cooldown >= 0, cooldown <= 60 else { throw ValidationError("--cooldown must be 0 to 60 seconds") }
         guard languageReset > 0 else { throw ValidationError("--language-reset must be above 0 seconds") }
     }
@@ -118,7 +131,8 @@ struct VuoroTicket: ParsableCommand {
             if kiosk {
                 try Kiosk(
                     connection: connection, format: format, output: output, startLanguage: lang,
-                    languageReset: Double(languageReset), printTimeout: printTimeout, cooldown: cooldown,
+                    languageReset: Double(languageReset), printTimeout: printTimeout, issueRetry: issueRetry,
+                    cooldown: cooldown,
                     webURL: webURL,
                     only: queues?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                 ).run()
@@ -128,27 +142,32 @@ struct VuoroTicket: ParsableCommand {
                 let out = try SlipOutput(output, timeout: printTimeout)
                 let slip = try issue(
                     on: &c, reconnect: connection.connect, queue: queue!.lowercased(), priority: priority, lang: lang,
-                    webURL: webURL)
+                    webURL: webURL, retryFor: issueRetry)
                 try printOrCancel(slip, format: format, to: out, on: c)
             }
         }
     }
 }
 
-/// Seconds the kiosk keeps sending an `ISSUE` whose reply was lost: a daemon that crashed is back within
-/// systemd's `RestartSec=2` and its start.
-let issueRetrySeconds = 15.0
+/// An `ISSUE` that got no answer within `--issue-retry`: the daemon may have issued a ticket for `key`, which
+/// nobody holds. The kiosk cancels it (`CANCEL id=`) once it reaches the daemon again.
+struct IssueUnanswered: ReportedError {
+    let key: String
+    let reason: ClientError
+    var description: String { "\(reason.description); a ticket may have been issued for id=\(key)" }
+}
 
 /// Issues a ticket and gathers what its slip shows. The `ISSUE` carries a key of its own (`id=`): when the
 /// connection is lost before the reply (the daemon restarting, say), the kiosk connects again and sends the same
-/// `ISSUE`, for up to `issueRetrySeconds`, and the daemon answers with the ticket it issued for that key, if it
-/// did, rather than a second one that nobody would hold. `c` is then the new connection.
+/// `ISSUE`, for up to `retryFor` seconds (a daemon that crashed is back within systemd's `RestartSec=2` and its
+/// start), and the daemon answers with the ticket it issued for that key, if it did, rather than a second one
+/// that nobody would hold. `c` is then the new connection. Past `retryFor`, throws `IssueUnanswered`.
 func issue(
     on c: inout ClientConnection, reconnect: () throws -> ClientConnection, queue: String, priority: Int,
-    lang: String?, webURL: String?
+    lang: String?, webURL: String?, retryFor: Double
 ) throws -> TicketSlip {
     let key = newRequestKey()
-    let deadline = monotonicSeconds() + issueRetrySeconds
+    let deadline = monotonicSeconds() + retryFor
     while true {
         do {
             var (slip, keyTaken) = try issue(on: c, queue: queue, priority: priority, lang: lang, key: key)
@@ -157,7 +176,8 @@ func issue(
                 slip.url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/t/" + key
             }
             return slip
-        } catch let e as ClientError where e.isWorthSendingAgain && monotonicSeconds() < deadline {
+        } catch let e as ClientError where e.isWorthSendingAgain {
+            guard monotonicSeconds() < deadline else { throw IssueUnanswered(key: key, reason: e) }
             usleep(250_000)
             if let again = try? reconnect() { c = again }
         }

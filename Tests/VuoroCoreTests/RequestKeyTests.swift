@@ -50,6 +50,20 @@ import VuoroCore
         #expect(throws: CentreError.self) { try c.issue(queue: "kela", request: "k-2") }
     }
 
+    /// A kiosk that gave up on an ISSUE cancels what it may have issued; only a waiting ticket is cancelled.
+    @Test func aKeysTicketIsCancelledByItsKey() throws {
+        let (c, _) = makeCentre()
+        _ = try c.issue(queue: "kela", request: "k-1")
+        _ = try c.issue(queue: "kela", request: "k-2")
+        #expect(try c.cancel(request: "k-1").number == "K001")
+        #expect(try c.view("K001").ticket.state == .cancelled)
+        #expect(throws: CentreError.self) { try c.cancel(request: "k-1") }
+        #expect(throws: CentreError.self) { try c.cancel(request: "k-9") }
+        _ = try c.call(counter: "1")
+        #expect(throws: CentreError.self) { try c.cancel(request: "k-2") }
+        #expect(try c.view("K002").ticket.state == .called)
+    }
+
     @Test func keysOutliveARestartAndEndWithTheDay() throws {
         let (c, clock) = makeCentre()
         let first = try c.issue(queue: "kela", request: "k-1")

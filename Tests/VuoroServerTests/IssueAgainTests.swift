@@ -28,6 +28,17 @@ import VuoroTestSupport
         await server.stop()
     }
 
+    @Test func cancelByKey() async throws {
+        let server = try await TestServer()
+        let kiosk = try server.client()
+        #expect(try kiosk.request("ISSUE kela id=k1").hasPrefix("OK K001 "))
+        #expect(try kiosk.request("CANCEL id=k1") == "OK K001 state=cancelled")
+        #expect(try kiosk.request("CANCEL id=k1") == "ERR wrong-state K001 is cancelled")
+        #expect(try kiosk.request("CANCEL id=k2") == "ERR unknown-ticket no ticket for id=k2 today")
+        #expect(try kiosk.list("STATUS").first?.hasPrefix("kela open=1 waiting=0 ") == true)
+        await server.stop()
+    }
+
     /// A key whose ISSUE was not committed names no ticket: sent again once storage works, it gets one. While
     /// storage fails, a key that was committed is still answered, since that changes nothing.
     @Test func aKeyWhoseCommitFailedGetsATicketLater() async throws {

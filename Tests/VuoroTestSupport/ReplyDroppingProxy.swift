@@ -44,10 +44,17 @@ public final class ReplyDroppingProxy: @unchecked Sendable {  // `lock` guards `
     private var armed: Bool
     private var dropped: [String] = []
 
-    public init(upstreamPort: Int, instead: String? = nil, refuse: (@Sendable (String) -> String?)? = nil) throws {
+    /// Loses the reply to every `ISSUE`, not just the first: a daemon that never gets an answer through.
+    let everyIssue: Bool
+
+    public init(
+        upstreamPort: Int, instead: String? = nil, everyIssue: Bool = false,
+        refuse: (@Sendable (String) -> String?)? = nil
+    ) throws {
         (listener, port) = try loopbackListener(backlog: 16)
         upstream = "127.0.0.1:\(upstreamPort)"
         self.instead = instead
+        self.everyIssue = everyIssue
         self.refuse = refuse
         armed = refuse == nil
         Thread.detachNewThread { [self] in acceptLoop() }
@@ -128,7 +135,7 @@ public final class ReplyDroppingProxy: @unchecked Sendable {  // `lock` guards `
                 pending.removeFirst(nl + 1)
                 if issueSent.isSet && lock.withLock({ armed }) {
                     lock.withLock {
-                        armed = false
+                        armed = everyIssue
                         dropped.append(String(decoding: line.dropLast(), as: UTF8.self))
                     }
                     if let instead {

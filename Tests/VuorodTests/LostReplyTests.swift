@@ -54,6 +54,33 @@ import VuoroTestSupport
         await server.stop()
     }
 
+    /// No reply gets through within `--issue-retry`: the kiosk tells the visitor to ask at the information desk,
+    /// and cancels the ticket the daemon did issue (`CANCEL id=`) as soon as it reaches it, so that no counter
+    /// calls a number nobody holds.
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func theKioskCancelsATicketItGaveUpOn() async throws {
+        let server = try await TestServer()
+        let proxy = try ReplyDroppingProxy(upstreamPort: server.port, everyIssue: true)
+        let kiosk = try Tmux(
+            "\(executable("vuoro-ticket")) --kiosk --server 127.0.0.1:\(proxy.port) --output /dev/null --lang en"
+                + " --issue-retry 1")
+        #expect(try kiosk.waitFor("Choose a service"))
+        try kiosk.keys("1")
+        #expect(try kiosk.waitFor("No numbers can be taken just now"), kiosk.dump)
+        let c = try server.client()
+        var reply = ""
+        for _ in 0..<50 {
+            reply = try c.request("TICKET K001")
+            if reply.contains("state=cancelled") { break }
+            usleep(100_000)
+        }
+        #expect(reply.hasPrefix("OK K001 state=cancelled"), "\(reply)")
+        #expect(proxy.droppedReplies.count >= 2, "sent again before giving up: \(proxy.droppedReplies)")
+        #expect(try c.request("TICKET K002").hasPrefix("ERR unknown-ticket"))
+        try kiosk.keys("C-c")
+        await server.stop()
+    }
+
     @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
     func theKioskPrintsTheTicketWhoseReplyWasLost() async throws {
         let server = try await TestServer()
