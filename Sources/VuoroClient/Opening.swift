@@ -7,7 +7,6 @@ public enum Opening {
     /// today there, else with its weekday: "avautuu ma 08:00". Nil when it is not such a timestamp.
     public static func text(_ timestamp: String?, lang: String, now: Date = Date()) -> String? {
         guard let ts = timestamp, ts.count == 25, let at = ISO8601DateFormatter().date(from: ts) else { return nil }
-        let w = SignWords.opening(lang)
         let sign = ts[ts.index(ts.startIndex, offsetBy: 19)] == "-" ? -1 : 1
         let hours = Int(ts.dropFirst(20).prefix(2)) ?? 0
         let minutes = Int(ts.suffix(2)) ?? 0
@@ -15,7 +14,8 @@ public enum Opening {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let time = String(ts.dropFirst(11).prefix(5))
-        if calendar.isDate(at, inSameDayAs: now) { return "\(w.opens) \(time)" }
-        return "\(w.opens) \(w.weekdays[calendar.component(.weekday, from: at) - 1]) \(time)"
+        return SignWords.opens(
+            lang: lang, today: calendar.isDate(at, inSameDayAs: now),
+            sundayFirst: calendar.component(.weekday, from: at) - 1, time: time)
     }
 }

@@ -25,6 +25,13 @@ public enum SignWords {
     public static func opening(_ lang: String) -> (opens: String, weekdays: [String]) {
         opening[lang] ?? opening["en"]!
     }
+
+    /// What a sign says of a closed service's next opening: "avautuu 08:00" when it is today, else with the
+    /// weekday (`sundayFirst` 0 to 6): "avautuu ma 08:00".
+    public static func opens(lang: String, today: Bool, sundayFirst weekday: Int, time: String) -> String {
+        let w = opening(lang)
+        return today ? "\(w.opens) \(time)" : "\(w.opens) \(w.weekdays[weekday]) \(time)"
+    }
 }
 
 /// A wait in seconds as whole minutes, rounded up, at least 1: what a sign says as "~3 min".

@@ -42,14 +42,15 @@ extension Engine {
             if i.again {
                 if i.ticket.state != .waiting { w.field("state", i.ticket.state.rawValue) }
                 w.field("again", 1)
-                c.send(w.text)
+            }
+            c.send(w.text)
+            guard !i.again else {
                 // Not a change: logged now, not with the batch's commit.
                 logger.info(
                     "\(i.ticket.number) answered again to \(c.peer): its ISSUE came again with the same id=",
                     metadata: ["ticket": "\(i.ticket.number)"])
                 return
             }
-            c.send(w.text)
             batchMetrics.issued.append(i.ticket.queue)
             logger.debug("issued", metadata: ["ticket": "\(i.ticket.number)", "queue": "\(q)"])
         case .ticket(let number):

@@ -142,11 +142,10 @@ struct StatusPage {
 
     /// "avautuu ma 08:00", or without the weekday when it is today.
     func opens(_ at: Millis) -> String {
-        let words = SignWords.opening(lang)
         let c = centre.calendar.civil(at)
-        let today = centre.calendar.civil(centre.clock.now()).dateString
-        let day = c.dateString == today ? "" : words.weekdays[c.weekday % 7] + " "
-        return "\(words.opens) \(day)\(c.timeString)"
+        let today = c.dateString == centre.calendar.civil(centre.clock.now()).dateString
+        // CivilTime counts Monday as 1 and Sunday as 7.
+        return SignWords.opens(lang: lang, today: today, sundayFirst: c.weekday % 7, time: c.timeString)
     }
 
     func page(title: String, path: String, body: String, refresh: Bool = true) -> String {

@@ -35,9 +35,13 @@ final class WebHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     let engine: Engine
+    let cache: ServicesPageCache
     private var request: HTTPRequestHead?
 
-    init(engine: Engine) { self.engine = engine }
+    init(engine: Engine, cache: ServicesPageCache) {
+        self.engine = engine
+        self.cache = cache
+    }
 
     /// What a browser may do with the pages: nothing but show them.
     static let headers = [
@@ -74,13 +78,45 @@ final class WebHandler: ChannelInboundHandler {
         let target = WebTarget(uri: head.uri)
         let accepted = head.headers["Accept-Language"].first
         let isHead = head.method == .HEAD
+        func send(_ status: HTTPResponseStatus, _ page: String) {
+            respond(
+                context, status: status, contentType: "text/html; charset=utf-8", body: Array(page.utf8),
+                keepAlive: keepAlive, head: isHead, extraHeaders: WebHandler.headers)
+        }
+        // The services page depends only on the state and the words asked in: one rendering serves a second.
+        let shared = target.page == .services ? "\(target.lang ?? "")|\(accepted ?? "")" : nil
+        if let shared, let page = cache.page(for: shared) { return send(.ok, page) }
+        let cache = self.cache
         engine.loop.submit { [engine] () -> (HTTPResponseStatus, String) in
             target.render(engine.centre, accepted: accepted)
         }.hop(to: context.eventLoop).whenComplete { result in
             let (status, page) = (try? result.get()) ?? (.serviceUnavailable, "unavailable\n")
-            respond(
-                context, status: status, contentType: "text/html; charset=utf-8", body: Array(page.utf8),
-                keepAlive: keepAlive, head: isHead, extraHeaders: WebHandler.headers)
+            if let shared, status == .ok { cache.keep(page, for: shared) }
+            send(status, page)
+        }
+    }
+}
+
+/// The services page as rendered for each (`?lang=`, Accept-Language), kept for `freshFor`: phones refreshing
+/// it, or a flood, cost the engine's loop one rendering (about 20 µs) a second for each, not one a request.
+/// Shared by the web listener's connections, on every I/O loop.
+final class ServicesPageCache: Sendable {
+    let freshFor: TimeAmount
+    private let pages = NIOLockedValueBox<[String: (at: NIODeadline, page: String)]>([:])
+    /// Distinct Accept-Language headers are few; past this many the cache starts again.
+    static let most = 256
+
+    init(freshFor: TimeAmount) { self.freshFor = freshFor }
+
+    func page(for key: String) -> String? {
+        let now = NIODeadline.now()
+        return pages.withLockedValue { p in p[key].flatMap { now - $0.at < freshFor ? $0.page : nil } }
+    }
+
+    func keep(_ page: String, for key: String) {
+        pages.withLockedValue { p in
+            if p.count >= ServicesPageCache.most { p.removeAll() }
+            p[key] = (.now(), page)
         }
     }
 }
@@ -138,9 +174,11 @@ extension VuoroServer {
     /// once, a new connection is closed at once: phones refreshing (or a flood) never take the descriptors the
     /// kiosks and counters need.
     public func startWeb(
-        host: String, port: Int, maxConnections: Int = 1024, idleTimeout: TimeAmount = VuoroServer.webIdleTimeout
+        host: String, port: Int, maxConnections: Int = 1024, idleTimeout: TimeAmount = VuoroServer.webIdleTimeout,
+        servicesPageFor freshFor: TimeAmount = .seconds(1)
     ) async throws -> SocketAddress? {
         let open = NIOLockedValueBox(0)
+        let cache = ServicesPageCache(freshFor: freshFor)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { [engine] channel in
@@ -155,7 +193,7 @@ extension VuoroServer {
                     try channel.pipeline.syncOperations.addHandler(
                         IdleStateHandler(allTimeout: idleTimeout))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(WebHandler(engine: engine))
+                    try channel.pipeline.syncOperations.addHandler(WebHandler(engine: engine, cache: cache))
                 }
             }
             .bind(host: host, port: port).get()

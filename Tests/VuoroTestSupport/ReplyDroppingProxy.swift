@@ -90,65 +90,52 @@ public final class ReplyDroppingProxy: @unchecked Sendable {  // `lock` guards `
     }
 
     private func toServer(from client: Int32, to server: Int32, issueSent: Flag) {
-        var pending: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 4096)
-        reading: while true {
-            let n = buf.withUnsafeMutableBytes { read(client, $0.baseAddress, $0.count) }
-            guard n > 0 else { break }
-            pending += buf[0..<n]
-            while let nl = pending.firstIndex(of: 10) {
-                let line = Array(pending[...nl])
-                pending.removeFirst(nl + 1)
-                let text = String(decoding: line.dropLast(), as: UTF8.self)
-                if let answer = refuse?(text) {
-                    let bytes = Array((answer + "\n").utf8)
-                    _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                    continue
-                }
-                // Marked before it is passed on, so that the reply cannot arrive first.
-                if text.uppercased().hasPrefix("ISSUE ") { issueSent.set() }
-                guard
-                    line.withUnsafeBytes({ send(server, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == line.count
-                else { break reading }
-            }
+        forEachLine(from: client) { line in
+            let text = String(decoding: line.dropLast(), as: UTF8.self)
+            if let answer = refuse?(text) { return sendAll(client, Array((answer + "\n").utf8)) }
+            // Marked before it is passed on, so that the reply cannot arrive first.
+            if text.uppercased().hasPrefix("ISSUE ") { issueSent.set() }
+            return sendAll(server, line)
         }
         shutdown(server, Int32(SHUT_WR))
     }
 
     private func toClient(from server: Int32, to client: Int32, issueSent: Flag) {
-        defer {
-            shutdown(client, Int32(SHUT_RDWR))
-            shutdown(server, Int32(SHUT_RDWR))
-            // Both directions have ended (the other one's read fails on the shut-down socket) before the close.
-            usleep(200_000)
-            close(client)
-            close(server)
-        }
-        var pending: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = buf.withUnsafeMutableBytes { read(server, $0.baseAddress, $0.count) }
-            guard n > 0 else { return }
-            pending += buf[0..<n]
-            while let nl = pending.firstIndex(of: 10) {
-                let line = Array(pending[...nl])
-                pending.removeFirst(nl + 1)
-                if issueSent.isSet && lock.withLock({ armed }) {
-                    lock.withLock {
-                        armed = everyIssue
-                        dropped.append(String(decoding: line.dropLast(), as: UTF8.self))
-                    }
-                    if let instead {
-                        let bytes = Array((instead + "\n").utf8)
-                        _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                    }
-                    return
-                }
-                guard
-                    line.withUnsafeBytes({ send(client, $0.baseAddress, line.count, Int32(MSG_NOSIGNAL)) })
-                        == line.count
-                else { return }
+        forEachLine(from: server) { line in
+            guard issueSent.isSet && lock.withLock({ armed }) else { return sendAll(client, line) }
+            lock.withLock {
+                armed = everyIssue
+                dropped.append(String(decoding: line.dropLast(), as: UTF8.self))
             }
+            if let instead { _ = sendAll(client, Array((instead + "\n").utf8)) }
+            return false
+        }
+        shutdown(client, Int32(SHUT_RDWR))
+        shutdown(server, Int32(SHUT_RDWR))
+        // Both directions have ended (the other one's read fails on the shut-down socket) before the close.
+        usleep(200_000)
+        close(client)
+        close(server)
+    }
+}
+
+/// Reads `fd` until it ends, handing `body` each whole line with its LF, until `body` says to stop.
+func forEachLine(from fd: Int32, _ body: ([UInt8]) -> Bool) {
+    var pending: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return }
+        pending += buf[0..<n]
+        while let nl = pending.firstIndex(of: 10) {
+            let line = Array(pending[...nl])
+            pending.removeFirst(nl + 1)
+            guard body(line) else { return }
         }
     }
+}
+
+/// Writes all of `bytes` (a blocking socket); false when the peer is gone.
+func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
 }

@@ -77,6 +77,21 @@ final class Worker: @unchecked Sendable {
     }
 }
 
+/// Runs `workers` while `d` is killed with SIGKILL at random moments and started again on the same state, five
+/// times; stops them once the last daemon has served a moment.
+func underKills(_ d: inout Daemon, dir: String, port: Int, _ workers: [Worker]) throws {
+    workers.forEach { $0.start() }
+    for _ in 0..<5 {
+        usleep(UInt32.random(in: 150_000...450_000))
+        d.signal(SIGKILL)
+        _ = d.finish()
+        d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:\(port)"])
+        try d.waitUntilListening()
+    }
+    usleep(300_000)
+    workers.forEach { $0.stop() }
+}
+
 @Suite(.serialized) struct CrashTests {
     @Test func killNineUnderLoadLosesNothingAcknowledged() throws {
         let dir = TestServer.temporaryDirectory()
@@ -100,16 +115,7 @@ final class Worker: @unchecked Sendable {
             Worker(port: port, script: ["CALL 3"], onReply: call),
             Worker(port: port, script: ["CALL 4", "NOSHOW 4"], onReply: call),
         ]
-        workers.forEach { $0.start() }
-        for _ in 0..<5 {
-            usleep(UInt32.random(in: 150_000...450_000))
-            d.signal(SIGKILL)
-            _ = d.finish()
-            d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:\(port)"])
-            try d.waitUntilListening()
-        }
-        usleep(300_000)
-        workers.forEach { $0.stop() }
+        try underKills(&d, dir: dir, port: port, workers)
 
         #expect(acks.issued.count > 50, "too little load to prove anything: \(acks.issued.count)")
         #expect(acks.calls.count > 20, "\(acks.calls.count) calls")
@@ -148,16 +154,7 @@ final class Worker: @unchecked Sendable {
                 if reply.hasPrefix("OK ") { acks.issue(String(reply.split(separator: " ")[1])) }
             }
         }
-        workers.forEach { $0.start() }
-        for _ in 0..<5 {
-            usleep(UInt32.random(in: 150_000...450_000))
-            d.signal(SIGKILL)
-            _ = d.finish()
-            d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:\(port)"])
-            try d.waitUntilListening()
-        }
-        usleep(300_000)
-        workers.forEach { $0.stop() }
+        try underKills(&d, dir: dir, port: port, workers)
         d.signal(SIGTERM)
         #expect(d.finish().0 == 0)
 
