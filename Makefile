@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 APT_PACKAGES = libsqlite3-dev libsystemd-dev pkg-config
 # Tools some tests use (systemd-analyze, systemd-socket-activate); installed when possible, skipped when not.
-TEST_PACKAGES = systemd tmux
+TEST_PACKAGES = systemd tmux zbar-tools
 
 EXECUTABLES = vuorod vuoro-ticket vuoro-display vuoro-counter vuoroctl
 
