@@ -121,6 +121,18 @@ public struct TicketSlip: Equatable, Sendable {
         return (19, CP858.encode(s))
     }
 
+    /// How a slip's QR code reaches the paper.
+    public enum QRPrint: String, Sendable, CaseIterable {
+        /// Encoded here and sent as a raster image (`GS v 0`): every ESC/POS printer with raster graphics.
+        case image
+        /// The printer's own QR command (`GS ( k`): Epson TM-T88IV and later; fewer bytes.
+        case printer
+    }
+
+    /// Dots per module of the printed image: 6, about 28 mm square for a ticket's address of 40 characters (version
+    /// 3 with its quiet zone, 37 modules); fewer for a longer one, within 384 of the 576 dots of an 80 mm roll.
+    static func rasterDots(_ code: QRCode) -> Int { max(2, min(6, 384 / (code.size + 8))) }
+
     /// ESC/POS `GS ( k`: a QR code of `data`, model 2, modules of 6 dots (about 25 mm for a web address of 40
     /// characters on a 180 dpi printer), error correction M; the printer encodes it. Centred like the slip.
     static func qrCode(_ data: [UInt8]) -> [UInt8] {
@@ -132,9 +144,13 @@ public struct TicketSlip: Equatable, Sendable {
             + [0x1D, 0x28, 0x6B, 3, 0, 0x31, 0x51, 0x30, 0x0A]  // print
     }
 
+    /// ESC/POS with the QR code, if any, as an image.
+    public var escpos: [UInt8] { escpos(qr: .image) }
+
     /// ESC/POS: initialise, PC858, centred; the number at quadruple size; then feed and cut. A line in Cyrillic
-    /// switches the printer to PC866 first, and the next Latin one back.
-    public var escpos: [UInt8] {
+    /// switches the printer to PC866 first, and the next Latin one back. The QR code of the ticket's page as `qr`
+    /// says.
+    public func escpos(qr: QRPrint) -> [UInt8] {
         var b: [UInt8] = [0x1B, 0x40, 0x1B, 0x74, 19, 0x1B, 0x61, 1]
         var page: UInt8 = 19
         func line(_ s: String) {
@@ -162,7 +178,11 @@ public struct TicketSlip: Equatable, Sendable {
         if let url {
             b += [0x0A]
             line(w.follow)
-            b += TicketSlip.qrCode(Array(url.utf8))
+            if qr == .image, let code = QRCode(url) {
+                b += code.escposRaster(dots: TicketSlip.rasterDots(code)) + [0x0A]
+            } else {
+                b += TicketSlip.qrCode(Array(url.utf8))
+            }
             b += [0x1B, 0x21, 0x01]  // the small font: the address fits on one line
             for l in TicketSlip.wrap(url, width: 64) { line(l) }
             b += [0x1B, 0x21, 0x00]

@@ -20,6 +20,7 @@ struct Kiosk {
     let cooldown: Double
     /// The base of the visitors' web pages, for the QR code on each slip; nil for none.
     let webURL: String?
+    let qr: TicketSlip.QRPrint
     /// Only these queues, in this order (a kiosk at one wing's door); all of them when nil.
     let only: [String]?
 
@@ -196,7 +197,7 @@ struct Kiosk {
                 let slip = try issue(
                     on: &c, reconnect: connection.connect, queue: id, priority: 0, lang: code, webURL: webURL,
                     retryFor: issueRetry)
-                if let out { try printOrCancel(slip, format: format, to: out, on: c) }
+                if let out { try printOrCancel(slip, format: format, qr: qr, to: out, on: c) }
                 shown = (slip.number, Date())
                 refusal = nil
             } catch ClientError.refused(let errorCode, let text) {

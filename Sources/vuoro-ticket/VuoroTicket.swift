@@ -12,6 +12,8 @@ enum SlipFormat: String, ExpressibleByArgument, CaseIterable {
     case text, escpos
 }
 
+extension TicketSlip.QRPrint: ExpressibleByArgument {}
+
 @main
 struct VuoroTicket: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -105,6 +107,15 @@ struct VuoroTicket: ParsableCommand {
             """, valueName: "base"))
     var webURL: String?
 
+    @Option(
+        name: .customLong("qr"),
+        help: ArgumentHelp(
+            """
+            How an escpos slip's QR code is printed: image (drawn by vuoro-ticket, for any ESC/POS printer with \
+            raster graphics) or printer (the printer's own QR command, GS ( k: Epson TM-T88IV and later).
+            """, valueName: "image|printer"))
+    var qr: TicketSlip.QRPrint = .image
+
     func validate() throws {
         if let webURL, !(webURL.hasPrefix("https://") || webURL.hasPrefix("http://")) || webURL.contains(" ") {
             throw ValidationError("--web-url must be an http:// or https:// address, such as https://jono.example.fi")
@@ -133,7 +144,7 @@ struct VuoroTicket: ParsableCommand {
                     connection: connection, format: format, output: output, startLanguage: lang,
                     languageReset: Double(languageReset), printTimeout: printTimeout, issueRetry: issueRetry,
                     cooldown: cooldown,
-                    webURL: webURL,
+                    webURL: webURL, qr: qr,
                     only: queues?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                 ).run()
             } else {
@@ -143,7 +154,7 @@ struct VuoroTicket: ParsableCommand {
                 let slip = try issue(
                     on: &c, reconnect: connection.connect, queue: queue!.lowercased(), priority: priority, lang: lang,
                     webURL: webURL, retryFor: issueRetry)
-                try printOrCancel(slip, format: format, to: out, on: c)
+                try printOrCancel(slip, format: format, qr: qr, to: out, on: c)
             }
         }
     }
@@ -226,17 +237,14 @@ struct PrintFailed: ReportedError {
 }
 
 /// Prints the slip; when that fails, cancels its ticket and says so.
-func printOrCancel(_ slip: TicketSlip, format: SlipFormat, to out: SlipOutput, on c: ClientConnection) throws {
+func printOrCancel(
+    _ slip: TicketSlip, format: SlipFormat, qr: TicketSlip.QRPrint, to out: SlipOutput, on c: ClientConnection
+) throws {
     do {
-        try out.write(slip, format: format)
+        try out.write(format == .escpos ? slip.escpos(qr: qr) : Array(slip.text.utf8))
     } catch {
         let cancelled = (try? c.request(.cancel(slip.number))) != nil
         throw PrintFailed(number: slip.number, reason: error.description, cancelled: cancelled)
     }
 }
 
-extension SlipOutput {
-    func write(_ slip: TicketSlip, format: SlipFormat) throws(OutputError) {
-        try write(format == .escpos ? slip.escpos : Array(slip.text.utf8))
-    }
-}

@@ -2,6 +2,7 @@
 import Foundation
 import Testing
 import VuoroClient
+import VuoroTestSupport
 
 /// Splits an ESC/POS stream into the commands vuoro uses and runs of CP858 text.
 enum EscPos: Equatable {
@@ -14,6 +15,8 @@ enum EscPos: Equatable {
     /// `GS ( k`, a QR code function (65 model, 67 module size, 69 error correction, 80 store, 81 print) and
     /// what follows it.
     case qr(UInt8, [UInt8])
+    /// `GS v 0`, a raster image: its rows of dots.
+    case raster([[Bool]])
     /// `ESC !`: the print mode (1 the small font).
     case font(UInt8)
     case text(String)
@@ -57,6 +60,10 @@ enum EscPos: Equatable {
                     guard n >= 2, i + 5 + n <= bytes.count else { return nil }
                     out.append(.qr(bytes[i + 6], Array(bytes[(i + 7)..<(i + 5 + n)])))
                     i += 5 + n
+                case (0x1D, 0x76):
+                    guard let image = rasterImage(bytes, at: i) else { return nil }
+                    out.append(.raster(image))
+                    i += 8 + (Int(bytes[i + 4]) + Int(bytes[i + 5]) * 256) * image.count
                 case (0x1B, 0x21):
                     out.append(.font(bytes[i + 2]))
                     i += 3
@@ -143,12 +150,43 @@ enum EscPos: Equatable {
             ])
     }
 
-    /// With `--web-url`, the slip ends with a QR code of the ticket's page, and the address in the small font.
-    @Test func aSlipWithItsPageHasAQRCode() throws {
+    /// With `--web-url`, the slip ends with a QR code of the ticket's page, and the address in the small font. By
+    /// default the code is an image, which a phone (here zbarimg) reads as the address.
+    @Test(.enabled(if: zbarimg != nil, "zbarimg (zbar-tools) is not installed"))
+    func aSlipWithItsPageHasAQRCodeImage() throws {
         var withPage = slip
         let url = "https://jono.example.fi/t/0123456789abcdef"
         withPage.url = url
+        #expect(withPage.escpos == withPage.escpos(qr: .image))
         let commands = try #require(EscPos.decode(withPage.escpos))
+        let follow = try #require(commands.firstIndex(of: .text("Följ din tur i telefonen:")))
+        guard case .raster(let image) = commands[follow + 2] else {
+            Issue.record("no image after the words: \(commands[follow...])")
+            return
+        }
+        // 29 modules of version 3 and a quiet zone of 4 on each side, 6 dots each: 222 dots (28 bytes a row), about
+        // 28 mm at 203 dpi.
+        #expect(image.count == 222 && image[0].count == 224)
+        #expect(try decodeQR(image, scale: 1) == url)
+        #expect(
+            Array(commands[(follow + 3)...]) == [
+                .newline, .font(1), .text(url), .newline, .font(0), .feedAndCut(3),
+            ])
+        // The longest key (64 characters) still fits half the roll, and reads.
+        let long = "https://palvelut.espoo.example.fi/jono/t/" + String(repeating: "f", count: 64)
+        withPage.url = long
+        let all = try #require(EscPos.decode(withPage.escpos))
+        let images = all.compactMap { c -> [[Bool]]? in if case .raster(let i) = c { i } else { nil } }
+        #expect(images.count == 1 && images[0].count <= 384, "\(images.map(\.count))")
+        #expect(try decodeQR(images[0], scale: 1) == long)
+    }
+
+    /// `--qr printer`: the printer's own QR command instead of an image.
+    @Test func aSlipWithItsPageHasThePrintersQRCode() throws {
+        var withPage = slip
+        let url = "https://jono.example.fi/t/0123456789abcdef"
+        withPage.url = url
+        let commands = try #require(EscPos.decode(withPage.escpos(qr: .printer)))
         let follow = try #require(commands.firstIndex(of: .text("Följ din tur i telefonen:")))
         #expect(
             Array(commands[follow...]) == [

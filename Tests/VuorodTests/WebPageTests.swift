@@ -60,4 +60,39 @@ import VuoroTestSupport
         #expect(bad.0 != 0 && bad.2.contains("--web-url must be an http:// or https:// address"), "\(bad.2)")
         await server.stop()
     }
+
+    /// The QR code printed on an ESC/POS slip, read as a phone would (zbarimg), opens that ticket's page; with
+    /// `--qr printer` the printer's own QR command carries the same address.
+    @Test(.enabled(if: zbarimg != nil, "zbarimg (zbar-tools) is not installed"))
+    func thePrintedQRCodeOpensItsTicketsPage() async throws {
+        let server = try await TestServer()
+        let web = try #require(try await server.server.startWeb(host: "127.0.0.1", port: 0)).port!
+        let base = "http://127.0.0.1:\(web)"
+        let (rc, out, err) = try runClient(
+            "vuoro-ticket", ["lab", "--lang", "sv", "--format", "escpos", "--web-url", base],
+            server: "127.0.0.1:\(server.port)")
+        #expect(rc == 0, "\(err)")
+        let at = try #require(out.indices.first { out[$0...].starts(with: [0x1D, 0x76, 0x30, 0]) }, "no image")
+        let image = try #require(rasterImage(out, at: at))
+        let url = try #require(try decodeQR(image, scale: 1), "zbarimg read no code")
+        #expect(url.hasPrefix(base + "/t/") && url.count == base.count + 3 + 16, "\(url)")
+        let page = try httpRequest(port: web, String(url.dropFirst(base.count)))
+        #expect(page.status == 200 && page.body.contains("<p class=\"number\">L001</p>"), "\(page.body)")
+        #expect(page.body.contains("<html lang=\"sv\">"))
+        // Only the image: no GS ( k before it or after it.
+        let end = at + 8 + (image.first?.count ?? 0) / 8 * image.count
+        let rest = Array(out[..<at]) + Array(out[end...])
+        #expect(!rest.indices.contains { rest[$0...].starts(with: [0x1D, 0x28, 0x6B]) })
+
+        let native = try runClient(
+            "vuoro-ticket", ["lab", "--format", "escpos", "--qr", "printer", "--web-url", base],
+            server: "127.0.0.1:\(server.port)")
+        #expect(native.0 == 0, "\(native.2)")
+        let store: [UInt8] = [0x31, 0x50, 0x30] + Array((base + "/t/").utf8)
+        #expect(native.1.indices.contains { native.1[$0...].starts(with: store) }, "no GS ( k store of the address")
+        #expect(!native.1.indices.contains { native.1[$0...].starts(with: [0x1D, 0x76, 0x30, 0]) })
+        let wrong = try runClient("vuoro-ticket", ["lab", "--qr", "laser"], server: "127.0.0.1:1")
+        #expect(wrong.0 != 0 && wrong.2.contains("--qr"), "\(wrong.2)")
+        await server.stop()
+    }
 }
