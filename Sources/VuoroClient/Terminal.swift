@@ -74,8 +74,40 @@ public final class Terminal {
     }
 
     /// Replaces the whole screen with `lines`.
-    public func draw(_ lines: [String]) {
-        write("\u{1B}[H\u{1B}[2J" + lines.joined(separator: "\r\n"))
+    /// Lines drawn over the screen's own from `row` and `column` (from 0).
+    public struct Overlay: Equatable, Sendable {
+        public let row: Int
+        public let column: Int
+        public let lines: [String]
+        public init(row: Int, column: Int, lines: [String]) {
+            self.row = row
+            self.column = column
+            self.lines = lines
+        }
+    }
+
+    public func draw(_ lines: [String], overlay: Overlay? = nil) {
+        var s = "\u{1B}[H\u{1B}[2J" + lines.joined(separator: "\r\n")
+        if let o = overlay {
+            for (i, line) in o.lines.enumerated() { s += "\u{1B}[\(o.row + i + 1);\(o.column + 1)H" + line }
+        }
+        write(s)
+    }
+
+    /// The columns `s` takes on screen: its characters less its escape sequences.
+    public static func visibleWidth(_ s: String) -> Int {
+        var n = 0
+        var escape = false
+        for c in s.unicodeScalars {
+            if escape {
+                if c.properties.isAlphabetic && c != "[" { escape = false }
+            } else if c == "\u{1B}" {
+                escape = true
+            } else {
+                n += 1
+            }
+        }
+        return n
     }
 
     public static func bold(_ s: String) -> String { "\u{1B}[1m\(s)\u{1B}[0m" }

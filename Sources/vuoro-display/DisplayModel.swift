@@ -46,7 +46,27 @@ struct DisplayModel {
     ]
 
     /// The address of the visitors' web pages (`--web-url`), shown without its scheme; nil for none.
-    var webURL: String?
+    var webURL: String? {
+        didSet { webCode = webURL.flatMap { QRCode($0)?.terminalLines(quiet: 2) } ?? [] }
+    }
+    /// The QR code of `webURL`, drawn for a terminal.
+    private(set) var webCode: [String] = []
+
+    /// Where the QR code of the services page goes on the lobby screen `lines`: at the right edge, as low as it
+    /// can be without covering any text; nil on a counter's screen, without `--web-url`, or when no place is
+    /// free (a screen too small or too full: the address is still written out).
+    func codeOverlay(_ lines: [String], width: Int, height: Int) -> Terminal.Overlay? {
+        guard counter == nil, let first = webCode.first else { return nil }
+        let columns = Terminal.visibleWidth(first)
+        let column = width - columns - 1
+        let rows = webCode.count
+        guard column > 0, rows <= height else { return nil }
+        let free = { (row: Int) in row >= lines.count || Terminal.visibleWidth(lines[row]) + 2 <= column }
+        for top in stride(from: height - rows, through: 0, by: -1) where (top..<(top + rows)).allSatisfy(free) {
+            return Terminal.Overlay(row: top, column: column, lines: webCode)
+        }
+        return nil
+    }
 
     /// The labels in `lang`, English for a language without its own.
     static func words(_ lang: String) -> (now: String, counter: String, waiting: String, wait: String, closed: String) {

@@ -104,10 +104,9 @@ struct Screen {
             let langs = model.languages.isEmpty ? ["en"] : model.languages
             let lang = langs[Int(Date().timeIntervalSince(started) / rotate) % langs.count]
             let size = term.size
-            term.draw(
-                model.screen(
-                    width: size.columns, height: size.rows, lang: lang, highlight: Date() < highlightUntil,
-                    status: status))
+            let lines = model.screen(
+                width: size.columns, height: size.rows, lang: lang, highlight: Date() < highlightUntil, status: status)
+            term.draw(lines, overlay: model.codeOverlay(lines, width: size.columns, height: size.rows))
             do {
                 if conn == nil {
                     let c = try connection.connect()
@@ -141,8 +140,9 @@ struct Screen {
                 let offline = DisplayModel.offlineLabels[lang] ?? DisplayModel.offlineLabels["en"]!
                 status = "\(offline) · \(error) - reconnecting in \(Int(backoff)) s"
                 let size = term.size
-                term.draw(
-                    model.screen(width: size.columns, height: size.rows, lang: lang, highlight: false, status: status))
+                let lines = model.screen(
+                    width: size.columns, height: size.rows, lang: lang, highlight: false, status: status)
+                term.draw(lines, overlay: model.codeOverlay(lines, width: size.columns, height: size.rows))
                 if Terminal.quits(term.waitForKey(seconds: backoff)) { return }
                 backoff = min(30, backoff * 2)
             }

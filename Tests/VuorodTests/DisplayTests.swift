@@ -84,6 +84,42 @@ import VuoroTestSupport
         #expect(try screen.screen().contains("Kela"))
         await server.stop()
     }
+
+    /// A phone held up to the lobby screen reads the address of the services page from its QR code (zbarimg
+    /// reads it from the screen as tmux has it, colours and all). Where it would cover text, it is left out.
+    @Test(
+        .enabled(if: findProgram("tmux") != nil, "tmux is not installed"),
+        .enabled(if: zbarimg != nil, "zbarimg (zbar-tools) is not installed"))
+    func aPhoneReadsTheScreensQRCode() async throws {
+        let server = try await TestServer()
+        let url = "https://jono.example.fi/"
+        let command =
+            "\(executable("vuoro-display")) --server 127.0.0.1:\(server.port) --quiet --rotate 60 --web-url \(url)"
+        let screen = try Tmux(command, columns: 100, rows: 24)
+        #expect(try screen.waitFor("jono.example.fi"), screen.dump)
+        try issueAndCall("kela", counter: "1", server: "127.0.0.1:\(server.port)")
+        #expect(try screen.waitFor("K001  →  palvelupiste 1"), screen.dump)
+        let captured = try run(findProgram("tmux")!, ["capture-pane", "-e", "-p", "-t", screen.name]).1
+        let lines = captured.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let modules = try TerminalCells.modules(lines)
+        #expect(modules.count == 30 && modules.first?.count == 29, "\(modules.count) rows")  // version 2, quiet 2
+        #expect(try decodeQR(modules) == url, screen.dump)
+        // At the right edge, one column in, and covering no text: the text of a line it shares ends two columns
+        // before it, and the queues' figures are whole beside it.
+        let plain = try screen.screen().split(separator: "\n", omittingEmptySubsequences: false).map(Array.init)
+        var beside = 0
+        for (row, line) in lines.enumerated() where line.contains("▀") {
+            #expect(plain[row].firstIndex(of: "▀") == 100 - 29 - 1, "row \(row)")
+            #expect(plain[row][68] == " " && plain[row][69] == " ", "row \(row): \(String(plain[row]))")
+            if String(plain[row]).contains("odotus ~") { beside += 1 }
+        }
+        #expect(beside == 4, screen.dump)  // Kela, Terveysasema, Kansalaispalvelut, Laboratorio
+        // A screen too narrow for it still shows the address, and no code.
+        let small = try Tmux(command, columns: 60, rows: 24)
+        #expect(try small.waitFor("jono.example.fi/"), small.dump)
+        #expect(!(try small.screen().contains("▀")), small.dump)
+        await server.stop()
+    }
 }
 
 /// Before opening time the signs say when a queue opens, not only that it is closed.
