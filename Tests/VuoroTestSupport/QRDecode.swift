@@ -21,17 +21,9 @@ public func decodeQR(_ rows: [[Bool]], scale: Int = 4) throws -> String? {
     let path = NSTemporaryDirectory() + "qr-\(UUID().uuidString).pbm"
     try pbm.write(toFile: path, atomically: true, encoding: .ascii)
     defer { try? FileManager.default.removeItem(atPath: path) }
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: zbarimg ?? "/usr/bin/zbarimg")
-    p.arguments = ["-q", "--raw", path]
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    guard p.terminationStatus == 0 else { return nil }
-    var text = String(decoding: data, as: UTF8.self)
+    let (status, out, _) = try runChild(zbarimg ?? "/usr/bin/zbarimg", ["-q", "--raw", path], timeout: 30)
+    guard status == 0 else { return nil }
+    var text = String(decoding: out, as: UTF8.self)
     if text.hasSuffix("\n") { text.removeLast() }
     return text
 }
