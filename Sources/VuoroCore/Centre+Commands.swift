@@ -47,6 +47,7 @@ extension Centre {
             counters[id]!.streak = 0
             changes.append(.counter(counters[id]!))
         }
+        forgetSilentKiosks(now: now)
         today = calendar.day(containing: now)
         dirtyQueues.formUnion(queueOrder)
         return true

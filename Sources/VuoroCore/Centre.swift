@@ -38,6 +38,8 @@ public final class Centre {
     public static let recentCallsKept = 100
 
     var changes: [Change] = []
+    /// Kiosks by name, as they last reported.
+    var kiosks: [String: KioskRecord] = [:]
     /// Queues whose figures (waiting, wait, open) may have changed since `takeDirtyQueues()`.
     var dirtyQueues: Set<QueueID> = []
 
@@ -62,6 +64,7 @@ public final class Centre {
             queueOrder.append(q.id)
         }
         for q in snapshot.closedQueues { queues[q]?.closed = true }
+        for k in snapshot.kiosks { kiosks[k.name] = k }
 
         var openTickets: [Ticket] = []
         for var t in snapshot.tickets {
@@ -134,7 +137,8 @@ public final class Centre {
     public func snapshot() -> Snapshot {
         Snapshot(
             tickets: Array(tickets.values), counters: Array(counters.values),
-            closedQueues: Set(queues.values.filter(\.closed).map(\.config.id)), maxTicketID: nextID - 1)
+            closedQueues: Set(queues.values.filter(\.closed).map(\.config.id)), maxTicketID: nextID - 1,
+            kiosks: Array(kiosks.values))
     }
 
     /// The changes made since the last call, for the store to commit.

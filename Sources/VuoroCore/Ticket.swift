@@ -112,6 +112,10 @@ public enum Change: Equatable, Sendable {
     case counter(CounterRecord)
     /// A queue closed (or reopened) by `CLOSE`/`OPEN`.
     case queueClosed(QueueID, Bool)
+    /// Insert or replace a kiosk's last report.
+    case kiosk(KioskRecord)
+    /// A kiosk forgotten.
+    case kioskGone(String)
 }
 
 /// What the store holds that the domain needs at start: today's tickets, tickets still open from earlier days,
@@ -122,9 +126,12 @@ public struct Snapshot: Equatable, Sendable {
     public var closedQueues: Set<QueueID>
     /// The highest ticket id ever used (0 when none).
     public var maxTicketID: Int64
+    public var kiosks: [KioskRecord]
     public init(
-        tickets: [Ticket] = [], counters: [CounterRecord] = [], closedQueues: Set<QueueID> = [], maxTicketID: Int64 = 0
+        tickets: [Ticket] = [], counters: [CounterRecord] = [], closedQueues: Set<QueueID> = [], maxTicketID: Int64 = 0,
+        kiosks: [KioskRecord] = []
     ) {
+        self.kiosks = kiosks
         self.tickets = tickets
         self.counters = counters
         self.closedQueues = closedQueues

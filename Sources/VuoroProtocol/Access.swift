@@ -77,8 +77,8 @@ extension Request {
     /// The lowest role that may send this request.
     public var requiredRole: Role {
         switch self {
-        case .ping, .queues, .status, .counters, .called, .ticket, .watch, .quit, .auth, .site: .display
-        case .issue, .cancel, .cancelIssue: .kiosk
+        case .ping, .queues, .status, .counters, .called, .ticket, .watch, .quit, .auth, .site, .kiosks: .display
+        case .issue, .cancel, .cancelIssue, .kiosk: .kiosk
         case .call, .recall, .done, .noshow, .transfer, .serve, .pause: .counter
         case .open, .close, .backup, .stats: .admin
         }

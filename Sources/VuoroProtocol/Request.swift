@@ -34,6 +34,10 @@ public enum Request: Equatable, Sendable {
     case backup(String)
     /// `STATS [date=YYYY-MM-DD] [by=queue|counter|hour]`: a day's statistics (default today, by queue).
     case stats(date: String?, by: String)
+    /// `KIOSK <name> paper=<state>`: a kiosk reports itself alive, and its printer's paper.
+    case kiosk(name: String, paper: String)
+    /// `KIOSKS`: every kiosk's last report.
+    case kiosks
 
     /// `CALLED` without a count lists this many; at most `calledMax`.
     public static let calledDefault = 10
@@ -42,9 +46,11 @@ public enum Request: Equatable, Sendable {
     /// Whether the request changes state, so that its `OK` waits for a commit.
     public var isWrite: Bool {
         switch self {
-        case .issue, .cancel, .cancelIssue, .call, .recall, .done, .noshow, .transfer, .serve, .pause, .open, .close:
+        case .issue, .cancel, .cancelIssue, .call, .recall, .done, .noshow, .transfer, .serve, .pause, .open, .close,
+            .kiosk:
             true
-        case .ping, .ticket, .queues, .status, .counters, .called, .watch, .quit, .auth, .site, .backup, .stats: false
+        case .ping, .ticket, .queues, .status, .counters, .called, .watch, .quit, .auth, .site, .backup, .stats, .kiosks:
+            false
         }
     }
 
@@ -74,13 +80,16 @@ public enum Request: Equatable, Sendable {
         case .site: "SITE"
         case .backup: "BACKUP"
         case .stats: "STATS"
+        case .kiosk: "KIOSK"
+        case .kiosks: "KIOSKS"
         }
     }
 
     /// The request as a line, without its LF.
     public func format() -> String {
         switch self {
-        case .ping, .status, .watch, .quit, .site: return command
+        case .ping, .status, .watch, .quit, .site, .kiosks: return command
+        case .kiosk(let name, let paper): return "KIOSK \(name) paper=\(paper)"
         case .issue(let q, let p, let lang, let id):
             var s = "ISSUE \(q)"
             if p != 0 { s += " priority=\(p)" }
@@ -178,6 +187,13 @@ public enum Request: Equatable, Sendable {
             case "OPEN": request = .open(try a.id("queue"))
             case "CLOSE": request = .close(try a.id("queue"))
             case "QUIT": request = .quit
+            case "KIOSK":
+                let name = try a.word("kiosk name")
+                let states = paperStates.joined(separator: ", ")
+                guard let paper = try a.option("paper") else { throw bad("missing paper=, one of \(states)") }
+                guard paperStates.contains(paper) else { throw bad("paper must be one of \(states)") }
+                request = .kiosk(name: name, paper: paper)
+            case "KIOSKS": request = .kiosks
             default:
                 return .failure(ProtocolError(.unknownCommand, "no command \(printable(word))"))
             }
@@ -191,6 +207,9 @@ public enum Request: Equatable, Sendable {
     }
 
     static func bad(_ text: String) -> ProtocolError { ProtocolError(.badArgument, text) }
+
+    /// What `KIOSK ... paper=` takes.
+    public static let paperStates = ["ok", "low", "out", "unknown"]
 
     /// A language code as the protocol takes it: 2 to 8 letters, returned lower case.
     public static func language(_ v: String) throws(ProtocolError) -> String {

@@ -197,6 +197,27 @@ extension Engine {
             } catch {
                 c.send(ProtocolError(.unavailable, "statistics cannot be read: \(error)").line)
             }
+        case .kiosk(let name, let paper):
+            let before = centre.kioskList.first { $0.name == name }?.paper
+            let k = try centre.report(kiosk: name, paper: Paper(rawValue: paper) ?? .unknown)
+            c.send("OK \(k.name) paper=\(k.paper.rawValue)")
+            if before != k.paper && (before != nil || k.paper != .ok) {
+                // The manager's journal: a roll to change, or a printer out of paper at a door.
+                audit(
+                    k.paper == .low || k.paper == .out ? .warning : .info,
+                    "kiosk \(name): paper \(k.paper.rawValue)" + (before.map { " (was \($0.rawValue))" } ?? ""),
+                    ["kiosk": "\(name)"])
+            }
+        case .kiosks:
+            let now = centre.clock.now()
+            sendList(
+                centre.kioskList.map { k in
+                    var w = LineWriter(k.name)
+                    w.field("paper", k.paper.rawValue)
+                    w.field("seen", centre.calendar.timestamp(k.seen))
+                    w.field("ago", max(0, Int((now - k.seen) / 1000)))
+                    return w.text
+                }, to: c)
         case .auth:
             preconditionFailure("AUTH is answered before requests reach the centre")
         }

@@ -309,7 +309,11 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         backUpIfDue()
         if retentionDue { retireOneDay() }
         centre.markDirty(centre.queueOrder.filter { centre.figures($0)?.open != lastFigures[$0]?.open })
-        if let metrics { for id in centre.queueOrder { metrics.setLongestWait(id, centre.longestWait(id) ?? 0) } }
+        if let metrics {
+            for id in centre.queueOrder { metrics.setLongestWait(id, centre.longestWait(id) ?? 0) }
+            let now = centre.clock.now()
+            for k in centre.kioskList { metrics.setKiosk(k, now: now) }
+        }
         if centre.hasChanges || !events.isEmpty || centre.hasDirtyQueues { flush() }
     }
 

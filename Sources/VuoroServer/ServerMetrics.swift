@@ -12,6 +12,8 @@ public final class ServerMetrics: @unchecked Sendable {  // used on the engine's
     private var served: [QueueID: CoreMetrics.Counter] = [:]
     private var waits: [QueueID: CoreMetrics.Timer] = [:]
     private var longest: [QueueID: CoreMetrics.Gauge] = [:]
+    private var kioskPaper: [String: CoreMetrics.Gauge] = [:]
+    private var kioskSilent: [String: CoreMetrics.Gauge] = [:]
     let connections: CoreMetrics.Gauge
     let batchSize: CoreMetrics.Recorder
     let commitTime: CoreMetrics.Timer
@@ -51,6 +53,25 @@ public final class ServerMetrics: @unchecked Sendable {  // used on the engine's
                 label: "vuoro_longest_wait_seconds", dimensions: [("queue", q)], factory: factory)
         }
         longest[q]!.record(seconds)
+    }
+
+    /// Each kiosk's paper (0 ok, 1 low, 2 out, -1 unknown) and the seconds since it last reported; set every second.
+    func setKiosk(_ k: KioskRecord, now: Millis) {
+        if kioskPaper[k.name] == nil {
+            kioskPaper[k.name] = CoreMetrics.Gauge(
+                label: "vuoro_kiosk_paper", dimensions: [("kiosk", k.name)], factory: factory)
+            kioskSilent[k.name] = CoreMetrics.Gauge(
+                label: "vuoro_kiosk_silent_seconds", dimensions: [("kiosk", k.name)], factory: factory)
+        }
+        let paper: Int =
+            switch k.paper {
+            case .ok: 0
+            case .low: 1
+            case .out: 2
+            case .unknown: -1
+            }
+        kioskPaper[k.name]!.record(paper)
+        kioskSilent[k.name]!.record(max(0, (now - k.seen) / 1000))
     }
 
     func countIssued(_ q: QueueID) {

@@ -1,7 +1,7 @@
 // vuoro's schema and its migrations: each version's statements, applied in order, one transaction each.
 
 extension Store {
-    public static let schemaVersion: Int64 = 3
+    public static let schemaVersion: Int64 = 4
 
     static func checkAndMigrate(_ db: Database, path: String) throws {
         let appID = try db.scalar("PRAGMA application_id") ?? 0
@@ -12,6 +12,7 @@ extension Store {
             try db.execute(schemaV1)
             try db.execute(schemaV2)
             try db.execute(schemaV3)
+            try db.execute(schemaV4)
             try db.execute("PRAGMA application_id=\(applicationID); PRAGMA user_version=\(schemaVersion); COMMIT")
             return
         }
@@ -32,7 +33,17 @@ extension Store {
             try db.execute(schemaV3)
             try db.execute("PRAGMA user_version=3; COMMIT")
         }
+        if version < 4 {
+            try db.execute("BEGIN IMMEDIATE")
+            try db.execute(schemaV4)
+            try db.execute("PRAGMA user_version=4; COMMIT")
+        }
     }
+
+    /// Version 4: each kiosk's last report (`KIOSK`): its paper and when it was last heard from.
+    static let schemaV4 = """
+        CREATE TABLE kiosk(name TEXT PRIMARY KEY, paper TEXT NOT NULL, seen INTEGER NOT NULL);
+        """
 
     /// Version 3: the key a client sent with `ISSUE` (`id=`), to answer the same request sent again with the same
     /// ticket. Tickets of earlier versions have none.

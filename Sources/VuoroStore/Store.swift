@@ -52,6 +52,8 @@ public final class Store {
     private var putTicket: Statement!
     private var putCounter: Statement!
     private var putQueue: Statement!
+    private var putKiosk: Statement!
+    private var dropKiosk: Statement!
     private var begin: Statement!
     private var commitStatement: Statement!
 
@@ -88,6 +90,8 @@ public final class Store {
                 ON CONFLICT(id) DO UPDATE SET queues = ?2, paused = ?3, current = ?4, streak = ?5, explicit = ?6
                 """)
             putQueue = try db.prepare("INSERT OR REPLACE INTO queue(id, closed) VALUES (?1, ?2)")
+            putKiosk = try db.prepare("INSERT OR REPLACE INTO kiosk(name, paper, seen) VALUES (?1, ?2, ?3)")
+            dropKiosk = try db.prepare("DELETE FROM kiosk WHERE name = ?1")
             begin = try db.prepare("BEGIN IMMEDIATE")
             commitStatement = try db.prepare("COMMIT")
         } catch let e as StoreError {
@@ -121,6 +125,11 @@ public final class Store {
         let q = try db.prepare("SELECT id FROM queue WHERE closed != 0")
         while try q.step() { if let id = q.text(0) { snap.closedQueues.insert(id) } }
         snap.maxTicketID = try db.scalar("SELECT coalesce(max(id), 0) FROM ticket") ?? 0
+        let k = try db.prepare("SELECT name, paper, seen FROM kiosk")
+        while try k.step() {
+            snap.kiosks.append(
+                KioskRecord(name: k.text(0) ?? "", paper: Paper(rawValue: k.text(1) ?? "") ?? .unknown, seen: k.int(2)))
+        }
         return snap
     }
 
@@ -271,6 +280,16 @@ public final class Store {
             let s = putQueue!
             s.bind(1, id)
             s.bind(2, closed ? 1 : 0)
+            try s.run()
+        case .kiosk(let k):
+            let s = putKiosk!
+            s.bind(1, k.name)
+            s.bind(2, k.paper.rawValue)
+            s.bind(3, k.seen)
+            try s.run()
+        case .kioskGone(let name):
+            let s = dropKiosk!
+            s.bind(1, name)
             try s.run()
         }
     }

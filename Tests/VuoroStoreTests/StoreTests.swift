@@ -108,7 +108,8 @@ import VuoroStore
         #expect(try c.issue(queue: "kela").ticket.number == "K003")
     }
 
-    /// A file of schema version 2 (before ISSUE keys): its tickets are kept, without keys, and new ones get them.
+    /// A file of schema version 2 (before ISSUE keys and kiosk reports): its tickets are kept, without keys, new
+    /// ones get them, and kiosks' reports are kept.
     @Test func aVersionTwoFileIsMigrated() throws {
         let path = dir + "/v2.db"
         do {
@@ -118,17 +119,19 @@ import VuoroStore
             try store.commit(c.takeChanges())
         }
         let db = try Database(path: path)
-        try db.execute("ALTER TABLE ticket DROP COLUMN request; PRAGMA user_version = 2")
+        try db.execute("ALTER TABLE ticket DROP COLUMN request; DROP TABLE kiosk; PRAGMA user_version = 2")
         do {
             let store = try Store(path: path)
-            #expect(try db.scalar("PRAGMA user_version") == 3)
+            #expect(try db.scalar("PRAGMA user_version") == 4)
             let c = try centre(store)
             #expect(try c.view("K001").ticket.request == nil)
             _ = try c.issue(queue: "kela", request: "k-2")
+            _ = try c.report(kiosk: "ovi-2", paper: .low)
             try store.commit(c.takeChanges())
         }
         let c = try centre(try Store(path: path))
         #expect(try c.issue(queue: "kela", request: "k-2").ticket.number == "K002")
+        #expect(c.kioskList.map(\.name) == ["ovi-2"] && c.kioskList.first?.paper == .low)
         #expect(try Store(path: path).integrityCheck() == "ok")
     }
 

@@ -1,0 +1,62 @@
+// The kiosks as they last reported themselves (`KIOSK`): whether each is alive and has paper, for staff to see
+// before a visitor finds an empty printer.
+
+/// What a kiosk's printer says of its paper roll (ESC/POS `DLE EOT 4`).
+public enum Paper: String, Sendable, CaseIterable {
+    case ok
+    /// The near-end sensor: a few metres left, time to change the roll.
+    case low
+    /// No paper: the kiosk issues no numbers.
+    case out
+    /// No printer that answers status queries (a printer without them, a text output, a file).
+    case unknown
+}
+
+/// A kiosk's last report.
+public struct KioskRecord: Equatable, Sendable {
+    public var name: String
+    public var paper: Paper
+    /// When it last reported (each slip, and once a minute when idle).
+    public var seen: Millis
+    public init(name: String, paper: Paper, seen: Millis) {
+        self.name = name
+        self.paper = paper
+        self.seen = seen
+    }
+
+    /// 1 to 32 of `A-Z a-z 0-9 - _ .`: a host name or a place ("ovi-2").
+    public static func isValidName(_ s: String) -> Bool {
+        (1...32).contains(s.utf8.count)
+            && s.utf8.allSatisfy { b in
+                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D
+                    || b == 0x5F || b == 0x2E
+            }
+    }
+}
+
+extension Centre {
+    /// Kiosks not heard from for this long are forgotten at a day change: one taken away for good.
+    public static let kioskForgottenAfter: Millis = 7 * 86_400_000
+
+    /// Records a kiosk's report, now.
+    public func report(kiosk name: String, paper: Paper) throws(CentreError) -> KioskRecord {
+        guard KioskRecord.isValidName(name) else {
+            throw .badArgument("a kiosk's name is 1 to 32 of A-Z a-z 0-9 - _ .")
+        }
+        let r = KioskRecord(name: name, paper: paper, seen: clock.now())
+        kiosks[name] = r
+        changes.append(.kiosk(r))
+        return r
+    }
+
+    /// Every kiosk that has reported, by name.
+    public var kioskList: [KioskRecord] { kiosks.values.sorted { $0.name < $1.name } }
+
+    /// At a day change: forgets kiosks silent for `kioskForgottenAfter`.
+    func forgetSilentKiosks(now: Millis) {
+        for k in kiosks.values where now - k.seen >= Centre.kioskForgottenAfter {
+            kiosks[k.name] = nil
+            changes.append(.kioskGone(k.name))
+        }
+    }
+}
