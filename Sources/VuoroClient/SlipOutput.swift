@@ -22,12 +22,15 @@ public final class SlipOutput {
     public let name: String
     /// Seconds a device may take to accept data; nil for regular files and standard output, which never stall.
     let timeout: Double?
+    /// Whether the printer can answer on `fd`: a network printer's connection, or a device opened for reading too.
+    let answers: Bool
 
     public init(_ output: String?, timeout: Double) throws(OutputError) {
         guard let output else {
             fd = STDOUT_FILENO
             name = "standard output"
             self.timeout = nil
+            answers = false
             return
         }
         if output.hasPrefix("tcp:") {
@@ -35,11 +38,17 @@ public final class SlipOutput {
             fd = try SlipOutput.connect(output, timeout: timeout)
             name = output
             self.timeout = timeout
+            answers = true
             return
         }
-        var flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK
+        // A printer's device is opened for reading too, for its status (usblp reads what a bidirectional printer
+        // sends back); one that cannot be is written to all the same.
+        var flags = O_APPEND | O_CLOEXEC | O_NONBLOCK
         if !output.hasPrefix("/dev/") { flags |= O_CREAT }
-        fd = open(output, flags, 0o644)
+        var opened = output.hasPrefix("/dev/") ? open(output, flags | O_RDWR, 0o644) : -1
+        answers = opened >= 0
+        if opened < 0 { opened = open(output, flags | O_WRONLY, 0o644) }
+        fd = opened
         name = output
         guard fd >= 0 else {
             self.timeout = nil
@@ -80,6 +89,37 @@ public final class SlipOutput {
             )
         }
         throw OutputError(description: "cannot write to \(name): \(errorText(failure))")
+    }
+
+    /// The printer's paper, as ESC/POS `DLE EOT 4` (real-time status of the roll paper sensors) reports it: "ok",
+    /// "low" (the near-end sensor: a few metres left) or "out"; nil when the output cannot answer (a file,
+    /// standard output, a device that cannot be read) or the printer sends no valid status byte within `wait`
+    /// seconds. Printers answer this at once, also while printing.
+    public func paperStatus(wait: Double = 0.5) -> String? {
+        guard answers else { return nil }
+        var byte: UInt8 = 0
+        while Glibc.read(fd, &byte, 1) == 1 {}  // a late answer to an earlier query
+        guard writeAll(fd, [0x10, 0x04, 0x04], deadline: monotonicSeconds() + wait) == nil else { return nil }
+        let deadline = monotonicSeconds() + wait
+        while true {
+            let n = Glibc.read(fd, &byte, 1)
+            if n == 1 { break }
+            guard n < 0 && (errno == EAGAIN || errno == EINTR) else { return nil }
+            let left = deadline - monotonicSeconds()
+            guard left > 0 else { return nil }
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            _ = poll(&p, 1, Int32(max(1, left * 1000)))
+        }
+        return SlipOutput.paper(status: byte)
+    }
+
+    /// The paper a `DLE EOT 4` status byte reports: bits 1 and 4 set and 0 and 7 clear in every one; bits 2 and 3
+    /// the near-end sensor, 5 and 6 the paper-end sensor. Nil for a byte that is not such a status.
+    public static func paper(status b: UInt8) -> String? {
+        guard b & 0x93 == 0x12 else { return nil }
+        if b & 0x60 != 0 { return "out" }
+        if b & 0x0C != 0 { return "low" }
+        return "ok"
     }
 
     static func stalled(_ timeout: Double) -> String {

@@ -24,25 +24,14 @@ public struct KioskRecord: Equatable, Sendable {
         self.seen = seen
     }
 
-    /// 1 to 32 of `A-Z a-z 0-9 - _ .`: a host name or a place ("ovi-2").
-    public static func isValidName(_ s: String) -> Bool {
-        (1...32).contains(s.utf8.count)
-            && s.utf8.allSatisfy { b in
-                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D
-                    || b == 0x5F || b == 0x2E
-            }
-    }
 }
 
 extension Centre {
     /// Kiosks not heard from for this long are forgotten at a day change: one taken away for good.
     public static let kioskForgottenAfter: Millis = 7 * 86_400_000
 
-    /// Records a kiosk's report, now.
-    public func report(kiosk name: String, paper: Paper) throws(CentreError) -> KioskRecord {
-        guard KioskRecord.isValidName(name) else {
-            throw .badArgument("a kiosk's name is 1 to 32 of A-Z a-z 0-9 - _ .")
-        }
+    /// Records a kiosk's report, now. The name is the protocol's to check (`Request.kioskName`).
+    public func report(kiosk name: String, paper: Paper) -> KioskRecord {
         let r = KioskRecord(name: name, paper: paper, seen: clock.now())
         kiosks[name] = r
         changes.append(.kiosk(r))

@@ -188,7 +188,7 @@ public enum Request: Equatable, Sendable {
             case "CLOSE": request = .close(try a.id("queue"))
             case "QUIT": request = .quit
             case "KIOSK":
-                let name = try a.word("kiosk name")
+                let name = try kioskName(a.word("kiosk name"))
                 let states = paperStates.joined(separator: ", ")
                 guard let paper = try a.option("paper") else { throw bad("missing paper=, one of \(states)") }
                 guard paperStates.contains(paper) else { throw bad("paper must be one of \(states)") }
@@ -207,6 +207,15 @@ public enum Request: Equatable, Sendable {
     }
 
     static func bad(_ text: String) -> ProtocolError { ProtocolError(.badArgument, text) }
+
+    /// A kiosk's name: 1 to 32 of `A-Z a-z 0-9 - _ .`, a host name or a place ("ovi-2"), kept as sent.
+    public static func kioskName(_ v: String) throws(ProtocolError) -> String {
+        let ok = v.utf8.allSatisfy { b in
+            (b | 0x20 >= 97 && b | 0x20 <= 122) || (b >= 48 && b <= 57) || b == 45 || b == 95 || b == 46
+        }
+        guard ok, (1...32).contains(v.utf8.count) else { throw bad("a kiosk's name is 1 to 32 of A-Z a-z 0-9 - _ .") }
+        return v
+    }
 
     /// What `KIOSK ... paper=` takes.
     public static let paperStates = ["ok", "low", "out", "unknown"]

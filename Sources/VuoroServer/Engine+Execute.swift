@@ -199,7 +199,7 @@ extension Engine {
             }
         case .kiosk(let name, let paper):
             let before = centre.kioskList.first { $0.name == name }?.paper
-            let k = try centre.report(kiosk: name, paper: Paper(rawValue: paper) ?? .unknown)
+            let k = centre.report(kiosk: name, paper: Paper(rawValue: paper) ?? .unknown)
             c.send("OK \(k.name) paper=\(k.paper.rawValue)")
             if before != k.paper && (before != nil || k.paper != .ok) {
                 // The manager's journal: a roll to change, or a printer out of paper at a door.

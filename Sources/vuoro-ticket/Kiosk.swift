@@ -23,6 +23,8 @@ struct Kiosk {
     let qr: TicketSlip.QRPrint
     /// Only these queues, in this order (a kiosk at one wing's door); all of them when nil.
     let only: [String]?
+    /// Its name and its printer's paper, reported to the daemon.
+    var watch: PaperWatch
 
     static let titles = [
         "fi": ("Valitse palvelu", "suljettu", "Vuoronumerosi", "kieli"),
@@ -92,7 +94,7 @@ struct Kiosk {
         return texts[code] ?? texts[""]!
     }
 
-    func run() throws {
+    mutating func run() throws {
         let term = Terminal()
         term.enterFullScreen()
         defer { term.leaveFullScreen() }
@@ -126,6 +128,8 @@ struct Kiosk {
                     }
                     unanswered.removeFirst()
                 }
+                if watch.isDue { watch.probe(output, format: format) }
+                try watch.report(on: conn!)
                 let all = try conn!.list(.queues(lang: languages[lang % languages.count]))
                 for f in try conn!.list(.status) { if let id = f.words.first { waits[id] = f.int("wait") } }
                 problem = nil
@@ -165,6 +169,10 @@ struct Kiosk {
                     Terminal.dim("  (\(r.code): \(r.text))"),
                 ]
             }
+            if watch.paper == "out" {
+                lines += ["", Terminal.bold("  " + Kiosk.refusal("printer", lang: code))]
+            }
+            if watch.paper == "low" { lines += ["", Terminal.dim("  printer: paper low, change the roll")] }
             if let problem {
                 // The daemon cannot be reached: the visitor is told so in words, staff get the reason below.
                 if queues.isEmpty { lines += ["", Terminal.bold("  " + Kiosk.refusal("offline", lang: code))] }
@@ -193,18 +201,30 @@ struct Kiosk {
             do {
                 // The printer is opened first: one that is unplugged gets no number issued for it.
                 let out = try output.map { try SlipOutput($0, timeout: printTimeout) }
+                if let out {
+                    // No number for a printer with no paper: the visitor is told at once, and nothing is cancelled.
+                    watch.check(out, format: format)
+                    if watch.paper == "out" {
+                        throw OutputError(description: "\(out.name) is out of paper; no ticket was issued")
+                    }
+                }
                 defer { conn = c }
                 let slip = try issue(
                     on: &c, reconnect: connection.connect, queue: id, priority: 0, lang: code, webURL: webURL,
                     retryFor: issueRetry)
-                if let out { try printOrCancel(slip, format: format, qr: qr, to: out, on: c) }
+                if let out {
+                    try printOrCancel(slip, format: format, qr: qr, to: out, on: c)
+                    watch.check(out, format: format)  // the slip may have reached the near end of the roll
+                }
                 shown = (slip.number, Date())
                 refusal = nil
             } catch ClientError.refused(let errorCode, let text) {
                 refusal = (errorCode, text, Date())
             } catch let e as PrintFailed {
+                watch.cannotPrint()
                 refusal = ("printer", e.description, Date())
             } catch let e as OutputError {
+                watch.cannotPrint()
                 refusal = ("printer", e.description, Date())
             } catch let e as IssueUnanswered {
                 unanswered.append(e.key)

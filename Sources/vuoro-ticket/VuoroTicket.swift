@@ -116,6 +116,22 @@ struct VuoroTicket: ParsableCommand {
             """, valueName: "image|printer"))
     var qr: TicketSlip.QRPrint = .image
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            The kiosk's name in its reports to vuorod (KIOSK, listed by vuoroctl kiosks): 1 to 32 of A-Z a-z 0-9 \
+            - _ . (default: the host name).
+            """, valueName: "name"))
+    var name: String?
+
+    @Option(
+        help: ArgumentHelp(
+            """
+            With --kiosk: seconds between the kiosk's reports to vuorod while it prints nothing; each one asks \
+            the printer for its paper (ESC/POS DLE EOT 4) first.
+            """, valueName: "seconds"))
+    var reportEvery: Double = 60
+
     func validate() throws {
         if let webURL, !(webURL.hasPrefix("https://") || webURL.hasPrefix("http://")) || webURL.contains(" ") {
             throw ValidationError("--web-url must be an http:// or https:// address, such as https://jono.example.fi")
@@ -131,6 +147,12 @@ struct VuoroTicket: ParsableCommand {
             throw ValidationError("--issue-retry must be 0 to 600 seconds")
         }
         guard cooldown >= 0, cooldown <= 60 else { throw ValidationError("--cooldown must be 0 to 60 seconds") }
+        guard reportEvery >= 1, reportEvery <= 3600 else {
+            throw ValidationError("--report-every must be 1 to 3600 seconds")
+        }
+        if let name, (try? Request.kioskName(name)) == nil {
+            throw ValidationError("--name must be 1 to 32 of A-Z a-z 0-9 - _ .")
+        }
         guard languageReset > 0 else { throw ValidationError("--language-reset must be above 0 seconds") }
     }
 
@@ -140,13 +162,14 @@ struct VuoroTicket: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         try runClient("vuoro-ticket") {
             if kiosk {
-                try Kiosk(
+                var kiosk = Kiosk(
                     connection: connection, format: format, output: output, startLanguage: lang,
                     languageReset: Double(languageReset), printTimeout: printTimeout, issueRetry: issueRetry,
                     cooldown: cooldown,
                     webURL: webURL, qr: qr,
-                    only: queues?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-                ).run()
+                    only: queues?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() },
+                    watch: PaperWatch(name: name ?? PaperWatch.hostName(), every: reportEvery))
+                try kiosk.run()
             } else {
                 var c = try connection.connect()
                 // The printer first: one that is unplugged gets no number issued for it.

@@ -126,7 +126,7 @@ import VuoroStore
             let c = try centre(store)
             #expect(try c.view("K001").ticket.request == nil)
             _ = try c.issue(queue: "kela", request: "k-2")
-            _ = try c.report(kiosk: "ovi-2", paper: .low)
+            _ = c.report(kiosk: "ovi-2", paper: .low)
             try store.commit(c.takeChanges())
         }
         let c = try centre(try Store(path: path))

@@ -71,3 +71,69 @@ public final class NetworkPrinter {
         }
     }
 }
+
+/// A network printer that answers ESC/POS `DLE EOT 4` with the status byte set for it (nil: it does not answer),
+/// as an Epson printer reports its paper sensors. It takes connections on a thread of its own, one at a time, and
+/// keeps what each one printed.
+public final class AnsweringPrinter: @unchecked Sendable {  // `state` under `lock`
+    public let port: Int
+    let fd: Int32
+    let lock = NSLock()
+    private var state: (status: UInt8?, jobs: [[UInt8]], queries: Int) = (nil, [], 0)
+
+    /// A printer with paper: bits 1 and 4 set, no sensor bit.
+    public static let paperOK: UInt8 = 0x12
+    /// The near-end sensor (bits 2 and 3).
+    public static let paperLow: UInt8 = 0x1E
+    /// The paper-end sensor (bits 5 and 6), with the near-end one.
+    public static let paperOut: UInt8 = 0x7E
+
+    public init(status: UInt8?) throws {
+        (fd, port) = try loopbackListener(backlog: 8)
+        state.status = status
+        let t = Thread { self.serve() }  // holds the printer until `stop()`
+        t.start()
+    }
+
+    deinit { close(fd) }
+
+    /// Stops taking connections; the thread ends.
+    public func stop() { shutdown(fd, Int32(SHUT_RDWR)) }
+
+    public var status: UInt8? {
+        get { lock.withLock { state.status } }
+        set { lock.withLock { state.status = newValue } }
+    }
+
+    /// What each connection printed (status queries included), in order.
+    public var jobs: [[UInt8]] { lock.withLock { state.jobs } }
+
+    /// Status queries answered or not.
+    public var queries: Int { lock.withLock { state.queries } }
+
+    private func serve() {
+        while true {
+            let c = accept(fd, nil, nil)
+            guard c >= 0 else { return }  // closed
+            var job: [UInt8] = []
+            var buf = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = buf.withUnsafeMutableBytes { read(c, $0.baseAddress, $0.count) }
+                if n <= 0 { break }
+                let before = job.count
+                job += buf[0..<n]
+                guard job.count >= 3 else { continue }
+                // Each query that this read completes is answered at once, as the printer does in real time.
+                for end in max(3, before + 1)...job.count where job[(end - 3)..<end].elementsEqual([0x10, 0x04, 0x04]) {
+                    let s = lock.withLock { () -> UInt8? in
+                        state.queries += 1
+                        return state.status
+                    }
+                    if var s { _ = write(c, &s, 1) }
+                }
+            }
+            close(c)
+            lock.withLock { state.jobs.append(job) }
+        }
+    }
+}

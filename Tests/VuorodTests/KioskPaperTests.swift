@@ -1,0 +1,93 @@
+// The kiosk reporting itself and its printer's paper to vuorod (KIOSK), read back as staff read it (KIOSKS).
+import Foundation
+import Testing
+import VuoroTestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite(.serialized) struct KioskPaperTests {
+    /// The kiosk asks its printer for its paper (DLE EOT 4) and tells vuorod. A slip that reaches the near end of
+    /// the roll shows as paper=low for staff; a printer out of paper gets no number issued for it (the visitor is
+    /// sent to the information desk at once, and nothing is left to cancel); paper put back is seen at the next
+    /// report.
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func theKioskReportsItsPaper() async throws {
+        let server = try await TestServer()
+        let printer = try AnsweringPrinter(status: AnsweringPrinter.paperOK)
+        defer { printer.stop() }
+        let c = try server.client()
+        func paper() throws -> String? {
+            try c.list("KIOSKS").first { $0.hasPrefix("ovi-2 ") }?.split(separator: " ")[1].description
+        }
+        func waitForPaper(_ p: String) throws -> Bool {
+            for _ in 0..<100 {
+                if try paper() == "paper=\(p)" { return true }
+                usleep(100_000)
+            }
+            return false
+        }
+        let kiosk = try Tmux(
+            "\(executable("vuoro-ticket")) --kiosk --server 127.0.0.1:\(server.port) --lang en --format escpos"
+                + " --output tcp:127.0.0.1:\(printer.port) --name ovi-2 --cooldown 0 --report-every 2")
+        #expect(try kiosk.waitFor("Choose a service"), kiosk.dump)
+        #expect(try waitForPaper("ok"), "\((try? c.list("KIOSKS")) ?? [])")
+
+        printer.status = AnsweringPrinter.paperLow
+        try kiosk.keys("1")
+        #expect(try kiosk.waitFor("Your number"), kiosk.dump)
+        #expect(try c.request("TICKET K001").hasPrefix("OK K001 state=waiting"))
+        #expect(try waitForPaper("low"), "\((try? c.list("KIOSKS")) ?? [])")
+        #expect(try kiosk.waitFor("printer: paper low"), kiosk.dump)
+        let slip = try #require(printer.jobs.first { $0.count > 100 })
+        #expect(slip.starts(with: [0x10, 0x04, 0x04, 0x1B, 0x40]), "asked before the slip")
+        #expect(Array(slip.suffix(7)) == [0x1D, 0x56, 0x42, 3, 0x10, 0x04, 0x04], "and after it")
+
+        printer.status = AnsweringPrinter.paperOut
+        try kiosk.keys("1")
+        #expect(try kiosk.waitFor("The printer is not working. Please ask at the information desk."), kiosk.dump)
+        #expect(try waitForPaper("out"), "\((try? c.list("KIOSKS")) ?? [])")
+        #expect(try c.request("TICKET K002") == "ERR unknown-ticket no ticket K002 today")
+        #expect(try c.list("STATUS").first?.hasPrefix("kela open=1 waiting=1 ") == true)
+
+        printer.status = AnsweringPrinter.paperOK
+        #expect(try waitForPaper("ok"), "\((try? c.list("KIOSKS")) ?? [])")
+        #expect(try kiosk.waitForGone("printer: paper low"), kiosk.dump)
+        #expect(try kiosk.waitForGone("Your number"), kiosk.dump)
+        try kiosk.keys("1")
+        #expect(try kiosk.waitFor("Your number"), kiosk.dump)
+        #expect(try c.request("TICKET K002").hasPrefix("OK K002 state=waiting"))
+        try kiosk.keys("C-c")
+        await server.stop()
+    }
+
+    /// A printer that never answers a status query is asked three times, then no more (each would hold the kiosk
+    /// for half a second), and reported as paper=unknown; its slips still print.
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func aPrinterThatDoesNotAnswerIsUnknown() async throws {
+        let server = try await TestServer()
+        let printer = try AnsweringPrinter(status: nil)
+        defer { printer.stop() }
+        let kiosk = try Tmux(
+            "\(executable("vuoro-ticket")) --kiosk --server 127.0.0.1:\(server.port) --lang en --format escpos"
+                + " --output tcp:127.0.0.1:\(printer.port) --name ovi-3 --cooldown 0 --report-every 1")
+        #expect(try kiosk.waitFor("Choose a service"), kiosk.dump)
+        let c = try server.client()
+        var listed: [String] = []
+        for _ in 0..<100 {
+            listed = try c.list("KIOSKS")
+            if printer.queries >= 3, listed.first?.hasPrefix("ovi-3 paper=unknown ") == true { break }
+            usleep(100_000)
+        }
+        #expect(listed.first?.hasPrefix("ovi-3 paper=unknown ") == true, "\(listed)")
+        let asked = printer.queries
+        try kiosk.keys("1")
+        #expect(try kiosk.waitFor("Your number"), kiosk.dump)
+        usleep(2_500_000)  // two more reports' time
+        #expect(printer.queries == asked, "asked again after three unanswered queries")
+        #expect(printer.jobs.contains { $0.count > 100 }, "the slip")
+        try kiosk.keys("C-c")
+        await server.stop()
+    }
+}
