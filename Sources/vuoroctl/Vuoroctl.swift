@@ -15,6 +15,7 @@ struct Vuoroctl: ParsableCommand {
               vuoroctl status
               vuoroctl close lab --token-file /etc/vuoro/admin.token
               vuoroctl ticket K004
+              vuoroctl kiosks
               vuoroctl called 20 --json
               vuoroctl stats --date 2026-11-01 --to 2026-11-30 --csv > november.csv
               vuoroctl backup /var/lib/vuoro/backup-2026-11-23.db
@@ -23,7 +24,7 @@ struct Vuoroctl: ParsableCommand {
         version: vuoroVersion,
         subcommands: [
             Status.self, Queues.self, Counters.self, TicketInfo.self, Cancel.self, Open.self, Close.self, Called.self,
-            Events.self,
+            Events.self, Kiosks.self,
             Stats.self, Backup.self, CheckConfig.self,
         ])
 }
@@ -98,6 +99,21 @@ struct Counters: ParsableCommand {
     @OptionGroup var output: OutputOptions
     func run() throws {
         try listing(.counters(lang: nil), title: "counter", connection, output)
+    }
+}
+
+struct Kiosks: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Each kiosk as it last reported: its printer's paper, and when it was last heard from.",
+        discussion: """
+            A kiosk reports after each slip and once a minute (vuoro-ticket --kiosk): paper=low is a roll to \
+            change, paper=out a printer that cannot print (no numbers are issued there), and an AGO of minutes a \
+            kiosk that is off or cut from the network.
+            """)
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+    func run() throws {
+        try listing(.kiosks, title: "kiosk", connection, output)
     }
 }
 

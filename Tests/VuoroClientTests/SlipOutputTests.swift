@@ -9,6 +9,30 @@ import VuoroTestSupport
 #endif
 
 @Suite struct SlipOutputTests {
+    /// `DLE EOT 4`'s status byte: the paper sensors, and bytes that are no such status (noise, an answer to
+    /// something else) taken as no answer.
+    @Test func paperStatusBytes() throws {
+        #expect(SlipOutput.paper(status: 0x12) == "ok")
+        #expect(SlipOutput.paper(status: 0x16) == "low")  // one near-end bit is enough
+        #expect(SlipOutput.paper(status: 0x1E) == "low")
+        #expect(SlipOutput.paper(status: 0x72) == "out")
+        #expect(SlipOutput.paper(status: 0x7E) == "out")
+        for b: UInt8 in [0x00, 0xFF, 0x10, 0x02, 0x92, 0x13] { #expect(SlipOutput.paper(status: b) == nil, "\(b)") }
+        // A file and standard output cannot answer: nothing is asked.
+        let file = NSTemporaryDirectory() + "slip-\(UUID().uuidString)"
+        defer { unlink(file) }
+        #expect(try SlipOutput(file, timeout: 1).paperStatus() == nil)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file)).isEmpty, "a query written into a file")
+        // A network printer that answers, and one that does not.
+        let printer = try AnsweringPrinter(status: AnsweringPrinter.paperLow)
+        defer { printer.stop() }
+        #expect(try SlipOutput("tcp:127.0.0.1:\(printer.port)", timeout: 1).paperStatus() == "low")
+        printer.status = nil
+        let started = monotonicSeconds()
+        #expect(try SlipOutput("tcp:127.0.0.1:\(printer.port)", timeout: 1).paperStatus(wait: 0.3) == nil)
+        #expect(monotonicSeconds() - started < 2)
+    }
+
     @Test func aStalledPrinterIsFoundBeforeANumberIsIssued() throws {
         let printer = try StalledPrinter()
         printer.stall()

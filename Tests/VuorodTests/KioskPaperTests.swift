@@ -59,6 +59,14 @@ import VuoroTestSupport
         #expect(try kiosk.waitFor("Your number"), kiosk.dump)
         #expect(try c.request("TICKET K002").hasPrefix("OK K002 state=waiting"))
         try kiosk.keys("C-c")
+        // What the manager reads.
+        let (rc, table, _) = try runClient("vuoroctl", ["kiosks"], server: "127.0.0.1:\(server.port)")
+        let lines = String(decoding: table, as: UTF8.self).split(separator: "\n")
+        #expect(rc == 0 && lines.first == "KIOSK  PAPER  SEEN                       AGO", "\(lines)")
+        #expect(lines.count == 2 && lines[1].hasPrefix("ovi-2  ok     2026-11-23T10:00:00+02:00"), "\(lines)")
+        let (_, json, _) = try runClient("vuoroctl", ["kiosks", "--json"], server: "127.0.0.1:\(server.port)")
+        let parsed = try JSONSerialization.jsonObject(with: Data(json)) as? [[String: Any]]
+        #expect(parsed?.first?["kiosk"] as? String == "ovi-2" && parsed?.first?["paper"] as? String == "ok")
         await server.stop()
     }
 
