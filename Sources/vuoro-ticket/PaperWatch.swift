@@ -47,10 +47,19 @@ struct PaperWatch {
 
     var isDue: Bool { reported.map { Date().timeIntervalSince($0.at) >= every } ?? true }
 
-    /// Reports to the daemon when the paper changed, when due, or on a new connection (`force`).
-    mutating func report(on c: ClientConnection, force: Bool = false) throws {
-        guard force || isDue || reported?.paper != paper else { return }
-        _ = try c.request(.kiosk(name: name, paper: paper))
+    /// False once the daemon refused a report: one older than 0.12 (`unknown-command`), or a token whose role may
+    /// not report. The kiosk issues all the same, and does not ask again.
+    private(set) var daemonTakesReports = true
+
+    /// Reports to the daemon when the paper changed, or when due.
+    mutating func report(on c: ClientConnection) throws {
+        guard daemonTakesReports, isDue || reported?.paper != paper else { return }
+        do {
+            _ = try c.request(.kiosk(name: name, paper: paper))
+        } catch ClientError.refused(let code, _) where code == "unknown-command" || code == "not-allowed" {
+            daemonTakesReports = false
+            return
+        }
         reported = (paper, Date())
     }
 

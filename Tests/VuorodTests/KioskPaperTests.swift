@@ -70,6 +70,30 @@ import VuoroTestSupport
         await server.stop()
     }
 
+    /// A daemon older than 0.12 refuses KIOSK: the kiosk stops reporting and issues as before.
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func anOlderDaemonIsNotSentReports() async throws {
+        let server = try await TestServer()
+        let proxy = try ReplyDroppingProxy(upstreamPort: server.port) { line in
+            line.hasPrefix("KIOSK ") ? "ERR unknown-command no command 'KIOSK'" : nil
+        }
+        let printer = try AnsweringPrinter(status: AnsweringPrinter.paperOK)
+        defer { printer.stop() }
+        let kiosk = try Tmux(
+            "\(executable("vuoro-ticket")) --kiosk --server 127.0.0.1:\(proxy.port) --lang en --format escpos"
+                + " --output tcp:127.0.0.1:\(printer.port) --name ovi-4 --cooldown 0 --report-every 1")
+        #expect(try kiosk.waitFor("Choose a service"), kiosk.dump)
+        usleep(1_500_000)
+        try kiosk.keys("1")
+        #expect(try kiosk.waitFor("Your number"), kiosk.dump)
+        let c = try server.client()
+        #expect(try c.request("TICKET K001").hasPrefix("OK K001 state=waiting"))
+        #expect(try c.list("KIOSKS") == [])
+        #expect(!(try kiosk.screen().contains("retrying")), kiosk.dump)
+        try kiosk.keys("C-c")
+        await server.stop()
+    }
+
     /// A printer that never answers a status query is asked three times, then no more (each would hold the kiosk
     /// for half a second), and reported as paper=unknown; its slips still print.
     @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
