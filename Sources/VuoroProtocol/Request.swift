@@ -49,7 +49,8 @@ public enum Request: Equatable, Sendable {
         case .issue, .cancel, .cancelIssue, .call, .recall, .done, .noshow, .transfer, .serve, .pause, .open, .close,
             .kiosk:
             true
-        case .ping, .ticket, .queues, .status, .counters, .called, .watch, .quit, .auth, .site, .backup, .stats, .kiosks:
+        case .ping, .ticket, .queues, .status, .counters, .called, .watch, .quit, .auth, .site, .backup, .stats,
+            .kiosks:
             false
         }
     }

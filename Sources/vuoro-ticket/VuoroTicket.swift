@@ -270,4 +270,3 @@ func printOrCancel(
         throw PrintFailed(number: slip.number, reason: error.description, cancelled: cancelled)
     }
 }
-

@@ -26,7 +26,9 @@ import VuoroTestSupport
     @Test func reedSolomonOfTheStandardsExample() {
         let data: [UInt8] = [16, 32, 12, 86, 97, 128, 236, 17, 236, 17, 236, 17, 236, 17, 236, 17]
         #expect(
-            QRCode.reedSolomonRemainder(data, QRCode.reedSolomonDivisor(10)) == [165, 36, 212, 193, 237, 54, 199, 135, 44, 85])
+            QRCode.reedSolomonRemainder(data, QRCode.reedSolomonDivisor(10)) == [
+                165, 36, 212, 193, 237, 54, 199, 135, 44, 85,
+            ])
     }
 
     @Test(.enabled(if: zbarimg != nil, "zbarimg (zbar-tools) is not installed"))

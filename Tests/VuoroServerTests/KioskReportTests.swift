@@ -23,9 +23,10 @@ import VuoroTestSupport
         #expect(try c.request("KIOSK ovi-2 paper=out") == "OK ovi-2 paper=out")
         try await server.restart()
         let d = try server.client()
-        #expect(try d.list("KIOSKS").map { $0.split(separator: " ").prefix(2).joined(separator: " ") } == [
-            "Aula.1 paper=low", "ovi-2 paper=out",
-        ])
+        #expect(
+            try d.list("KIOSKS").map { $0.split(separator: " ").prefix(2).joined(separator: " ") } == [
+                "Aula.1 paper=low", "ovi-2 paper=out",
+            ])
         await server.stop()
     }
 
