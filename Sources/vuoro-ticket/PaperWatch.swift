@@ -20,9 +20,13 @@ struct PaperWatch {
         self.every = every
     }
 
-    /// Asks the printer on `out` for its paper, unless it has shown that it does not answer.
+    /// Asks the printer on `out`, just opened (it takes data), for its paper, unless it has shown that it does
+    /// not answer: then, or for a text output, its paper is unknown.
     mutating func check(_ out: SlipOutput, format: SlipFormat) {
-        guard format == .escpos, unanswered < 3 else { return }
+        guard format == .escpos, unanswered < 3 else {
+            paper = "unknown"
+            return
+        }
         if let p = out.paperStatus() {
             paper = p
             unanswered = 0

@@ -80,10 +80,7 @@ import VuoroTestSupport
         server.clock.advance(seconds: 200)
         var lines: [String] = []
         for _ in 0..<30 {
-            let http = try LineClient(port: address.port!)
-            http.sendRaw(Array("GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
-            lines = []
-            while let line = try? http.readLine(timeout: 5) { lines.append(line.trimmingCharacters(in: .newlines)) }
+            lines = try scrapeMetrics(port: address.port!)
             if lines.contains("vuoro_kiosk_silent_seconds{kiosk=\"ovi-2\"} 200.0") { break }
             usleep(200_000)  // the gauges are set on the next tick
         }

@@ -18,10 +18,7 @@ import VuoroTestSupport
         }
         for _ in 0..<40 where value("lab") != 1500 {
             usleep(100_000)
-            let http = try LineClient(port: address.port!)
-            http.sendRaw(Array("GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
-            lines = []
-            while let line = try? http.readLine(timeout: 5) { lines.append(line.trimmingCharacters(in: .newlines)) }
+            lines = try scrapeMetrics(port: address.port!)
         }
         #expect(value("lab") == 1500, "\(lines)")
         #expect(value("kela") == 0, "\(lines)")
@@ -38,10 +35,7 @@ import VuoroTestSupport
         #expect(try c.request("CALL 1").hasPrefix("OK K001"))
         #expect(try c.request("DONE 1") == "OK K001 state=done")
 
-        let http = try LineClient(port: address.port!)
-        http.sendRaw(Array("GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
-        var lines: [String] = []
-        while let line = try? http.readLine(timeout: 5) { lines.append(line.trimmingCharacters(in: .newlines)) }
+        let lines = try scrapeMetrics(port: address.port!)
         #expect(lines.first?.hasPrefix("HTTP/1.1 200") == true, "\(lines)")
         #expect(
             lines.contains("vuoro_tickets_waiting{queue=\"kela\"} 1.0")

@@ -48,3 +48,12 @@ public func httpRequest(
     }
     return HTTPResponse(status: status, headers: fields, body: String(text[end.upperBound...]))
 }
+
+/// The lines of one scrape of vuorod's metrics endpoint (`--metrics`), status line and headers first.
+public func scrapeMetrics(port: Int) throws -> [String] {
+    let http = try LineClient(port: port)
+    http.sendRaw(Array("GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
+    var lines: [String] = []
+    while let line = try? http.readLine(timeout: 5) { lines.append(line.trimmingCharacters(in: .newlines)) }
+    return lines
+}
