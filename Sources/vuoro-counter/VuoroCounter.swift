@@ -33,6 +33,13 @@ struct VuoroCounter: ParsableCommand {
     @Option(help: "Language of the interactive desk: fi, sv or en (default: the site's first language).")
     var lang: String?
 
+    @Flag(
+        help: """
+            Interactive desk: also show kiosks that need staff (paper low or out, or not heard from for 3 minutes), \
+            as reported to vuorod: for the information desk, or whoever looks after the kiosks.
+            """)
+    var watchKiosks = false
+
     @Argument(help: "The action and its argument; none for interactive use.")
     var action: [String] = []
 
@@ -71,7 +78,7 @@ struct VuoroCounter: ParsableCommand {
             guard let r = try request() else {
                 try Desk(
                     conn: c, connect: { try connection.connect() }, counter: counter.lowercased(),
-                    lang: lang?.lowercased()
+                    lang: lang?.lowercased(), watchKiosks: watchKiosks
                 ).run()
                 return
             }
@@ -101,6 +108,29 @@ struct Desk {
         let errors: [String: String]
         /// After `c`: typing the number of a ticket to call (a visitor who was a no-show and came back, say).
         let callNumber, typingHelp, notANumber: String
+        /// With `--watch-kiosks`: "Kiosk", and what needs staff there ("#" the minutes).
+        let kiosk, paperLow, paperOut, silent: String
+    }
+
+    /// Seconds without a report after which a kiosk is shown as silent: three of its one-minute reports missed.
+    static let silentAfter = 180
+
+    /// The kiosks that need staff, one line each; empty when none does, or the daemon does not list kiosks.
+    static func kioskWarnings(_ kiosks: [Fields], _ tx: Texts) -> [String] {
+        kiosks.compactMap { k in
+            guard let name = k.words.first else { return nil }
+            let what: String
+            if let ago = k.int("ago"), ago >= silentAfter {
+                what = tx.silent.replacingOccurrences(of: "#", with: String(ago / 60))
+            } else if k["paper"] == "out" {
+                what = tx.paperOut
+            } else if k["paper"] == "low" {
+                what = tx.paperLow
+            } else {
+                return nil
+            }
+            return "  \(tx.kiosk) \(name): \(what)"
+        }
     }
     /// Seconds after a call in which `n` asks to be pressed again before it ends that ticket: a double press,
     /// or a key held down, would otherwise end the visitor's turn as done before they reach the counter.
@@ -124,7 +154,9 @@ struct Desk {
                 "wrong-state": "Numeroa ei voi kutsua: se on jo palveltu, peruttu tai kutsuttu",
                 "unknown-ticket": "Tänään ei ole ollut sellaista numeroa",
             ],
-            callNumber: "Kutsu numero", typingHelp: "Enter kutsuu, Esc peruu", notANumber: "ei ole vuoronumero"),
+            callNumber: "Kutsu numero", typingHelp: "Enter kutsuu, Esc peruu", notANumber: "ei ole vuoronumero",
+            kiosk: "Lippuautomaatti", paperLow: "paperi vähissä, vaihda rulla", paperOut: "paperi loppu",
+            silent: "ei yhteyttä # minuuttiin"),
         "sv": Texts(
             counter: "Disk", open: "öppen", paused: "paus", serving: "Betjänas", noTicket: "Ingen kund",
             waiting: "i kö", wait: "väntetid", transferTo: "Flytta till kö", front: "först", back: "sist",
@@ -142,7 +174,9 @@ struct Desk {
                 "wrong-state": "Numret kan inte ropas: det är redan betjänat, avbokat eller ropat",
                 "unknown-ticket": "Något sådant nummer har inte funnits i dag",
             ],
-            callNumber: "Ropa nummer", typingHelp: "Enter ropar, Esc avbryter", notANumber: "är inget könummer"),
+            callNumber: "Ropa nummer", typingHelp: "Enter ropar, Esc avbryter", notANumber: "är inget könummer",
+            kiosk: "Nummerautomat", paperLow: "pappret tar slut, byt rulle", paperOut: "pappret är slut",
+            silent: "inte hörts av på # minuter"),
         "en": Texts(
             counter: "Counter", open: "open", paused: "paused", serving: "Serving", noTicket: "No ticket",
             waiting: "waiting", wait: "wait", transferTo: "Transfer to", front: "front", back: "back",
@@ -160,7 +194,9 @@ struct Desk {
                 "wrong-state": "That number cannot be called: it was served, cancelled or is called",
                 "unknown-ticket": "There has been no such number today",
             ],
-            callNumber: "Call number", typingHelp: "Enter calls, Esc cancels", notANumber: "is not a ticket number"),
+            callNumber: "Call number", typingHelp: "Enter calls, Esc cancels", notANumber: "is not a ticket number",
+            kiosk: "Kiosk", paperLow: "paper low, change the roll", paperOut: "out of paper",
+            silent: "not heard from for # minutes"),
     ]
     /// What the desk shows and remembers between key presses.
     struct State {
@@ -182,6 +218,8 @@ struct Desk {
     let counter: String
     /// The language asked for; the site's first (of fi, sv and en) when nil.
     let lang: String?
+    /// Show kiosks that need staff (`--watch-kiosks`).
+    let watchKiosks: Bool
 
     func run() throws {
         let term = Terminal()
@@ -279,6 +317,17 @@ struct Desk {
             lines.append("  \(tx.keys)")
         }
         lines += ["", "  \(s.message)"]
+        if watchKiosks {
+            // A daemon older than 0.12 has no KIOSKS: nothing to show, and the desk works on.
+            let kiosks: [Fields]
+            do {
+                kiosks = try conn.list(.kiosks)
+            } catch ClientError.refused {
+                kiosks = []
+            }
+            let warnings = Desk.kioskWarnings(kiosks, tx)
+            if !warnings.isEmpty { lines += [""] + warnings.map { Terminal.bold($0) } }
+        }
         term.draw(lines)
         guard let key = term.waitForKey(seconds: 1) else { return true }
         if key == Terminal.interrupt { return false }

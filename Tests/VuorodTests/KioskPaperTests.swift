@@ -123,3 +123,35 @@ import VuoroTestSupport
         await server.stop()
     }
 }
+
+/// The information desk (`vuoro-counter --watch-kiosks`) sees the kiosks that need staff, in its language; a desk
+/// without the flag is left alone.
+@Suite(.serialized) struct DeskKioskTests {
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func theInformationDeskSeesKiosksThatNeedStaff() async throws {
+        let server = try await TestServer()
+        let c = try server.client()
+        #expect(try c.request("KIOSK aula paper=ok") == "OK aula paper=ok")
+        #expect(try c.request("KIOSK ovi-2 paper=low") == "OK ovi-2 paper=low")
+        let desk = try Tmux(
+            "\(executable("vuoro-counter")) --counter 1 --server 127.0.0.1:\(server.port) --lang en --watch-kiosks")
+        #expect(try desk.waitFor("Kiosk ovi-2: paper low, change the roll"), desk.dump)
+        #expect(!(try desk.screen().contains("aula")), desk.dump)
+        #expect(try c.request("KIOSK ovi-2 paper=out") == "OK ovi-2 paper=out")
+        #expect(try desk.waitFor("Kiosk ovi-2: out of paper"), desk.dump)
+        // Five minutes later ovi-2 has reported again with a new roll; aula has not been heard from.
+        server.clock.advance(seconds: 300)
+        #expect(try c.request("KIOSK ovi-2 paper=ok") == "OK ovi-2 paper=ok")
+        #expect(try desk.waitFor("Kiosk aula: not heard from for 5 minutes"), desk.dump)
+        #expect(try desk.waitForGone("ovi-2"), desk.dump)
+        let finnish = try Tmux(
+            "\(executable("vuoro-counter")) --counter 2 --server 127.0.0.1:\(server.port) --lang fi --watch-kiosks")
+        #expect(try finnish.waitFor("Lippuautomaatti aula: ei yhteyttä 5 minuuttiin"), finnish.dump)
+        let plain = try Tmux("\(executable("vuoro-counter")) --counter 3 --server 127.0.0.1:\(server.port) --lang en")
+        #expect(try plain.waitFor("Counter 3"), plain.dump)
+        usleep(1_500_000)
+        #expect(!(try plain.screen().contains("Kiosk")), plain.dump)
+        for d in [desk, finnish, plain] { try d.keys("q") }
+        await server.stop()
+    }
+}
