@@ -38,6 +38,9 @@ extension Centre {
         return r
     }
 
+    /// The kiosk's last report; nil for one that has not reported (or was forgotten).
+    public func kiosk(_ name: String) -> KioskRecord? { kiosks[name] }
+
     /// Every kiosk that has reported, by name.
     public var kioskList: [KioskRecord] { kiosks.values.sorted { $0.name < $1.name } }
 

@@ -198,7 +198,7 @@ extension Engine {
                 c.send(ProtocolError(.unavailable, "statistics cannot be read: \(error)").line)
             }
         case .kiosk(let name, let paper):
-            let before = centre.kioskList.first { $0.name == name }?.paper
+            let before = centre.kiosk(name)?.paper
             let k = centre.report(kiosk: name, paper: Paper(rawValue: paper) ?? .unknown)
             c.send("OK \(k.name) paper=\(k.paper.rawValue)")
             if before != k.paper && (before != nil || k.paper != .ok) {

@@ -49,7 +49,9 @@ struct PaperWatch {
         }
     }
 
-    var isDue: Bool { reported.map { Date().timeIntervalSince($0.at) >= every } ?? true }
+    /// Time to ask the printer and report again; never once the daemon has refused reports (the printer is then
+    /// asked only when a visitor presses).
+    var isDue: Bool { daemonTakesReports && (reported.map { Date().timeIntervalSince($0.at) >= every } ?? true) }
 
     /// False once the daemon refused a report: one older than 0.12 (`unknown-command`), or a token whose role may
     /// not report. The kiosk issues all the same, and does not ask again.

@@ -90,6 +90,10 @@ import VuoroTestSupport
         #expect(try c.request("TICKET K001").hasPrefix("OK K001 state=waiting"))
         #expect(try c.list("KIOSKS") == [])
         #expect(!(try kiosk.screen().contains("retrying")), kiosk.dump)
+        // Refused once, the daemon is not asked again, nor the printer between visitors (only for each slip).
+        let jobs = printer.jobs.count
+        usleep(2_500_000)
+        #expect(printer.jobs.count == jobs, "the printer was probed \(printer.jobs.count - jobs) more times")
         try kiosk.keys("C-c")
         await server.stop()
     }
