@@ -73,7 +73,6 @@ public final class Terminal {
         }
     }
 
-    /// Replaces the whole screen with `lines`.
     /// Lines drawn over the screen's own from `row` and `column` (from 0).
     public struct Overlay: Equatable, Sendable {
         public let row: Int
@@ -86,6 +85,7 @@ public final class Terminal {
         }
     }
 
+    /// Replaces the whole screen with `lines`, and `overlay` over them.
     public func draw(_ lines: [String], overlay: Overlay? = nil) {
         var s = "\u{1B}[H\u{1B}[2J" + lines.joined(separator: "\r\n")
         if let o = overlay {

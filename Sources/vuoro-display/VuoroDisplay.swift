@@ -103,10 +103,7 @@ struct Screen {
         while true {
             let langs = model.languages.isEmpty ? ["en"] : model.languages
             let lang = langs[Int(Date().timeIntervalSince(started) / rotate) % langs.count]
-            let size = term.size
-            let lines = model.screen(
-                width: size.columns, height: size.rows, lang: lang, highlight: Date() < highlightUntil, status: status)
-            term.draw(lines, overlay: model.codeOverlay(lines, width: size.columns, height: size.rows))
+            draw(on: term, lang: lang, highlight: Date() < highlightUntil, status: status)
             do {
                 if conn == nil {
                     let c = try connection.connect()
@@ -139,14 +136,19 @@ struct Screen {
                 // Visitors read that the screen may be out of date; staff read why.
                 let offline = DisplayModel.offlineLabels[lang] ?? DisplayModel.offlineLabels["en"]!
                 status = "\(offline) · \(error) - reconnecting in \(Int(backoff)) s"
-                let size = term.size
-                let lines = model.screen(
-                    width: size.columns, height: size.rows, lang: lang, highlight: false, status: status)
-                term.draw(lines, overlay: model.codeOverlay(lines, width: size.columns, height: size.rows))
+                draw(on: term, lang: lang, highlight: false, status: status)
                 if Terminal.quits(term.waitForKey(seconds: backoff)) { return }
                 backoff = min(30, backoff * 2)
             }
         }
+    }
+
+    /// The screen at the terminal's size, with the QR code of the services page where it fits.
+    func draw(on term: Terminal, lang: String, highlight: Bool, status: String?) {
+        let size = term.size
+        let lines = model.screen(
+            width: size.columns, height: size.rows, lang: lang, highlight: highlight, status: status)
+        term.draw(lines, overlay: model.codeOverlay(lines, width: size.columns, height: size.rows))
     }
 
     func announce(_ until: inout Date, on term: Terminal) {
