@@ -55,6 +55,9 @@ install-check:
 	grep -q '^ExecStart=/usr/bin/vuorod ' .build/install-check/lib/systemd/system/vuorod.service
 	grep -q '^ExecStart=/usr/bin/vuorod --config /etc/vuoro/%i.toml' .build/install-check/lib/systemd/system/vuorod@.service
 	test -s .build/install-check/etc/vuoro/vuoro.example.toml
+	grep -q '^ExecStart=/usr/bin/vuoro-ticket --kiosk ' .build/install-check/lib/systemd/system/vuoro-kiosk.service
+	grep -q '^ExecStart=/usr/bin/vuoro-display ' .build/install-check/lib/systemd/system/vuoro-display.service
+	test -s .build/install-check/etc/vuoro/kiosk.env.example && test -s .build/install-check/etc/vuoro/display.env.example
 	.build/install-check/usr/bin/vuorod --check-config --config .build/install-check/etc/vuoro/vuoro.example.toml
 	@echo "install-check: all files installed"
 
@@ -88,7 +91,10 @@ install: release man
 	sed 's#/usr/local/bin/vuorod#$(PREFIX)/bin/vuorod#; s#/usr/local/share/doc#$(PREFIX)/share/doc#g' \
 	  systemd/vuorod@.service > $(DESTDIR)/lib/systemd/system/vuorod@.service
 	sed 's#/usr/local/share/doc#$(PREFIX)/share/doc#g' systemd/vuorod.socket > $(DESTDIR)/lib/systemd/system/vuorod.socket
+	for u in vuoro-kiosk vuoro-display; do sed 's#/usr/local/bin/#$(PREFIX)/bin/#; s#/usr/local/share/doc#$(PREFIX)/share/doc#g' \
+	  systemd/$$u.service > $(DESTDIR)/lib/systemd/system/$$u.service; done
 	install -m 644 config/vuoro.example.toml $(DESTDIR)/etc/vuoro/vuoro.example.toml
+	install -m 600 config/kiosk.env.example config/display.env.example $(DESTDIR)/etc/vuoro/
 	install -m 644 README.md protocol.md $(DESTDIR)$(PREFIX)/share/doc/vuoro/
 
 # Fuzzes the protocol parser with libFuzzer for FUZZ_SECONDS, seeded with the requests of protocol.md.
