@@ -174,9 +174,14 @@ struct VuoroTicket: ParsableCommand {
                 var c = try connection.connect()
                 // The printer first: one that is unplugged gets no number issued for it.
                 let out = try SlipOutput(output, timeout: printTimeout)
-                let slip = try issue(
-                    on: &c, reconnect: connection.connect, queue: queue!.lowercased(), priority: priority, lang: lang,
-                    webURL: webURL, retryFor: issueRetry)
+                let slip: TicketSlip
+                do {
+                    slip = try issue(
+                        on: &c, reconnect: connection.connect, queue: queue!.lowercased(), priority: priority,
+                        lang: lang, webURL: webURL, retryFor: issueRetry)
+                } catch let e as IssueUnanswered {
+                    throw GaveUp(unanswered: e)
+                }
                 try printOrCancel(slip, format: format, qr: qr, to: out, on: c)
             }
         }
@@ -189,6 +194,15 @@ struct IssueUnanswered: ReportedError {
     let key: String
     let reason: ClientError
     var description: String { "\(reason.description); a ticket may have been issued for id=\(key)" }
+}
+
+/// The one-shot program gave up on its `ISSUE`: unlike the kiosk, it is not there to cancel the ticket later, so
+/// it says how.
+struct GaveUp: ReportedError {
+    let unanswered: IssueUnanswered
+    var description: String {
+        "\(unanswered.description); nobody holds it: once vuorod answers, `vuoroctl cancel --id \(unanswered.key)` cancels it"
+    }
 }
 
 /// Issues a ticket and gathers what its slip shows. The `ISSUE` carries a key of its own (`id=`): when the

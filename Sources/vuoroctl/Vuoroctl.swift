@@ -194,12 +194,24 @@ struct TicketInfo: ParsableCommand {
 
 struct Cancel: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Cancel a waiting ticket, for a visitor who leaves (kiosk role or above).")
+        abstract: "Cancel a waiting ticket, for a visitor who leaves (kiosk role or above).",
+        discussion: """
+            With --id, the ticket issued for an ISSUE whose reply never came: vuoro-ticket names the key when it \
+            gives up (a ticket may have been issued for id=KEY), and nobody holds that ticket.
+            """)
     @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "The ticket number, for example K004.") var number: String
-    func validate() throws { _ = try ticketNumber(number) }
+    @Argument(help: "The ticket number, for example K004.") var number: String?
+    @Option(help: "The key of the ISSUE instead of a number (CANCEL id=).") var id: String?
+    func validate() throws {
+        switch (number, id) {
+        case (let n?, nil): _ = try ticketNumber(n)
+        case (nil, let k?): _ = try Request.requestKey(k)
+        default: throw ValidationError("give a ticket number or --id KEY, not both")
+        }
+    }
     func run() throws {
-        let request = Request.cancel(try ticketNumber(number))
+        let request =
+            try id.map { Request.cancelIssue(id: try Request.requestKey($0)) } ?? .cancel(ticketNumber(number!))
         try runClient("vuoroctl") {
             let r = try connection.connect().request(request)
             print("\(r.words.first ?? "?") state=\(r["state"] ?? "?")")

@@ -81,6 +81,29 @@ import VuoroTestSupport
         await server.stop()
     }
 
+    /// The one-shot program (the information desk printing a number for a visitor, a script) that gives up is not
+    /// there to cancel the ticket later: it names the key, and `vuoroctl cancel --id` cancels the ticket.
+    @Test func theOneShotProgramSaysHowToCancelWhatItGaveUpOn() async throws {
+        let server = try await TestServer()
+        let proxy = try ReplyDroppingProxy(upstreamPort: server.port, everyIssue: true)
+        let (rc, out, err) = try runClient(
+            "vuoro-ticket", ["kela", "--issue-retry", "1"], server: "127.0.0.1:\(proxy.port)")
+        #expect(rc == 1 && out.isEmpty)
+        let key = try #require(
+            err.split(separator: "`vuoroctl cancel --id ").last?.prefix { $0 != "`" }.description, "\(err)")
+        #expect(err.contains("a ticket may have been issued for id=\(key); nobody holds it"), "\(err)")
+        let addr = "127.0.0.1:\(server.port)"
+        let (rc2, out2, err2) = try runClient("vuoroctl", ["cancel", "--id", key], server: addr)
+        #expect(rc2 == 0 && String(decoding: out2, as: UTF8.self) == "K001 state=cancelled\n", "\(err2)")
+        let (rc3, _, err3) = try runClient("vuoroctl", ["cancel", "--id", key], server: addr)
+        #expect(rc3 == 1 && err3.contains("wrong-state"), "\(err3)")
+        let (rc4, _, err4) = try runClient("vuoroctl", ["cancel", "K001", "--id", key], server: addr)
+        #expect(rc4 != 0 && err4.contains("give a ticket number or --id KEY, not both"), "\(err4)")
+        let (rc5, _, err5) = try runClient("vuoroctl", ["cancel", "--id", "no spaces"], server: addr)
+        #expect(rc5 != 0 && err5.contains("id must be 1 to 64"), "\(err5)")
+        await server.stop()
+    }
+
     @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
     func theKioskPrintsTheTicketWhoseReplyWasLost() async throws {
         let server = try await TestServer()
