@@ -47,6 +47,8 @@ struct Result {
     /// CPU time (user and system, all threads) the server and the generator used during the run, in seconds.
     var serverCPU = 0.0
     var generatorCPU = 0.0
+    /// The part of the server's CPU time spent in the kernel (system time over user and system).
+    var serverKernelShare = 0.0
     /// Microseconds of CPU per operation answered.
     func perOperation(_ cpu: Double) -> Double { ok + failed > 0 ? cpu * 1e6 / Double(ok + failed) : 0 }
 
@@ -73,14 +75,32 @@ func processCPUSeconds(_ pid: Int32) -> Double {
     return nanoseconds / 1e9
 }
 
+/// User and system CPU seconds of process `pid` so far, all threads (`/proc/PID/stat`, in clock ticks: coarser
+/// than schedstat, used only for the split between the two).
+func processTimes(_ pid: Int32) -> (user: Double, system: Double) {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let end = stat.lastIndex(of: ")")
+    else { return (0, 0) }
+    // After the command's closing parenthesis: state is field 3, utime 14 and stime 15.
+    let fields = stat[stat.index(after: end)...].split(separator: " ")
+    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return (0, 0) }
+    let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+    return (user / ticks, system / ticks)
+}
+
 /// Runs `shape` on `connections` connections of the server `pid` for `seconds`, and measures the CPU time the
-/// server and this generator use meanwhile.
+/// server and this generator use meanwhile, and the server's share of it in the kernel.
 func closedLoop(pid: Int32, port: Int, connections: Int, seconds: Double, shape: Shape) -> Result {
     let server = processCPUSeconds(pid)
+    let times = processTimes(pid)
     let generator = processCPUSeconds(getpid())
     var result = closedLoop(port: port, connections: connections, seconds: seconds, shape: shape)
     result.serverCPU = processCPUSeconds(pid) - server
     result.generatorCPU = processCPUSeconds(getpid()) - generator
+    let after = processTimes(pid)
+    let user = after.user - times.user
+    let system = after.system - times.system
+    result.serverKernelShare = user + system > 0 ? system / (user + system) : 0
     return result
 }
 

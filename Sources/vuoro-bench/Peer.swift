@@ -96,7 +96,7 @@ struct Report {
         for name in ["vuoro", "redis", "beanstalkd"] {
             guard let r = median(name) else { continue }
             out.append(
-                "  \(name) CPU per operation: \(String(format: "%.1f", r.perOperation(r.serverCPU))) µs (load generator \(String(format: "%.1f", r.perOperation(r.generatorCPU))) µs)"
+                "  \(name) CPU per operation: \(String(format: "%.1f", r.perOperation(r.serverCPU))) µs, \(String(format: "%.1f", r.perOperation(r.serverCPU * r.serverKernelShare))) of them in the kernel (load generator \(String(format: "%.1f", r.perOperation(r.generatorCPU))) µs)"
             )
         }
         if let v = median("vuoro") {
