@@ -312,7 +312,9 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         if let metrics {
             for id in centre.queueOrder { metrics.setLongestWait(id, centre.longestWait(id) ?? 0) }
             let now = centre.clock.now()
-            for k in centre.kioskList { metrics.setKiosk(k, now: now) }
+            let kiosks = centre.kioskList
+            for k in kiosks { metrics.setKiosk(k, now: now) }
+            metrics.keepKiosks(Set(kiosks.map(\.name)))
         }
         if centre.hasChanges || !events.isEmpty || centre.hasDirtyQueues { flush() }
     }

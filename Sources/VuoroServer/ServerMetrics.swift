@@ -74,6 +74,14 @@ public final class ServerMetrics: @unchecked Sendable {  // used on the engine's
         kioskSilent[k.name]!.record(max(0, (now - k.seen) / 1000))
     }
 
+    /// Drops the gauges of kiosks no longer listed (forgotten a week after their last report).
+    func keepKiosks(_ names: Set<String>) {
+        for name in kioskPaper.keys where !names.contains(name) {
+            kioskPaper.removeValue(forKey: name)?.destroy()
+            kioskSilent.removeValue(forKey: name)?.destroy()
+        }
+    }
+
     func countIssued(_ q: QueueID) {
         if issued[q] == nil {
             issued[q] = CoreMetrics.Counter(

@@ -87,6 +87,17 @@ import VuoroTestSupport
         #expect(lines.contains("vuoro_kiosk_paper{kiosk=\"ovi-2\"} 1.0"), "\(lines)")
         #expect(lines.contains("vuoro_kiosk_paper{kiosk=\"ovi-3\"} -1.0"), "\(lines)")
         #expect(lines.contains("vuoro_kiosk_silent_seconds{kiosk=\"ovi-2\"} 200.0"), "\(lines)")
+        // A kiosk forgotten a week later is gone from the metrics too; one still reporting stays.
+        server.clock.advance(seconds: 7 * 86_400)
+        #expect(try c.request("KIOSK ovi-3 paper=ok") == "OK ovi-3 paper=ok")
+        server.clock.advance(seconds: 86_400)
+        for _ in 0..<30 {
+            lines = try scrapeMetrics(port: address.port!)
+            if !lines.contains(where: { $0.contains("kiosk=\"ovi-2\"") }) { break }
+            usleep(200_000)
+        }
+        #expect(!lines.contains { $0.contains("kiosk=\"ovi-2\"") }, "\(lines)")
+        #expect(lines.contains("vuoro_kiosk_paper{kiosk=\"ovi-3\"} 0.0"), "\(lines)")
         await server.stop()
     }
 }
