@@ -60,7 +60,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         for id in centre.queueOrder {
             if let f = centre.figures(id) {
                 lastFigures[id] = f
-                metrics?.setWaiting(id, f.waiting)
+                metrics?.setFigures(id, f)
             }
         }
         _ = centre.takeDirtyQueues()
@@ -285,7 +285,7 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
         for id in centre.queueOrder where dirty.contains(id) {
             guard let f = centre.figures(id), lastFigures[id] != f else { continue }
             lastFigures[id] = f
-            metrics?.setWaiting(id, f.waiting)
+            metrics?.setFigures(id, f)
             var w = LineWriter("EVENT queue")
             w.word(id)
             w.field("waiting", f.waiting)

@@ -8,6 +8,7 @@ public final class ServerMetrics: @unchecked Sendable {  // used on the engine's
     public let registry = PrometheusCollectorRegistry()
     let factory: PrometheusMetricsFactory
     private var waiting: [QueueID: CoreMetrics.Gauge] = [:]
+    private var countersOpen: [QueueID: CoreMetrics.Gauge] = [:]
     private var issued: [QueueID: CoreMetrics.Counter] = [:]
     private var served: [QueueID: CoreMetrics.Counter] = [:]
     private var waits: [QueueID: CoreMetrics.Timer] = [:]
@@ -39,11 +40,16 @@ public final class ServerMetrics: @unchecked Sendable {  // used on the engine's
         lastBackup = CoreMetrics.Gauge(label: "vuoro_backup_last_success_timestamp_seconds", factory: f)
     }
 
-    func setWaiting(_ q: QueueID, _ n: Int) {
+    /// A queue's waiting tickets, and the open counters serving it: waiting visitors and no counter open is an
+    /// alert.
+    func setFigures(_ q: QueueID, _ f: Centre.QueueFigures) {
         if waiting[q] == nil {
             waiting[q] = CoreMetrics.Gauge(label: "vuoro_tickets_waiting", dimensions: [("queue", q)], factory: factory)
+            countersOpen[q] = CoreMetrics.Gauge(
+                label: "vuoro_counters_open", dimensions: [("queue", q)], factory: factory)
         }
-        waiting[q]!.record(n)
+        waiting[q]!.record(f.waiting)
+        countersOpen[q]!.record(f.counters)
     }
 
     /// Seconds the longest-waiting ticket of the queue has waited, 0 when none waits; set every second.

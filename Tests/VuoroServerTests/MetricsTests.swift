@@ -25,6 +25,26 @@ import VuoroTestSupport
         await server.stop()
     }
 
+    /// Visitors waiting in a queue no open counter serves (every clerk of the laboratory paused, say) is an alert
+    /// the manager can set: vuoro_tickets_waiting > 0 and vuoro_counters_open == 0.
+    @Test func openCountersPerQueue() async throws {
+        let server = try await TestServer(metrics: ServerMetrics())
+        let address = try #require(try await server.server.startMetrics(host: "127.0.0.1", port: 0))
+        let c = try server.client()
+        #expect(try c.request("ISSUE lab").hasPrefix("OK L001"))
+        var lines = try scrapeMetrics(port: address.port!)
+        #expect(lines.contains("vuoro_counters_open{queue=\"lab\"} 1.0"), "\(lines)")
+        #expect(lines.contains("vuoro_counters_open{queue=\"kela\"} 3.0"), "\(lines)")
+        #expect(try c.request("PAUSE 6") == "OK 6 state=paused")  // the demo's one sampling room
+        lines = try scrapeMetrics(port: address.port!)
+        #expect(lines.contains("vuoro_counters_open{queue=\"lab\"} 0.0"), "\(lines)")
+        #expect(lines.contains("vuoro_tickets_waiting{queue=\"lab\"} 1.0"), "\(lines)")
+        #expect(try c.request("CALL 6").hasPrefix("OK L001"))
+        lines = try scrapeMetrics(port: address.port!)
+        #expect(lines.contains("vuoro_counters_open{queue=\"lab\"} 1.0"), "\(lines)")
+        await server.stop()
+    }
+
     @Test func scrapeShowsQueuesConnectionsAndCommits() async throws {
         let server = try await TestServer(metrics: ServerMetrics())
         let address = try #require(try await server.server.startMetrics(host: "127.0.0.1", port: 0))
