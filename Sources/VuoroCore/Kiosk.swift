@@ -23,7 +23,6 @@ public struct KioskRecord: Equatable, Sendable {
         self.paper = paper
         self.seen = seen
     }
-
 }
 
 extension Centre {

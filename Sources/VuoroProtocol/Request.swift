@@ -211,11 +211,15 @@ public enum Request: Equatable, Sendable {
 
     /// A kiosk's name: 1 to 32 of `A-Z a-z 0-9 - _ .`, a host name or a place ("ovi-2"), kept as sent.
     public static func kioskName(_ v: String) throws(ProtocolError) -> String {
-        let ok = v.utf8.allSatisfy { b in
-            (b | 0x20 >= 97 && b | 0x20 <= 122) || (b >= 48 && b <= 57) || b == 45 || b == 95 || b == 46
+        guard v.utf8.allSatisfy(isNameByte), (1...32).contains(v.utf8.count) else {
+            throw bad("a kiosk's name is 1 to 32 of A-Z a-z 0-9 - _ .")
         }
-        guard ok, (1...32).contains(v.utf8.count) else { throw bad("a kiosk's name is 1 to 32 of A-Z a-z 0-9 - _ .") }
         return v
+    }
+
+    /// A letter, a digit, `-`, `_` or `.`: what kiosk names and request keys are made of.
+    static func isNameByte(_ b: UInt8) -> Bool {
+        (b | 0x20 >= 97 && b | 0x20 <= 122) || (b >= 48 && b <= 57) || b == 45 || b == 95 || b == 46
     }
 
     /// What `KIOSK ... paper=` takes.
@@ -234,9 +238,7 @@ public enum Request: Equatable, Sendable {
 
     /// A request key: 1 to 64 letters, digits and `-_.:`, kept as sent (case matters).
     public static func requestKey(_ v: String) throws(ProtocolError) -> String {
-        let ok = v.utf8.allSatisfy { b in
-            (b | 0x20 >= 97 && b | 0x20 <= 122) || (b >= 48 && b <= 57) || b == 45 || b == 95 || b == 46 || b == 58
-        }
+        let ok = v.utf8.allSatisfy { b in isNameByte(b) || b == 58 }  // and `:`
         guard ok, (1...requestKeyLimit).contains(v.utf8.count) else {
             throw bad("id must be 1 to \(requestKeyLimit) letters, digits, '-', '_', '.' or ':'")
         }
