@@ -16,10 +16,7 @@ public struct QRCode: Sendable, Equatable {
         x >= 0 && y >= 0 && x < size && y < size && modules[y * size + x]
     }
 
-    /// The most bytes a code holds (version 40 at level M).
-    public static let capacity = 2331
-
-    /// `data` as the smallest symbol that holds it at level M; nil when longer than `capacity`.
+    /// `data` as the smallest symbol that holds it at level M; nil when longer than 2,331 bytes (version 40).
     public init?(_ data: [UInt8]) {
         guard let v = (1...40).first(where: { QRCode.dataCodewords($0) * 8 >= 4 + ($0 <= 9 ? 8 : 16) + 8 * data.count })
         else { return nil }
@@ -325,11 +322,6 @@ extension QRCode {
             }
             return line + "\u{1B}[0m"
         }
-    }
-
-    /// Columns and rows `terminalLines(quiet:)` takes.
-    public static func terminalSize(modules: Int, quiet: Int = 2) -> (columns: Int, rows: Int) {
-        (modules + 2 * quiet, (modules + 2 * quiet + 1) / 2)
     }
 
     /// ESC/POS `GS v 0`: the code as a raster image of `dots` × `dots` per module with a quiet zone of four, which
