@@ -97,14 +97,18 @@ install: release man
 	install -m 600 config/kiosk.env.example config/display.env.example $(DESTDIR)/etc/vuoro/
 	install -m 644 README.md protocol.md $(DESTDIR)$(PREFIX)/share/doc/vuoro/
 
-# Fuzzes the protocol parser with libFuzzer for FUZZ_SECONDS, seeded with the requests of protocol.md.
+# Fuzzes the protocol parser and the web listeners' HTTP request parser with libFuzzer, FUZZ_SECONDS each, seeded
+# with the requests of protocol.md and Fuzz/corpus, and Fuzz/http-corpus.
 FUZZ_SECONDS ?= 60
 fuzz: deps
-	mkdir -p .build/fuzz/corpus
+	mkdir -p .build/fuzz/corpus .build/fuzz/http-corpus
 	swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name VuoroProtocol \
 	  Sources/VuoroProtocol/*.swift Fuzz/RequestFuzzer.swift -o .build/fuzz/request-fuzzer
+	swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name VuoroHTTP \
+	  Sources/VuoroHTTP/*.swift Fuzz/HTTPFuzzer.swift -o .build/fuzz/http-fuzzer
 	grep -E '^[a-z]+> ' protocol.md | sed 's/^[a-z]*> //' | awk '{ f = sprintf(".build/fuzz/corpus/seed-%03d", NR); print > f; close(f) }'
 	.build/fuzz/request-fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 .build/fuzz/corpus Fuzz/corpus
+	.build/fuzz/http-fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=8192 .build/fuzz/http-corpus Fuzz/http-corpus
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

@@ -25,6 +25,8 @@ let package = Package(
     targets: [
         .target(name: "VuoroCore"),
         .target(name: "VuoroProtocol"),
+        // HTTP/1.1 requests parsed within limits, responses and Server-Sent Events as bytes: pure, fuzzed.
+        .target(name: "VuoroHTTP"),
         // Child processes with posix_spawn and waitpid, for the tests and the benchmark.
         .target(name: "VuoroChild"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -42,7 +44,7 @@ let package = Package(
         .target(
             name: "VuoroServer",
             dependencies: [
-                "VuoroCore", "VuoroProtocol", "VuoroStore",
+                "VuoroCore", "VuoroProtocol", "VuoroStore", "VuoroHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -103,12 +105,13 @@ let package = Package(
         ),
         .testTarget(name: "VuoroCoreTests", dependencies: ["VuoroCore"]),
         .testTarget(name: "VuoroProtocolTests", dependencies: ["VuoroProtocol"]),
+        .testTarget(name: "VuoroHTTPTests", dependencies: ["VuoroHTTP"]),
         .testTarget(name: "VuoroStoreTests", dependencies: ["VuoroStore", "VuoroCore", "CSQLite"]),
         .testTarget(name: "VuoroConfigTests", dependencies: ["VuoroConfig", "VuoroProtocol"]),
         .testTarget(
             name: "VuoroServerTests",
             dependencies: [
-                "VuoroServer", "VuoroCore", "VuoroStore", "VuoroProtocol", "VuoroTestSupport",
+                "VuoroServer", "VuoroCore", "VuoroStore", "VuoroProtocol", "VuoroTestSupport", "VuoroHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),

@@ -16,6 +16,9 @@ public struct Configuration: Equatable, Sendable {
     /// Where to serve the visitors' web pages (`web = "127.0.0.1:7480"`); nil when the file does not say.
     /// `--web` wins.
     public var web: ListenAddress?
+    /// Where backups go (`backup_dir = "/var/backups/vuoro"`); nil: `backups/` in the state directory.
+    /// `--backup-dir` wins.
+    public var backupDirectory: String?
     public init(centre: CentreConfig, access: AccessConfig = AccessConfig()) {
         self.centre = centre
         self.access = access
@@ -74,6 +77,11 @@ public enum ConfigFile {
         config.secretFiles = r.secretFiles
         config.listen = try r.listen(root)
         config.web = try r.web(root)
+        if let v = root["backup_dir"] {
+            let dir = try r.string(v, "backup_dir")
+            guard dir.hasPrefix("/") else { throw r.fail("backup_dir", "must be an absolute path") }
+            config.backupDirectory = dir
+        }
         return config
     }
 }
@@ -135,7 +143,7 @@ struct Reader {
             [
                 "site", "timezone", "languages", "max_priority_streak", "holidays", "queue", "counter", "access",
                 "token",
-                "wait_target", "retention_days", "backups", "listen", "web", "special_hours",
+                "wait_target", "retention_days", "backups", "listen", "web", "special_hours", "backup_dir",
             ], at: "")
         guard let siteV = root["site"] else { throw fail("site", "is missing") }
         let site = try string(siteV, "site")

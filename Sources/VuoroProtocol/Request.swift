@@ -30,7 +30,7 @@ public enum Request: Equatable, Sendable {
     case auth(String)
     /// The site's name, time zone and languages.
     case site
-    /// `BACKUP <path>`: an online copy of the database, written by the daemon at `path` on its host.
+    /// `BACKUP <file>`: an online copy of the database, written by the daemon as a new file in its backup directory.
     case backup(String)
     /// `STATS [date=YYYY-MM-DD] [by=queue|counter|hour]`: a day's statistics (default today, by queue).
     case stats(date: String?, by: String)
@@ -171,9 +171,7 @@ public enum Request: Equatable, Sendable {
                 guard ["queue", "counter", "hour"].contains(by) else { throw bad("by must be queue, counter or hour") }
                 request = .stats(date: date, by: by)
             case "BACKUP":
-                let path = try a.word("file path")
-                guard path.hasPrefix("/") else { throw bad("the backup path must be absolute") }
-                request = .backup(path)
+                request = .backup(try a.word("file name"))
             case "COUNTERS": request = .counters(lang: try a.option("lang").map(language))
             case "CALLED":
                 var n = calledDefault

@@ -35,6 +35,8 @@ final class Connection: @unchecked Sendable {
 
     /// Where it connects from, for the log of who changed what: "10.0.0.5:51234", or "a local socket".
     let peer: String
+    /// Its address without the port, as failed `AUTH` are counted: "10.0.0.5", or "local".
+    let address: String
 
     init(engine: Engine, channel: Channel, handler: ConnectionHandler) {
         self.engine = engine
@@ -45,6 +47,7 @@ final class Connection: @unchecked Sendable {
         } else {
             peer = "a local socket"
         }
+        address = channel.remoteAddress?.ipAddress ?? "local"
         outbox = ByteBufferAllocator().buffer(capacity: 256)
     }
 

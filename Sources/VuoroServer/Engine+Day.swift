@@ -16,6 +16,9 @@ extension Engine {
         retentionDue = true
     }
 
+    /// Where backups go: the configured directory, else `backups/` in the state directory.
+    var backupDirectory: String { options.backupDirectory ?? NightlyBackup.directory(of: store) }
+
     /// The night's backup, once the day's last changes (its tickets expired at midnight) are on the disk. Not
     /// while storage fails: tried again at each tick until it works.
     func backUpIfDue() {
@@ -25,7 +28,7 @@ extension Engine {
         backupDue = nil
         guard centre.config.backups > 0 else { return }
         do {
-            let (path, removed) = try NightlyBackup.run(store: store, day: day, keep: centre.config.backups)
+            let (path, removed) = try NightlyBackup.run(store: store, in: backupDirectory, day: day, keep: centre.config.backups)
             logger.notice("nightly backup written to \(path)")
             metrics?.lastBackup.record(Double(centre.clock.now()) / 1000)
             for r in removed { logger.info("nightly backup \(r) deleted: \(centre.config.backups) are kept") }

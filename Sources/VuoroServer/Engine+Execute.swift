@@ -172,12 +172,15 @@ extension Engine {
             w.field("languages", centre.config.languages.joined(separator: ","))
             w.field("day", centre.today.date)
             c.send(w.text)
-        case .backup(let path):
+        case .backup(let requested):
             // Between batches: what is committed is copied, nothing half-done.
             do {
-                try store.backup(to: path)
+                let path = try BackupTarget.resolve(requested, in: backupDirectory)
+                try store.backup(to: path, replace: false)
                 c.send("OK backup path=\(path)")
                 logger.notice("backup written to \(path) for \(c.role) at \(c.peer)")
+            } catch let e as BackupPathError {
+                c.send(ProtocolError(.badArgument, e.description).line)
             } catch let e as BackupError {
                 c.send(ProtocolError(.badArgument, e.description).line)
             } catch {

@@ -47,6 +47,9 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
 
     let metrics: ServerMetrics?
     var batchMetrics = BatchMetrics()
+    /// Failed `AUTH` per address: slows the next attempts (on the I/O loops) and sums up the log.
+    let authThrottle = AuthThrottle()
+    private var authSummaryDue = NIODeadline.now() + .minutes(1)
 
     init(loop: EventLoop, centre: Centre, store: Store, options: ServerOptions, logger: Logger, metrics: ServerMetrics?)
     {
@@ -152,8 +155,10 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
     private func authenticate(_ c: Connection, _ secret: String) {
         guard let token = options.access.token(for: secret) else {
             c.authFailures += 1
-            logger.warning(
-                "authentication failed on connection \(c.id) (\(c.authFailures) of \(options.maxAuthFailures))")
+            if authThrottle.failed(c.address) {
+                logger.warning(
+                    "authentication failed from \(c.peer) (\(c.authFailures) of \(options.maxAuthFailures) on this connection)")
+            }
             answerFixed(c, ProtocolError(.authFailed, "no token has that secret").line)
             if c.authFailures >= options.maxAuthFailures { c.quitting = true }
             return
@@ -300,6 +305,13 @@ final class Engine: @unchecked Sendable {  // confined to its event loop
     /// Once a second: the day change at midnight, queues opening or closing by their hours, idle connections.
     func tick() {
         let idleSince = NIODeadline.now() - .seconds(options.idleTimeout)
+        if NIODeadline.now() >= authSummaryDue {
+            authSummaryDue = NIODeadline.now() + .minutes(1)
+            for s in authThrottle.summary() {
+                logger.warning(
+                    "\(s.failures) failed AUTH from \(s.peer) in the last minute (\(s.unlogged) not logged one by one)")
+            }
+        }
         for c in connections.values where !c.active && !c.watching && c.openedAt < idleSince { c.close() }
         guard !shuttingDown, !stateLost else {
             if stateLost { reloadState() }

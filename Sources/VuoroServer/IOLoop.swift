@@ -130,6 +130,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// is not read: a client that sends without waiting cannot queue unbounded work ahead of the others.
     private var inFlight = 0
     private var readHeld = false
+    /// Requests held back behind a slowed `AUTH`, the `AUTH` first; the socket is not read meanwhile.
+    private var held: [Parsed] = []
     /// The last delivery whose events this watcher has been written.
     var eventsDelivered = 0
 
@@ -151,13 +153,45 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let c = connection else { return }
+        guard connection != nil else { return }
         let buffer = unwrapInboundIn(data)
         buffer.withUnsafeReadableBytes { bytes in
             framer.feed(bytes) { frame in
                 inFlight += 1
-                io.submit(.request(c, Parsed(frame)))
+                take(Parsed(frame), context: context)
             }
+        }
+    }
+
+    /// Hands a request to the engine, unless it is an `AUTH` from an address that failed too often lately: that
+    /// one, and what this connection sends after it, waits its turn (`AuthThrottle`).
+    private func take(_ p: Parsed, context: ChannelHandlerContext) {
+        guard let c = connection else { return }
+        if !held.isEmpty {
+            held.append(p)
+            return
+        }
+        if case .request(.auth) = p {
+            let wait = io.engine.authThrottle.wait(for: c.address)
+            if wait > .zero {
+                held.append(p)
+                context.eventLoop.scheduleTask(in: wait) { self.releaseHeld(context: context) }
+                return
+            }
+        }
+        io.submit(.request(c, p))
+    }
+
+    /// The slowed `AUTH` has waited its turn: it goes to the engine, and what came after it follows.
+    private func releaseHeld(context: ChannelHandlerContext) {
+        guard let c = connection, !held.isEmpty else { return }
+        let items = held
+        held = []
+        io.submit(.request(c, items[0]))
+        for p in items.dropFirst() { take(p, context: context) }
+        if readHeld && held.isEmpty && inFlight < io.maxRequestsAhead {
+            readHeld = false
+            context.read()
         }
     }
 
@@ -174,7 +208,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if inFlight >= io.maxRequestsAhead {
+        if inFlight >= io.maxRequestsAhead || !held.isEmpty {
             readHeld = true
         } else {
             context.read()
@@ -185,7 +219,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     func write(_ bytes: ByteBuffer, _ e: OutboundBatch.Entry, events: ByteBuffer?, delivery: Int) {
         inFlight -= e.consumed
         guard context != nil else { return }
-        if readHeld && inFlight < io.maxRequestsAhead {
+        if readHeld && inFlight < io.maxRequestsAhead && held.isEmpty {
             readHeld = false
             context!.read()
         }

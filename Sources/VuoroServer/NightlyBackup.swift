@@ -11,8 +11,7 @@ enum NightlyBackup {
 
     /// Writes `backups/vuoro-DAY.db` (DAY: the service day that ended) and deletes the oldest beyond `keep`.
     /// Returns the path written and the files deleted.
-    static func run(store: Store, day: String, keep: Int) throws -> (path: String, removed: [String]) {
-        let dir = directory(of: store)
+    static func run(store: Store, in dir: String, day: String, keep: Int) throws -> (path: String, removed: [String]) {
         if mkdir(dir, 0o700) != 0 && errno != EEXIST {
             throw DirectoryError(description: "cannot make \(dir): \(String(cString: strerror(errno)))")
         }

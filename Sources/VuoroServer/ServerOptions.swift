@@ -19,6 +19,8 @@ public struct ServerOptions: Sendable {
     /// Threads that read and write the clients' sockets, besides the one that owns the state; 0 does it all on
     /// that one thread. By default one per core, at most 4.
     public var ioThreads: Int
+    /// Where `BACKUP` and the nightly backups write; nil: `backups/` in the state directory.
+    public var backupDirectory: String?
 
     public init(
         maxConnections: Int = 1024, idleTimeout: Int64 = 60, maxPendingOutput: Int = 1 << 20, maxAuthFailures: Int = 3,

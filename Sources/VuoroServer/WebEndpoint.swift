@@ -2,97 +2,49 @@
 // their waits, GET /t/KEY for one ticket. Read-only; the state is read on the engine's loop.
 import NIOConcurrencyHelpers
 import NIOCore
-import NIOHTTP1
 import NIOPosix
+import VuoroHTTP
 import VuoroCore
 import VuoroProtocol
 
-/// Writes one whole response and, unless the client keeps the connection, closes it.
-func respond(
-    _ context: ChannelHandlerContext, status: HTTPResponseStatus, contentType: String, body: [UInt8],
-    keepAlive: Bool, head: Bool = false, extraHeaders: [(String, String)] = []
-) {
-    var headers = HTTPHeaders()
-    headers.add(name: "Content-Type", value: contentType)
-    headers.add(name: "Content-Length", value: String(body.count))
-    for (name, value) in extraHeaders { headers.add(name: name, value: value) }
-    if !keepAlive { headers.add(name: "Connection", value: "close") }
-    context.write(
-        NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
-        promise: nil)
-    if !head {
-        var buffer = context.channel.allocator.buffer(capacity: body.count)
-        buffer.writeBytes(body)
-        context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
-    }
-    let done = context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
-    if !keepAlive { done.whenComplete { _ in context.close(promise: nil) } }
-}
-
-/// Answers the visitors' pages. Anything but GET or HEAD of `/` and `/t/KEY` is refused.
-final class WebHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
-
+/// Answers the visitors' pages: GET or HEAD of `/` and `/t/KEY`; anything else is refused.
+final class WebRoutes: HTTPRoutes, @unchecked Sendable {  // immutable after init
     let engine: Engine
     let cache: ServicesPageCache
-    private var request: HTTPRequestHead?
+    let limits = HTTPLimits()
 
     init(engine: Engine, cache: ServicesPageCache) {
         self.engine = engine
         self.cache = cache
     }
 
-    /// What a browser may do with the pages: nothing but show them.
-    static let headers = [
-        ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
-        ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"),
+    /// What a browser may do with the pages: nothing but show them, with their own inline style.
+    static let pageHeaders: [(name: String, value: String)] = [
+        ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
     ]
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head): request = head
-        case .body: break
-        case .end:
-            guard let head = request else { return }
-            request = nil
-            answer(head, context: context)
+    func answer(_ request: HTTPRequest, peer: String, on loop: EventLoop) -> EventLoopFuture<HTTPAnswer> {
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return loop.makeSucceededFuture(
+                .response(.text(405, "only GET and HEAD", headers: [("Allow", "GET, HEAD")])))
         }
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // A client that sends nothing for a while (or half a request, for ever) is closed.
-        if event is IdleStateHandler.IdleStateEvent { context.close(promise: nil) }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) { context.close(promise: nil) }
-
-    private func answer(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        let keepAlive = head.isKeepAlive
-        guard head.method == .GET || head.method == .HEAD else {
-            respond(
-                context, status: .methodNotAllowed, contentType: "text/plain; charset=utf-8",
-                body: Array("only GET\n".utf8), keepAlive: keepAlive, extraHeaders: [("Allow", "GET, HEAD")])
-            return
-        }
-        let target = WebTarget(uri: head.uri)
-        let accepted = head.headers["Accept-Language"].first
-        let isHead = head.method == .HEAD
-        func send(_ status: HTTPResponseStatus, _ page: String) {
-            respond(
-                context, status: status, contentType: "text/html; charset=utf-8", body: Array(page.utf8),
-                keepAlive: keepAlive, head: isHead, extraHeaders: WebHandler.headers)
+        let target = WebTarget(uri: request.target)
+        let accepted = request.header("accept-language")
+        func page(_ status: Int, _ text: String) -> HTTPAnswer {
+            .response(
+                HTTPResponse(
+                    status: status, contentType: "text/html; charset=utf-8", body: Array(text.utf8),
+                    headers: WebRoutes.pageHeaders))
         }
         // The services page depends only on the state and the words asked in: one rendering serves a second.
         let shared = target.page == .services ? "\(target.lang ?? "")|\(accepted ?? "")" : nil
-        if let shared, let page = cache.page(for: shared) { return send(.ok, page) }
+        if let shared, let text = cache.page(for: shared) { return loop.makeSucceededFuture(page(200, text)) }
         let cache = self.cache
-        engine.loop.submit { [engine] () -> (HTTPResponseStatus, String) in
+        return engine.loop.submit { [engine] () -> (Int, String) in
             target.render(engine.centre, accepted: accepted)
-        }.hop(to: context.eventLoop).whenComplete { result in
-            let (status, page) = (try? result.get()) ?? (.serviceUnavailable, "unavailable\n")
-            if let shared, status == .ok { cache.keep(page, for: shared) }
-            send(status, page)
+        }.map { status, text in
+            if let shared, status == 200 { cache.keep(text, for: shared) }
+            return page(status, text)
         }
     }
 }
@@ -131,6 +83,10 @@ struct WebTarget: Sendable {
     let page: Page
     let lang: String?
 
+    /// A ticket's page opens only for a key at least this long: a short one (`id=k2`) could be guessed. Shorter
+    /// keys still work for sending `ISSUE` again.
+    static let minimumKeyLength = 16
+
     init(uri: String) {
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let path = parts.first.map(String.init) ?? ""
@@ -143,7 +99,9 @@ struct WebTarget: Sendable {
         self.lang = lang
         if path == "/" || path == "/index.html" {
             page = .services
-        } else if path.hasPrefix("/t/"), let key = try? Request.requestKey(String(path.dropFirst(3))) {
+        } else if path.hasPrefix("/t/"), let key = try? Request.requestKey(String(path.dropFirst(3))),
+            key.utf8.count >= WebTarget.minimumKeyLength
+        {
             page = .ticket(key)
         } else {
             page = .none
@@ -151,58 +109,31 @@ struct WebTarget: Sendable {
     }
 
     /// The status and the page, from the centre's state: on the engine's loop.
-    func render(_ centre: Centre, accepted: String?) -> (HTTPResponseStatus, String) {
+    func render(_ centre: Centre, accepted: String?) -> (Int, String) {
         let site = centre.config.languages
         switch page {
         case .services:
             let lang = StatusPage.language(asked: lang, chosen: nil, accepted: accepted, site: site)
-            return (.ok, StatusPage(centre: centre, lang: lang).services())
+            return (200, StatusPage(centre: centre, lang: lang).services())
         case .ticket(let key):
             if let view = centre.view(request: key) {
                 let lang = StatusPage.language(asked: lang, chosen: view.ticket.lang, accepted: accepted, site: site)
-                return (.ok, StatusPage(centre: centre, lang: lang).ticket(view, key: key))
+                return (200, StatusPage(centre: centre, lang: lang).ticket(view, key: key))
             }
         case .none: break
         }
         let lang = StatusPage.language(asked: lang, chosen: nil, accepted: accepted, site: site)
-        return (.notFound, StatusPage(centre: centre, lang: lang).notFound())
+        return (404, StatusPage(centre: centre, lang: lang).notFound())
     }
 }
 
 extension VuoroServer {
-    /// Serves the visitors' pages on `host:port`; returns the address bound. Beyond `maxConnections` open at
-    /// once, a new connection is closed at once: phones refreshing (or a flood) never take the descriptors the
-    /// kiosks and counters need.
+    /// Serves the visitors' pages on `host:port`; returns the address bound.
     public func startWeb(
-        host: String, port: Int, maxConnections: Int = 1024, idleTimeout: TimeAmount = VuoroServer.webIdleTimeout,
+        host: String, port: Int, options: HTTPListenerOptions = HTTPListenerOptions(),
         servicesPageFor freshFor: TimeAmount = .seconds(1)
     ) async throws -> SocketAddress? {
-        let open = NIOLockedValueBox(0)
-        let cache = ServicesPageCache(freshFor: freshFor)
-        let channel = try await ServerBootstrap(group: group)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { [engine] channel in
-                let admitted = open.withLockedValue { n in
-                    guard n < maxConnections else { return false }
-                    n += 1
-                    return true
-                }
-                guard admitted else { return channel.close() }
-                channel.closeFuture.whenComplete { _ in open.withLockedValue { $0 -= 1 } }
-                return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        IdleStateHandler(allTimeout: idleTimeout))
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(WebHandler(engine: engine, cache: cache))
-                }
-            }
-            .bind(host: host, port: port).get()
-        addListener(channel)
-        return channel.localAddress
+        let routes = WebRoutes(engine: engine, cache: ServicesPageCache(freshFor: freshFor))
+        return try await startHTTP(host: host, port: port, routes: routes, options: options)
     }
-}
-
-extension VuoroServer {
-    /// How long a connection to the web pages may stay without traffic, or with half a request.
-    public static let webIdleTimeout = TimeAmount.seconds(15)
 }

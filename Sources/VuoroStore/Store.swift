@@ -296,7 +296,9 @@ public final class Store {
 
     /// Copies the whole database to `path` with SQLite's online backup API: a consistent copy taken between
     /// commits. The file is written beside `path` first and renamed into place, so a half copy never lands.
-    public func backup(to path: String) throws {
+    /// With `replace` false the copy never replaces a file: one at `path` (or appearing there meanwhile) fails it.
+    /// The copy is readable by its owner alone (mode 0600).
+    public func backup(to path: String, replace: Bool = true) throws {
         // Renamed over the live database, its WAL or the lock, the copy would cut the running daemon off from its
         // files: everything it commits after would go to files no longer in the directory, lost at the next start.
         if let target = fileIdentity(path) {
@@ -318,6 +320,17 @@ public final class Store {
             throw SQLiteError(code: rc, message: String(cString: sqlite3_errstr(rc)), context: "backing up to \(path)")
         }
         try dest.execute("PRAGMA journal_mode=DELETE")
+        chmod(partial, 0o600)
+        if !replace {
+            // link() fails where a file exists, where rename() would replace it.
+            guard link(partial, path) == 0 else {
+                let e = String(cString: strerror(errno))
+                unlink(partial)
+                throw SQLiteError(code: SQLITE_CANTOPEN, message: e, context: "placing the backup at \(path)")
+            }
+            unlink(partial)
+            return
+        }
         guard rename(partial, path) == 0 else {
             let e = String(cString: strerror(errno))
             unlink(partial)

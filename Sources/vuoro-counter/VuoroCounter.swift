@@ -124,8 +124,9 @@ struct Desk {
     struct State {
         /// What the last action did, or why it did not.
         var message = ""
-        /// When the desk first saw each ticket served here, for the service clock.
-        var servedSince: [String: Date] = [:]
+        /// The ticket served here and when it was last called (or recalled): the service clock and the guard
+        /// against a double press count from there, also for a no-show called back or a ticket transferred back.
+        var serving: (ticket: String, since: Date)?
         /// The transfer menu is open; transfers go to the front of the queue.
         var menu = false
         var front = false
@@ -209,13 +210,13 @@ struct Desk {
         let myQueues = (me["queues"] ?? "").split(separator: ",").map(String.init)
         let status = try conn.list(.status)
         let current = me["ticket"].flatMap { $0 == "-" ? nil : $0 }
-        if let t = current, s.servedSince[t] == nil { s.servedSince[t] = Date() }
+        if current != s.serving?.ticket { s.serving = current.map { ($0, Date()) } }
         let state = me["state"] == "paused" ? tx.paused : tx.open
         // A counter with a name ("huone 214") is called that, as the lobby's screens call it.
         let title = me["name"].map(\.initialCapital) ?? "\(tx.counter) \(counter)"
         var lines = ["", Terminal.bold("  \(title)") + "   (\(state))", ""]
         if let t = current {
-            let secs = Int(Date().timeIntervalSince(s.servedSince[t] ?? Date()))
+            let secs = Int(Date().timeIntervalSince(s.serving?.since ?? Date()))
             lines.append("  \(tx.serving) " + Terminal.bold(t) + "   \(Desk.clock(secs))")
         } else {
             lines.append("  \(tx.noTicket)")
@@ -282,7 +283,7 @@ struct Desk {
             switch key {
             case "n":
                 // A second n just after a call, a double press say, would end that visitor's turn unserved.
-                if let t = current, let since = s.servedSince[t], Date().timeIntervalSince(since) < Desk.confirmWindow,
+                if let t = current, let since = s.serving?.since, Date().timeIntervalSince(since) < Desk.confirmWindow,
                     asked.map({ Date().timeIntervalSince($0) >= Desk.confirmWindow }) ?? true
                 {
                     s.confirming = Date()
@@ -302,7 +303,14 @@ struct Desk {
         }
         if let request {
             do {
-                s.message = Desk.describe(request, try conn.request(request), tx, names)
+                let reply = try conn.request(request)
+                s.message = Desk.describe(request, reply, tx, names)
+                switch request {
+                case .call, .recall:
+                    // A call starts the clock again, whichever ticket it names (the same one called back too).
+                    if let t = reply.words.first, t != "none" { s.serving = (t, Date()) }
+                default: break
+                }
             } catch ClientError.refused(let code, let text) {
                 s.message =
                     code == "no-current-ticket"

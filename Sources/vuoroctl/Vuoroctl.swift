@@ -18,7 +18,7 @@ struct Vuoroctl: ParsableCommand {
               vuoroctl kiosks
               vuoroctl called 20 --json
               vuoroctl stats --date 2026-11-01 --to 2026-11-30 --csv > november.csv
-              vuoroctl backup /var/lib/vuoro/backup-2026-11-23.db
+              vuoroctl backup before-upgrade.db
               vuoroctl check-config /etc/vuoro/vuoro.toml
             """,
         version: vuoroVersion,
@@ -315,20 +315,19 @@ struct Stats: ParsableCommand {
 
 struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Have the daemon copy its database to FILE while it serves (admin).",
+        abstract: "Have the daemon copy its database to a new file in its backup directory while it serves (admin).",
         discussion: """
-            FILE is written by vuorod on its own host (a relative path is taken from this directory). Under the \
-            systemd unit only the state directory is writable: use /var/lib/vuoro/... there. To restore: stop \
-            vuorod, copy the backup over vuoro.db in the state directory, remove vuoro.db-wal and vuoro.db-shm, \
-            start vuorod.
+            FILE is a file name (or an absolute path in the backup directory): vuorod writes it in its backup \
+            directory (--backup-dir or backup_dir, by default backups/ in the state directory) on its own host, \
+            and never replaces a file. To restore: stop vuorod, copy the backup over vuoro.db in the state \
+            directory, remove vuoro.db-wal and vuoro.db-shm, start vuorod.
             """)
     @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "Where the copy goes.") var file: String
+    @Argument(help: "The new file's name, for example before-upgrade.db.") var file: String
     func run() throws {
         try runClient("vuoroctl") {
-            let path = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
-            _ = try connection.connect().request(.backup(path))
-            print("backup written to \(path)")
+            let reply = try connection.connect().request(.backup(file))
+            print("backup written to \(reply["path"] ?? file)")
         }
     }
 }

@@ -57,6 +57,18 @@ struct Vuorod: AsyncParsableCommand {
             """, valueName: "host:port"))
     var web: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Directory of the backups BACKUP and the nightly backups write. Default: the configuration's backup_dir, else backups/ in the state directory.",
+            valueName: "dir"))
+    var backupDir: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Connections to the web pages from one address at once (0: no limit). Behind a reverse proxy every connection comes from the proxy: raise it, or set 0 and limit per client in the proxy.",
+            valueName: "n"))
+    var webMaxPerPeer: Int = 64
+
     @Option(help: "Seconds after which a connection that has sent no request is closed (watchers are kept).")
     var idleTimeout: Int = 60
 
@@ -86,6 +98,7 @@ struct Vuorod: AsyncParsableCommand {
                 throw ValidationError("--\(name) \(value): expected HOST:PORT")
             }
         }
+        guard webMaxPerPeer >= 0 else { throw ValidationError("--web-max-per-peer must be 0 or more") }
         guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -129,12 +142,16 @@ struct Vuorod: AsyncParsableCommand {
                 String.init) ?? "./vuoro-state"
         let store: Store
         let centre: Centre
+        // Everything vuorod creates is its own alone (0600 files, 0700 directories), whatever the umask: the
+        // database holds the ISSUE keys that open the tickets' pages.
+        umask(0o077)
         do {
             try makeStateDirectory(dir)
             // The descriptor stays open, and the directory locked, until the process ends.
             _ = try lockStateDirectory(dir)
             store = try Store(path: dir + "/vuoro.db")
             store.ownFiles = [dir + "/vuoro.lock"]
+            restrictStateFiles(dir)
             let clock = SystemClock()
             let calendar = ServiceCalendar(timeZoneIdentifier: centreConfig.timeZone)!
             let snapshot = try store.load(today: calendar.day(containing: clock.now()).date)
@@ -149,6 +166,7 @@ struct Vuorod: AsyncParsableCommand {
         var options = ServerOptions(
             maxConnections: maxConnections, idleTimeout: Int64(idleTimeout), access: loaded.access)
         if let ioThreads { options.ioThreads = ioThreads }
+        options.backupDirectory = backupDir ?? loaded.backupDirectory
         // --listen, else the configuration's listen, else 127.0.0.1:7410.
         let addresses =
             !listen.isEmpty
@@ -195,7 +213,8 @@ struct Vuorod: AsyncParsableCommand {
                     logger.notice("metrics on http://\(a.ipAddress ?? host):\(a.port ?? port)/metrics")
                 }
                 if case .tcp(let host, let port) = webAddress,
-                    let a = try await server.startWeb(host: host, port: port)
+                    let a = try await server.startWeb(
+                        host: host, port: port, options: HTTPListenerOptions(maxPerPeer: webMaxPerPeer))
                 {
                     logger.notice("visitors' pages on http://\(a.ipAddress ?? host):\(a.port ?? port)/")
                 }
@@ -307,19 +326,46 @@ final class Reloader: @unchecked Sendable {
     }
 }
 
-/// Creates the state directory and its parents, failing with the system's reason ("Permission denied").
+/// Creates the state directory and its parents (0700), or checks the one there: it must belong to this user and be
+/// writable by nobody else, as sshd asks of its keys' directories. Someone else's directory, or one others may
+/// write, could have its database replaced or read; vuorod refuses it and says how to fix it.
 func makeStateDirectory(_ dir: String) throws {
     var path = dir.hasPrefix("/") ? "" : "."
     for part in dir.split(separator: "/") {
         path += "/" + part
-        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+        if mkdir(path, 0o700) != 0 && errno != EEXIST {
             throw StateDirectoryError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
         }
     }
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
+    var st = stat()
+    guard stat(dir, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
         throw StateDirectoryError(description: "\(dir) is not a directory")
     }
+    guard st.st_uid == geteuid() else {
+        throw StateDirectoryError(
+            description:
+                "\(dir) belongs to user \(st.st_uid), not to this one (\(geteuid())): refusing a state directory someone else controls; chown it or choose another with --state-dir"
+        )
+    }
+    guard st.st_mode & 0o022 == 0 else {
+        throw StateDirectoryError(
+            description:
+                "\(dir) may be written by other users (mode \(String(st.st_mode & 0o777, radix: 8))): refusing it; chmod 700 \(dir)"
+        )
+    }
+    if st.st_mode & 0o077 != 0 { chmod(dir, 0o700) }
+}
+
+/// The state's files as an earlier vuoro left them (0644 under umask 022) become readable by their owner alone.
+func restrictStateFiles(_ dir: String) {
+    let names = ["vuoro.db", "vuoro.db-wal", "vuoro.db-shm", "vuoro.lock"]
+    let backups = (try? FileManager.default.contentsOfDirectory(atPath: dir + "/backups")) ?? []
+    for path in names.map({ dir + "/" + $0 }) + backups.map({ dir + "/backups/" + $0 }) {
+        var st = stat()
+        if lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_mode & 0o077 != 0 { chmod(path, 0o600) }
+    }
+    var st = stat()
+    if stat(dir + "/backups", &st) == 0, st.st_mode & 0o077 != 0 { chmod(dir + "/backups", 0o700) }
 }
 
 /// Takes the state directory for this process alone, with `flock` on `vuoro.lock` (which holds the owner's pid):
@@ -327,7 +373,7 @@ func makeStateDirectory(_ dir: String) throws {
 /// ticket ids and numbers and overwrite the first one's tickets. Returns the descriptor, which must stay open.
 func lockStateDirectory(_ dir: String) throws -> Int32 {
     let path = dir + "/vuoro.lock"
-    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
     guard fd >= 0 else {
         throw StateDirectoryError(description: "cannot open \(path): \(String(cString: strerror(errno)))")
     }

@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 import VuoroCore
+import VuoroHTTP
 import VuoroServer
 import VuoroTestSupport
 
@@ -32,10 +33,10 @@ import VuoroTestSupport
     @Test func aTicketsPageFollowsItThroughTheDay() async throws {
         let (server, web) = try await start()
         let kiosk = try server.client()
-        #expect(try kiosk.request("ISSUE health id=k1 lang=sv").hasPrefix("OK H001 "))
-        #expect(try kiosk.request("ISSUE health id=k2").hasPrefix("OK H002 "))
+        #expect(try kiosk.request("ISSUE health id=key1key1key1key1 lang=sv").hasPrefix("OK H001 "))
+        #expect(try kiosk.request("ISSUE health id=key2key2key2key2").hasPrefix("OK H002 "))
 
-        var page = try httpRequest(port: web, "/t/k2")
+        var page = try httpRequest(port: web, "/t/key2key2key2key2")
         #expect(page.status == 200)
         #expect(page.headers["content-type"] == "text/html; charset=utf-8")
         #expect(page.body.contains("<html lang=\"fi\">"), "the ticket's language (the site's first)")
@@ -45,23 +46,23 @@ import VuoroTestSupport
         #expect(page.body.contains("<meta http-equiv=\"refresh\" content=\"20\">"))
 
         // The language chosen at the kiosk wins over the phone's.
-        page = try httpRequest(port: web, "/t/k1", headers: ["Accept-Language": "en-GB,en;q=0.9"])
+        page = try httpRequest(port: web, "/t/key1key1key1key1", headers: ["Accept-Language": "en-GB,en;q=0.9"])
         #expect(page.body.contains("<html lang=\"sv\">") && page.body.contains("Plats i kön: <b>1</b>"))
         #expect(page.body.contains("Terveysasema") == false && page.body.contains("Hälsostation"), "\(page.body)")
 
         #expect(try kiosk.request("CALL 4").hasPrefix("OK H001 "))
-        page = try httpRequest(port: web, "/t/k1")
+        page = try httpRequest(port: web, "/t/key1key1key1key1")
         #expect(page.body.contains("Du har ropats upp: <b>rum 4</b>"), "\(page.body)")
-        page = try httpRequest(port: web, "/t/k2")
+        page = try httpRequest(port: web, "/t/key2key2key2key2")
         #expect(page.body.contains("Paikka jonossa: <b>1</b>"), "\(page.body)")
         #expect(page.body.contains("Viimeksi kutsuttu: H001"), "\(page.body)")
-        page = try httpRequest(port: web, "/t/k1?lang=en")
+        page = try httpRequest(port: web, "/t/key1key1key1key1?lang=en")
         #expect(page.body.contains("You have been called to: <b>room 4</b>"), "\(page.body)")
 
         #expect(try kiosk.request("DONE 4") == "OK H001 state=done")
-        #expect(try httpRequest(port: web, "/t/k1").body.contains("Ditt ärende är avslutat."))
+        #expect(try httpRequest(port: web, "/t/key1key1key1key1").body.contains("Ditt ärende är avslutat."))
         #expect(try kiosk.request("CANCEL H002") == "OK H002 state=cancelled")
-        #expect(try httpRequest(port: web, "/t/k2").body.contains("Numero on peruttu."))
+        #expect(try httpRequest(port: web, "/t/key2key2key2key2").body.contains("Numero on peruttu."))
         await server.stop()
     }
 
@@ -100,31 +101,54 @@ import VuoroTestSupport
 
     @Test func whatIsNotAPageIsRefused() async throws {
         let (server, web) = try await start()
-        #expect(try server.client().request("ISSUE kela id=k1").hasPrefix("OK K001 "))
+        #expect(try server.client().request("ISSUE kela id=key1key1key1key1").hasPrefix("OK K001 "))
         for path in [
-            "/t/unknown", "/t/", "/t/k1/x", "/t/k%31", "/../etc/passwd", "/metrics",
+            "/t/unknown", "/t/", "/t/key1key1key1key1/x", "/t/key1key1key1key%31", "/../etc/passwd", "/metrics",
             "/t/" + String(repeating: "a", count: 65),
         ] {
             let r = try httpRequest(port: web, path)
             #expect(r.status == 404, "\(path)")
             #expect(!r.body.contains("K001"), "\(path)")
         }
-        let post = try httpRequest(port: web, "/t/k1", method: "POST")
+        let post = try httpRequest(port: web, "/t/key1key1key1key1", method: "POST")
         #expect(post.status == 405 && post.headers["allow"] == "GET, HEAD")
-        let head = try httpRequest(port: web, "/t/k1", method: "HEAD")
+        let head = try httpRequest(port: web, "/t/key1key1key1key1", method: "HEAD")
         #expect(head.status == 200 && head.body.isEmpty && Int(head.headers["content-length"] ?? "") ?? 0 > 0)
-        let page = try httpRequest(port: web, "/t/k1")
+        let page = try httpRequest(port: web, "/t/key1key1key1key1")
         #expect(page.headers["cache-control"] == "no-store")
         #expect(page.headers["referrer-policy"] == "no-referrer")
         #expect(page.headers["content-security-policy"]?.hasPrefix("default-src 'none'") == true)
         #expect(!page.body.contains("<script"))
+        // Every answer carries the security headers, refusals included.
+        for r in [post, try httpRequest(port: web, "/t/x y"), try httpRequest(port: web, "/nothing")] {
+            #expect(r.status >= 400)
+            for (name, value) in HTTPResponse.securityHeaders where name != "Content-Security-Policy" {
+                #expect(r.headers[name.lowercased()] == value, "\(r.status) \(name)")
+            }
+            #expect(r.headers["content-security-policy"]?.hasPrefix("default-src 'none'") == true)
+        }
+        await server.stop()
+    }
+
+    /// A short key (`id=k2`) could be guessed: its ticket has no page, though the key still works for `ISSUE`.
+    @Test func aShortKeyOpensNoPage() async throws {
+        let (server, web) = try await start()
+        let kiosk = try server.client()
+        #expect(try kiosk.request("ISSUE kela id=k2").hasPrefix("OK K001 "))
+        #expect(try kiosk.request("ISSUE kela id=k2").hasSuffix(" again=1"))
+        #expect(try kiosk.request("ISSUE kela id=abcdefghijklmno").hasPrefix("OK K002 "))
+        #expect(try kiosk.request("ISSUE kela id=abcdefghijklmnop").hasPrefix("OK K003 "))
+        #expect(try httpRequest(port: web, "/t/k2").status == 404)
+        #expect(try httpRequest(port: web, "/t/abcdefghijklmno").status == 404, "15 characters")
+        #expect(try httpRequest(port: web, "/t/abcdefghijklmnop").body.contains(">K003<"), "16 characters")
         await server.stop()
     }
 
     /// Phones that hold connections (or a flood) are held to the limit; the next connection is closed at once.
     @Test func connectionsAreLimited() async throws {
         let server = try await TestServer()
-        let web = try #require(try await server.server.startWeb(host: "127.0.0.1", port: 0, maxConnections: 2)).port!
+        let web = try #require(try await server.server.startWeb(
+                host: "127.0.0.1", port: 0, options: HTTPListenerOptions(maxConnections: 2))).port!
         var idle: [LineClient] = [try LineClient(port: web), try LineClient(port: web)]
         // The third is closed before anything is read: no response at all.
         #expect((try? httpRequest(port: web, "/")) == nil, "a third was served")
@@ -139,12 +163,12 @@ import VuoroTestSupport
         await server.stop()
     }
 
-    /// A connection that sends nothing, or half a request, is closed after the idle time (15 s by default).
+    /// A connection that sends nothing is closed after the idle time (15 s by default), and one that sends half a
+    /// request after the request time (10 s from its first byte).
     @Test func idleConnectionsAreClosed() async throws {
         let server = try await TestServer()
-        let web = try #require(
-            try await server.server.startWeb(host: "127.0.0.1", port: 0, idleTimeout: .milliseconds(300))
-        ).port!
+        let options = HTTPListenerOptions(requestTimeout: .milliseconds(300), idleTimeout: .milliseconds(300))
+        let web = try #require(try await server.server.startWeb(host: "127.0.0.1", port: 0, options: options)).port!
         let silent = try LineClient(port: web)
         let half = try LineClient(port: web)
         half.sendRaw(Array("GET / HTTP/1.1\r\nHost: local".utf8))
@@ -158,8 +182,8 @@ import VuoroTestSupport
         config.site = "Omena & <b>Co</b> \"quoted\""
         config.queues[0].names["fi"] = "<script>alert(1)</script>"
         let (server, web) = try await start(config)
-        #expect(try server.client().request("ISSUE kela id=k1").hasPrefix("OK K001 "))
-        for path in ["/", "/t/k1", "/t/none"] {
+        #expect(try server.client().request("ISSUE kela id=key1key1key1key1").hasPrefix("OK K001 "))
+        for path in ["/", "/t/key1key1key1key1", "/t/none"] {
             let body = try httpRequest(port: web, path).body
             #expect(!body.contains("<script>") && !body.contains("<b>Co"), "\(path): \(body)")
             #expect(body.contains("Omena &amp; &lt;b&gt;Co&lt;/b&gt; &quot;quoted&quot;"), "\(path)")

@@ -32,6 +32,31 @@ public final class LineClient {
         fd = try ClientConnection.connectTCP("\(host):\(port)")
     }
 
+    /// Connects from the loopback address `source` (127.0.0.2, say): another client address on this machine.
+    public init(port: Int, from source: String) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var local = sockaddr_in()
+        local.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, source, &local.sin_addr)
+        var remote = sockaddr_in()
+        remote.sin_family = sa_family_t(AF_INET)
+        remote.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, "127.0.0.1", &remote.sin_addr)
+        let ok = withUnsafePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        } && withUnsafePointer(to: &remote) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+        guard ok else {
+            let reason = String(cString: strerror(errno))
+            throw TestClientError.connect("from \(source) to port \(port): \(reason)")
+        }
+    }
+
     /// Connects to a Unix socket.
     public init(unixPath: String) throws {
         fd = try ClientConnection.connectUnix(unixPath, server: "unix:" + unixPath)

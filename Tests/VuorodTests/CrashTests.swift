@@ -169,9 +169,9 @@ func underKills(_ d: inout Daemon, dir: String, port: Int, _ workers: [Worker]) 
         #expect(ghosts.isEmpty, "stored and never acknowledged, or the other way: \(ghosts)")
     }
 
-    /// A backup renamed over the live database, its WAL or the lock would cut the daemon off from its files:
-    /// everything it acknowledged after that went to files no longer in the directory, and was gone at restart.
-    @Test func aBackupNeverReplacesTheLiveFiles() throws {
+    /// `BACKUP` writes only a new file in the backup directory: an admin's request (the daemon may run as root)
+    /// can neither replace a file, the live state's own above all, nor reach outside through `..` or a link.
+    @Test func aBackupWritesOnlyNewFilesInTheBackupDirectory() throws {
         let dir = TestServer.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let state = dir + "/state"
@@ -179,13 +179,24 @@ func underKills(_ d: inout Daemon, dir: String, port: Int, _ workers: [Worker]) 
         try d.waitUntilListening()
         var c = try LineClient(port: d.port)
         #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
-        try FileManager.default.createSymbolicLink(atPath: dir + "/link.db", withDestinationPath: state + "/vuoro.db")
-        for target in ["vuoro.db", "vuoro.db-wal", "vuoro.db-shm", "vuoro.lock"].map({ state + "/" + $0 })
-            + [dir + "/link.db", dir + "/state/../state/vuoro.db"]
-        {
+        let victim = dir + "/victim.txt"
+        try "keep me".write(toFile: victim, atomically: true, encoding: .utf8)
+        #expect(try c.request("BACKUP first.db") == "OK backup path=\(state)/backups/first.db")
+        try FileManager.default.createSymbolicLink(atPath: state + "/backups/link.db", withDestinationPath: victim)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/via", withDestinationPath: state + "/backups")
+        let refused = [
+            victim, "/tmp/x/victim.txt", state + "/vuoro.db", state + "/vuoro.db-wal", state + "/vuoro.lock",
+            "../vuoro.db", state + "/backups/../vuoro.db", state + "/backups/link.db", "link.db",
+            dir + "/via/new.db", "first.db", state + "/backups/first.db", ".hidden.db", "sub/new.db",
+        ]
+        for target in refused {
             let r = try c.request("BACKUP \(target)")
-            #expect(r.hasPrefix("ERR bad-argument \(target) is ") && r.hasSuffix("back up to another file"), "\(r)")
+            #expect(r.hasPrefix("ERR bad-argument "), "\(target): \(r)")
         }
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep me")
+        #expect(try c.request("BACKUP \(state)/backups/second.db") == "OK backup path=\(state)/backups/second.db")
+        let mode = try FileManager.default.attributesOfItem(atPath: state + "/backups/second.db")[.posixPermissions]
+        #expect(mode as? Int == 0o600)
         #expect(try c.request("ISSUE kela").hasPrefix("OK K002"))
         d.signal(SIGKILL)
         _ = d.finish()
@@ -194,6 +205,15 @@ func underKills(_ d: inout Daemon, dir: String, port: Int, _ workers: [Worker]) 
         c = try LineClient(port: d.port)
         #expect(try c.request("TICKET K001").hasPrefix("OK K001 state=waiting"))
         #expect(try c.request("TICKET K002").hasPrefix("OK K002 state=waiting"))
+        d.signal(SIGTERM)
+        _ = d.finish()
+        // Another directory by configuration, and its own refusals.
+        let elsewhere = dir + "/elsewhere"
+        d = try Daemon(arguments: ["--state-dir", state, "--listen", "127.0.0.1:0", "--backup-dir", elsewhere])
+        try d.waitUntilListening()
+        c = try LineClient(port: d.port)
+        #expect(try c.request("BACKUP third.db") == "OK backup path=\(elsewhere)/third.db")
+        #expect(try c.request("BACKUP \(state)/backups/fourth.db").hasPrefix("ERR bad-argument "))
         d.signal(SIGTERM)
         _ = d.finish()
     }
@@ -207,8 +227,8 @@ func underKills(_ d: inout Daemon, dir: String, port: Int, _ workers: [Worker]) 
         let c = try LineClient(port: d.port)
         for _ in 0..<20 { #expect(try c.request("ISSUE kela").hasPrefix("OK K")) }
         #expect(try c.request("CALL 1").hasPrefix("OK K001"))
-        let backup = dir + "/backup.db"
-        let (rc, out, err) = try runClient("vuoroctl", ["backup", backup], server: addr)
+        let backup = dir + "/state/backups/backup.db"
+        let (rc, out, err) = try runClient("vuoroctl", ["backup", "backup.db"], server: addr)
         #expect(rc == 0, "\(err)")
         #expect(String(decoding: out, as: UTF8.self) == "backup written to \(backup)\n")
         #expect(try c.request("ISSUE kela").hasPrefix("OK K021"))
@@ -245,7 +265,7 @@ let canMount: Bool = {
     /// A daemon whose state lives on its own small tmpfs.
     func withSmallDisk(_ body: (String, Daemon) throws -> Void) throws {
         let dir = TestServer.temporaryDirectory()
-        try #require(try run(findProgram("mount")!, ["-t", "tmpfs", "-o", "size=4m", "tmpfs", dir]).0 == 0)
+        try #require(try run(findProgram("mount")!, ["-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", dir]).0 == 0)
         defer {
             _ = try? run(findProgram("umount")!, ["-l", dir])
             try? FileManager.default.removeItem(atPath: dir)

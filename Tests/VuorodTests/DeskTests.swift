@@ -87,6 +87,37 @@ import VuoroTestSupport
     }
 }
 
+@Suite(.serialized) struct DeskCalledBackTests {
+    /// A no-show called back with `c` is a new call: the clock shows 0:0x, not the time since the first call, and
+    /// n just after it asks to be pressed again rather than ending the visitor who is walking up as done.
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func theGuardCountsFromTheLatestCall() async throws {
+        let server = try await TestServer()
+        let addr = "127.0.0.1:\(server.port)"
+        let c = try server.client()
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K001"))
+        #expect(try c.request("ISSUE kela").hasPrefix("OK K002"))
+        let desk = try Tmux("\(executable("vuoro-counter")) --counter 1 --server \(addr) --lang en")
+        #expect(try desk.waitFor("Counter 1   (open)"), desk.dump)
+        try desk.keys("n")
+        #expect(try desk.waitFor("Serving K001"), desk.dump)
+        // Past the guard's five seconds the clerk marks K001 a no-show, and K001 comes back at once.
+        usleep(6_000_000)
+        #expect(try desk.waitFor("Serving K001   0:06", seconds: 3), desk.dump)
+        try desk.keys("s")
+        #expect(try desk.waitFor("K001 no-show"), desk.dump)
+        try desk.keys("c")
+        for k in ["k", "0", "0", "1", "Enter"] { try desk.keys(k) }
+        #expect(try desk.waitFor("K001 (Kela) called"), desk.dump)
+        #expect(try desk.waitFor("Serving K001   0:0"), desk.dump)
+        try desk.keys("n")
+        #expect(try desk.waitFor("K001 was just called. Press n again"), desk.dump)
+        #expect(try c.request("TICKET K001") == "OK K001 state=called queue=kela counter=1")
+        try desk.keys("q")
+        await server.stop()
+    }
+}
+
 @Suite(.serialized) struct DeskQuitTests {
     /// A clerk who closes the desk at the end of a shift left the counter open, counted in every estimate the
     /// kiosks printed: quitting now pauses it.
