@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "vuoroctl",
             dependencies: [
-                "VuoroClient", "VuoroConfig", "VuoroProtocol",
+                "VuoroClient", "VuoroConfig", "VuoroProtocol", "VuoroCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -90,6 +90,7 @@ let package = Package(
             dependencies: [
                 "VuoroCore", "VuoroConfig", "VuoroProtocol", "VuoroStore", "VuoroServer", "VuoroSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

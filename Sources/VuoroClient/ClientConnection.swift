@@ -14,6 +14,8 @@ public enum ClientError: Error, CustomStringConvertible {
     /// The daemon answered `ERR`.
     case refused(code: String, text: String)
     case unexpected(String)
+    /// What answered speaks HTTP: the address is vuorod's web (or metrics) port, not its protocol port.
+    case webPort(server: String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,8 @@ public enum ClientError: Error, CustomStringConvertible {
         case .timeout(let s): "vuorod at \(s) did not answer in time"
         case .refused(let code, let text): "vuorod refused: \(code) \(text)"
         case .unexpected(let line): "unexpected reply from vuorod: \(line)"
+        case .webPort(let s):
+            "\(s) answers HTTP: that is a web port (vuorod --web or --metrics); the protocol port is vuorod's --listen, 7410 by default"
         }
     }
 
@@ -31,7 +35,7 @@ public enum ClientError: Error, CustomStringConvertible {
         switch self {
         case .cannotConnect, .closed, .timeout: true
         case .refused(let code, _): code == ErrorCode.shuttingDown.rawValue
-        case .unexpected: false
+        case .unexpected, .webPort: false
         }
     }
 }
@@ -192,6 +196,7 @@ public final class ClientConnection {
                     code: parts.first.map(String.init) ?? "", text: parts.count > 1 ? String(parts[1]) : "")
             }
             guard line == "OK" || line.hasPrefix("OK "), let f = Fields.split(line.dropFirst(2)) else {
+                if line.hasPrefix("HTTP/1.") { throw ClientError.webPort(server: server) }
                 throw ClientError.unexpected(line)
             }
             return f

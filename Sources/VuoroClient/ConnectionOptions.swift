@@ -41,6 +41,43 @@ public struct ConnectionOptions: ParsableArguments {
 
     public func validate() throws {
         if token != nil && tokenFile != nil { throw ValidationError("give --token or --token-file, not both") }
+        if let server, let problem = ConnectionOptions.problem(server) { throw ValidationError("--server \(problem)") }
+    }
+
+    /// What is wrong with an address given as `--server` or `$VUORO_SERVER`, or nil.
+    public static func problem(_ server: String) -> String? {
+        if server.hasPrefix("unix:") { return server.count > 5 ? nil : "\(server): unix: needs a socket's path" }
+        guard let colon = server.lastIndex(of: ":"), !server.hasSuffix("]"),
+            let port = Int(server[server.index(after: colon)...]), (1...65535).contains(port)
+        else {
+            return "\(server): HOST:PORT needs a port, for example \(server.split(separator: ":").first ?? "127.0.0.1"):7410"
+        }
+        return nil
+    }
+
+    /// The options that name a value (`--server X` or `--server=X`).
+    static let valued: Set<String> = ["--server", "--token", "--token-file"]
+
+    /// `arguments` with the shared options given before the subcommand moved after it, where the subcommand's own
+    /// parser takes them: `--server H:P status --json` becomes `status --server H:P --json`.
+    public static func hoisted(_ arguments: [String]) -> [String] {
+        var shared: [String] = []
+        var i = 0
+        while i < arguments.count, arguments[i].hasPrefix("--") {
+            let a = arguments[i]
+            let name = String(a.split(separator: "=", maxSplits: 1).first ?? "")
+            guard valued.contains(name) else { break }
+            if a.contains("=") {
+                shared.append(a)
+                i += 1
+            } else {
+                guard i + 1 < arguments.count else { break }
+                shared += [a, arguments[i + 1]]
+                i += 2
+            }
+        }
+        guard !shared.isEmpty, i < arguments.count else { return arguments }
+        return [arguments[i]] + shared + arguments[(i + 1)...]
     }
 
     /// Connects and authenticates when a secret is given.

@@ -13,7 +13,12 @@ public struct DayStats: Equatable, Sendable {
     public var served = 0
     public var noshow = 0
     public var cancelled = 0
-    public var transferred = 0
+    /// Tickets that came to the group by transfer: by queue, those that ended in it after a transfer; by counter
+    /// or hour, those transferred at least once.
+    public var transferredIn = 0
+    /// By queue: tickets issued with the queue's numbers that ended in another queue (sent on). By counter or hour:
+    /// 0, as a ticket's history of counters is not kept.
+    public var transferredOut = 0
     public var expired = 0
     public var waitMean = 0
     public var waitMedian = 0
@@ -30,17 +35,17 @@ public struct DayStats: Equatable, Sendable {
     /// Rebuilds figures stored in the order of `fields`.
     public init(key: String, values: [Int]) {
         self.key = key
-        let v = values + Array(repeating: 0, count: max(0, 13 - values.count))
-        (issued, served, noshow, cancelled, transferred, expired) = (v[0], v[1], v[2], v[3], v[4], v[5])
-        (waitMean, waitMedian, waitP90, serviceMean, serviceP90) = (v[6], v[7], v[8], v[9], v[10])
-        (overTarget, estimateError) = (v[11], v[12])
+        let v = values + Array(repeating: 0, count: max(0, 14 - values.count))
+        (issued, served, noshow, cancelled, transferredIn, transferredOut) = (v[0], v[1], v[2], v[3], v[4], v[5])
+        (expired, waitMean, waitMedian, waitP90, serviceMean, serviceP90) = (v[6], v[7], v[8], v[9], v[10], v[11])
+        (overTarget, estimateError) = (v[12], v[13])
     }
 
     /// Field names and values in protocol order.
     public var fields: [(String, Int)] {
         [
             ("issued", issued), ("served", served), ("noshow", noshow), ("cancelled", cancelled),
-            ("transferred", transferred), ("expired", expired), ("wait_mean", waitMean), ("wait_median", waitMedian),
+            ("transferred_in", transferredIn), ("transferred_out", transferredOut), ("expired", expired), ("wait_mean", waitMean), ("wait_median", waitMedian),
             ("wait_p90", waitP90), ("service_mean", serviceMean), ("service_p90", serviceP90),
             ("over_target", overTarget), ("estimate_error", estimateError),
         ]
@@ -65,14 +70,19 @@ public struct DayStats: Equatable, Sendable {
         // By queue, a ticket counts as issued by the queue whose number it carries, and its outcome in the queue
         // it ended in: a queue that sent all its tickets elsewhere still shows what it issued.
         var issuedBy: [String: Int] = [:]
+        var sentOn: [String: Int] = [:]
         if grouping == .queue {
-            for t in tickets { issuedBy[t.origin, default: 0] += 1 }
+            for t in tickets {
+                issuedBy[t.origin, default: 0] += 1
+                if t.queue != t.origin { sentOn[t.origin, default: 0] += 1 }
+            }
             for origin in issuedBy.keys where groups[origin] == nil { groups[origin] = [] }
         }
         return groups.keys.sorted().map { key in
             let ts = groups[key]!
             var s = DayStats(key: key)
             s.issued = grouping == .queue ? issuedBy[key] ?? 0 : ts.count
+            s.transferredOut = sentOn[key] ?? 0
             var waits: [Int] = []
             var services: [Int] = []
             var errors: [Int] = []
@@ -84,7 +94,7 @@ public struct DayStats: Equatable, Sendable {
                 case .expired: s.expired += 1
                 case .waiting, .called: break
                 }
-                if t.transfers > 0 { s.transferred += 1 }
+                if t.transfers > 0 && (grouping != .queue || t.origin != key) { s.transferredIn += 1 }
                 if let called = t.calledAt {
                     let wait = Int(max(0, called - t.waitingSince) / 1000)
                     waits.append(wait)

@@ -1,7 +1,7 @@
 // vuoro's schema and its migrations: each version's statements, applied in order, one transaction each.
 
 extension Store {
-    public static let schemaVersion: Int64 = 4
+    public static let schemaVersion: Int64 = 5
 
     static func checkAndMigrate(_ db: Database, path: String) throws {
         let appID = try db.scalar("PRAGMA application_id") ?? 0
@@ -13,6 +13,7 @@ extension Store {
             try db.execute(schemaV2)
             try db.execute(schemaV3)
             try db.execute(schemaV4)
+            try db.execute(schemaV5)
             try db.execute("PRAGMA application_id=\(applicationID); PRAGMA user_version=\(schemaVersion); COMMIT")
             return
         }
@@ -38,7 +39,17 @@ extension Store {
             try db.execute(schemaV4)
             try db.execute("PRAGMA user_version=4; COMMIT")
         }
+        if version < 5 {
+            try db.execute("BEGIN IMMEDIATE")
+            try db.execute(schemaV5)
+            try db.execute("PRAGMA user_version=5; COMMIT")
+        }
     }
+
+    /// Version 5: a retired day's tickets sent on to other queues, beside those that came in (`transferred`).
+    static let schemaV5 = """
+        ALTER TABLE daily_stats ADD COLUMN transferred_out INTEGER NOT NULL DEFAULT 0;
+        """
 
     /// Version 4: each kiosk's last report (`KIOSK`): its paper and when it was last heard from.
     static let schemaV4 = """

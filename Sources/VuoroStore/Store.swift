@@ -171,15 +171,15 @@ public final class Store {
     public func savedStats(day: String, grouping: StatsGrouping) throws -> [DayStats]? {
         let s = try db.prepare(
             """
-            SELECT key, issued, served, noshow, cancelled, transferred, expired, wait_mean, wait_median, wait_p90,
-              service_mean, service_p90, over_target, estimate_error FROM daily_stats
+            SELECT key, issued, served, noshow, cancelled, transferred, transferred_out, expired, wait_mean,
+              wait_median, wait_p90, service_mean, service_p90, over_target, estimate_error FROM daily_stats
             WHERE day = ?1 AND grouping = ?2 ORDER BY key
             """)
         s.bind(1, day)
         s.bind(2, grouping.rawValue)
         var out: [DayStats] = []
         while try s.step() {
-            let d = DayStats(key: s.text(0) ?? "", values: (1...13).map { Int(s.int(Int32($0))) })
+            let d = DayStats(key: s.text(0) ?? "", values: (1...14).map { Int(s.int(Int32($0))) })
             out.append(d)
         }
         let any = try db.prepare("SELECT 1 FROM daily_stats WHERE day = ?1 LIMIT 1")
@@ -191,7 +191,11 @@ public final class Store {
     public func retire(day: String, stats: [StatsGrouping: [DayStats]]) throws {
         if let fault = injectedFault { throw fault }
         let put = try db.prepare(
-            "INSERT OR REPLACE INTO daily_stats VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)")
+            """
+            INSERT OR REPLACE INTO daily_stats(day, grouping, key, issued, served, noshow, cancelled, transferred,
+              transferred_out, expired, wait_mean, wait_median, wait_p90, service_mean, service_p90, over_target,
+              estimate_error) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)
+            """)
         let delete = try db.prepare("DELETE FROM ticket WHERE day = ?1")
         do {
             try begin.run()

@@ -13,6 +13,9 @@ extension Desk {
         let errors: [String: String]
         /// After `c`: typing the number of a ticket to call (a visitor who was a no-show and came back, say).
         let callNumber, typingHelp, notANumber: String
+        /// After `serve` ("serves Kela, Health centre"); the daemon out of reach, and when the desk tries again
+        /// ("#" the seconds).
+        let serves, noConnection, retryIn: String
         /// With `--watch-kiosks`: "Kiosk", and what needs staff there ("#" the minutes).
         let kiosk, paperLow, paperOut, silent: String
     }
@@ -37,6 +40,7 @@ extension Desk {
                 "unknown-ticket": "Tänään ei ole ollut sellaista numeroa",
             ],
             callNumber: "Kutsu numero", typingHelp: "Enter kutsuu, Esc peruu", notANumber: "ei ole vuoronumero",
+            serves: "palvelee jonoja", noConnection: "Ei yhteyttä palvelimeen", retryIn: "yritetään uudelleen # s kuluttua",
             kiosk: "Lippuautomaatti", paperLow: "paperi vähissä, vaihda rulla", paperOut: "paperi loppu",
             silent: "ei yhteyttä # minuuttiin"),
         "sv": Texts(
@@ -57,6 +61,7 @@ extension Desk {
                 "unknown-ticket": "Något sådant nummer har inte funnits i dag",
             ],
             callNumber: "Ropa nummer", typingHelp: "Enter ropar, Esc avbryter", notANumber: "är inget könummer",
+            serves: "betjänar köerna", noConnection: "Ingen förbindelse med servern", retryIn: "försöker igen om # s",
             kiosk: "Nummerautomat", paperLow: "pappret tar slut, byt rulle", paperOut: "pappret är slut",
             silent: "inte hörts av på # minuter"),
         "en": Texts(
@@ -77,6 +82,7 @@ extension Desk {
                 "unknown-ticket": "There has been no such number today",
             ],
             callNumber: "Call number", typingHelp: "Enter calls, Esc cancels", notANumber: "is not a ticket number",
+            serves: "serves", noConnection: "No connection to the server", retryIn: "trying again in # s",
             kiosk: "Kiosk", paperLow: "paper low, change the roll", paperOut: "out of paper",
             silent: "not heard from for # minutes"),
     ]

@@ -74,20 +74,35 @@ struct VuoroCounter: ParsableCommand {
 
     func run() throws {
         try runClient("vuoro-counter") {
-            let c = try connection.connect()
             guard let r = try request() else {
+                // The desk connects by itself, and waits for a daemon that is not up yet (a PC that boots first).
                 try Desk(
-                    conn: c, connect: { try connection.connect() }, counter: counter.lowercased(),
-                    lang: lang?.lowercased(), watchKiosks: watchKiosks
+                    conn: nil, connect: { try connection.connect() }, counter: counter.lowercased(),
+                    lang: lang?.lowercased(), watchKiosks: watchKiosks, address: connection.address
                 ).run()
                 return
             }
-            let reply = try c.request(r)
-            print(
-                reply.words == ["none"]
-                    ? "none waiting" : (reply.words + reply.keys.map { "\($0)=\(reply[$0]!)" }).joined(separator: " "))
+            let c = try connection.connect()
+            // Said in the desk's language, with the queues' names as visitors see them.
+            let languages = (try c.request(.site)["languages"] ?? "").split(separator: ",").map(String.init)
+            let code = lang?.lowercased() ?? languages.first { Desk.texts[$0] != nil } ?? "en"
+            let nameLang = languages.contains(code) ? code : nil
+            var names: [String: String] = [:]
+            for q in try c.list(.queues(lang: nameLang)) { if let id = q.words.first { names[id] = q["name"] ?? id } }
+            let tx = Desk.texts[code] ?? Desk.texts["en"]!
+            do {
+                print(Desk.describe(r, try c.request(r), tx, names))
+            } catch ClientError.refused(let code, let text) {
+                let said = code == "no-current-ticket" ? tx.noTicket : tx.errors[code] ?? text
+                throw DeskRefusal(description: "\(said) (\(code))")
+            }
         }
     }
+}
+
+/// A refusal of the daemon, said in the desk's language with its code.
+struct DeskRefusal: ReportedError {
+    let description: String
 }
 
 /// The interactive counter: the current ticket, how long it has been served, and the queues' figures. A lost
@@ -143,6 +158,8 @@ struct Desk {
     let lang: String?
     /// Show kiosks that need staff (`--watch-kiosks`).
     let watchKiosks: Bool
+    /// The daemon's address, shown while it cannot be reached.
+    var address = ""
 
     func run() throws {
         let term = Terminal()
@@ -189,9 +206,13 @@ struct Desk {
             } catch {
                 conn = nil
                 reconnecting = true
+                // The clerk reads it in the desk's language; the system's reason goes to standard error (or the
+                // journal), not over the screen.
+                if isatty(2) == 0 { FileHandle.standardError.write(Data("vuoro-counter: \(error)\n".utf8)) }
                 term.draw([
                     "", Terminal.bold("  \(t.counter) \(counter)"), "",
-                    "  \(error) - \(t.reconnecting) \(Int(backoff)) s",
+                    "  \(t.noConnection) (\(address)) · "
+                        + t.retryIn.replacingOccurrences(of: "#", with: String(Int(backoff))),
                 ])
                 if Terminal.quits(term.waitForKey(seconds: backoff)) { return }
                 backoff = min(30, backoff * 2)
@@ -335,6 +356,9 @@ struct Desk {
         case .noshow: return "\(ticket) \(tx.noshow)"
         case .transfer: return "\(ticket) \(tx.transferred) \(queue), \(tx.position) \(r["position"] ?? "?")"
         case .pause: return tx.paused
+        case .serve:
+            let queues = (r["queues"] ?? "").split(separator: ",").map { names[String($0)] ?? String($0) }
+            return "\(tx.counter) \(ticket) \(tx.serves) \(queues.joined(separator: ", "))"
         default: return (r.words + r.keys.map { "\($0)=\(r[$0]!)" }).joined(separator: " ")
         }
     }

@@ -14,6 +14,8 @@ struct Call: Equatable {
 /// The lobby screen's state, fed by `STATUS`/`CALLED` snapshots and `WATCH` events.
 struct DisplayModel {
     var site = ""
+    /// The site's time zone (`SITE`): every time on the screen is the centre's, whatever the machine's zone.
+    var timeZone = TimeZone.current
     var languages = ["fi", "sv", "en"]
     var names: [String: [String: String]] = [:]  // queue → lang → name
     /// Counters with a configured name ("huone 214"): counter → lang → name.
@@ -33,6 +35,11 @@ struct DisplayModel {
     var needsReload = false
 
     static let pausedLabels = ["fi": "tauolla", "sv": "paus", "en": "paused", "ru": "перерыв", "uk": "перерва"]
+    /// "trying again in # s", beside the offline label.
+    static let retryLabels = [
+        "fi": "yritetään uudelleen # s kuluttua", "sv": "försöker igen om # s", "en": "trying again in # s",
+        "ru": "повтор через # с", "uk": "повтор через # с",
+    ]
     static let offlineLabels = [
         "fi": "Ei yhteyttä: tiedot voivat olla vanhentuneita", "sv": "Ingen förbindelse: uppgifterna kan vara gamla",
         "en": "No connection: what is shown may be out of date",
@@ -91,6 +98,7 @@ struct DisplayModel {
         needsReload = false
         let s = try c.request(.site, onEvent: keep)
         site = s["name"] ?? ""
+        if let zone = s["timezone"].flatMap(TimeZone.init(identifier:)) { timeZone = zone }
         languages = (s["languages"] ?? "en").split(separator: ",").map(String.init)
         counterNames = [:]
         counterMissing = true
@@ -235,8 +243,11 @@ struct DisplayModel {
 
     static func minutes(_ seconds: Int) -> String { "\(waitMinutes(seconds)) min" }
 
-    static func clock(_ d: Date) -> String {
+    /// "14:05" in the site's time zone.
+    func clock(_ d: Date) -> String {
         let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = timeZone
         f.dateFormat = "HH:mm"
         return f.string(from: d)
     }
@@ -308,7 +319,7 @@ struct DisplayModel {
         let counterColumns = counterWidth(previous, lang) + 1
         for c in previous {
             out.append(
-                "   \(Terminal.bold(c.ticket.padding(6)))→ \(counterLabel(c.counter, lang).padding(counterColumns))\(Terminal.dim(DisplayModel.clock(c.at)))"
+                "   \(Terminal.bold(c.ticket.padding(6)))→ \(counterLabel(c.counter, lang).padding(counterColumns))\(Terminal.dim(clock(c.at)))"
             )
         }
         out.append("")

@@ -135,7 +135,10 @@ struct Screen {
                 conn = nil
                 // Visitors read that the screen may be out of date; staff read why.
                 let offline = DisplayModel.offlineLabels[lang] ?? DisplayModel.offlineLabels["en"]!
-                status = "\(offline) · \(error) - reconnecting in \(Int(backoff)) s"
+                let retry = DisplayModel.retryLabels[lang] ?? DisplayModel.retryLabels["en"]!
+                status = "\(offline) · " + retry.replacingOccurrences(of: "#", with: String(Int(backoff)))
+                // The reason is for IT: standard error (the journal under the unit), not the lobby's screen.
+                if isatty(2) == 0 { FileHandle.standardError.write(Data("vuoro-display: \(error)\n".utf8)) }
                 draw(on: term, lang: lang, highlight: false, status: status)
                 if Terminal.quits(term.waitForKey(seconds: backoff)) { return }
                 backoff = min(30, backoff * 2)

@@ -7,6 +7,12 @@ import VuoroProtocol
 
 @main
 struct Vuoroctl: ParsableCommand {
+    /// The shared options (`--server`, `--token`, `--token-file`) are taken before the subcommand too, as a person
+    /// types them: `vuoroctl --server 10.0.0.2:7410 status`.
+    static func main() {
+        main(ConnectionOptions.hoisted(Array(CommandLine.arguments.dropFirst())))
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "vuoroctl",
         abstract: "Administer a running vuorod: queues, counters, calls; check a configuration file.",
@@ -71,16 +77,6 @@ func show(_ rows: [Fields], title: String, json: Bool) {
 /// Sends a list request and shows its lines.
 func listing(_ r: Request, title: String, _ connection: ConnectionOptions, _ output: OutputOptions) throws {
     try runClient("vuoroctl") { show(try connection.connect().list(r), title: title, json: output.json) }
-}
-
-struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Each queue: open, waiting, estimated wait, counters, and the longest wait so far (seconds).")
-    @OptionGroup var connection: ConnectionOptions
-    @OptionGroup var output: OutputOptions
-    func run() throws {
-        try listing(.status, title: "queue", connection, output)
-    }
 }
 
 struct Queues: ParsableCommand {
@@ -239,77 +235,6 @@ func setQueue(_ request: Request, _ connection: ConnectionOptions) throws {
     try runClient("vuoroctl") {
         let r = try connection.connect().request(request)
         print("\(r.words.first ?? "?") open=\(r["open"] ?? "?")")
-    }
-}
-
-struct Stats: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Statistics of a day or a range of days, per queue, counter or hour (admin).",
-        discussion: """
-            Per group: tickets issued, served, no-shows, cancelled, transferred, expired; waiting time mean, \
-            median and 90th percentile; service time mean and 90th percentile; how many waited longer than the \
-            site's wait_target; and the mean error of the wait estimates given at the kiosk. Times in seconds. \
-            By queue, a ticket counts as issued by the queue whose number it carries, and its outcome in the \
-            queue it ended in (see protocol.md, Statistics).
-            """)
-    @OptionGroup var connection: ConnectionOptions
-    @OptionGroup var output: OutputOptions
-    @Option(help: "The day, YYYY-MM-DD (default today).") var date: String?
-    @Option(help: "The last day of a range starting at --date.") var to: String?
-    @Option(help: "queue, counter or hour.") var by = "queue"
-    @Flag(help: "Comma-separated values with a header line, for a spreadsheet.") var csv = false
-
-    static let format: DateFormatter = {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd"
-        return f
-    }()
-
-    func days() throws -> [String?] {
-        for (name, day) in [("--date", date), ("--to", to)] {
-            if let day, !isCalendarDate(day) { throw ValidationError("\(name): \(day) is not a day YYYY-MM-DD") }
-        }
-        guard let to else { return [date] }
-        guard let date else { throw ValidationError("--to needs --date, the first day of the range") }
-        guard let first = Stats.format.date(from: date), let last = Stats.format.date(from: to), first <= last else {
-            throw ValidationError("--to \(to) is before --date \(date)")
-        }
-        var out: [String?] = []
-        var d = first
-        while d <= last && out.count < 366 {
-            out.append(Stats.format.string(from: d))
-            d = d.addingTimeInterval(86_400)
-        }
-        return out
-    }
-
-    func validate() throws {
-        guard ["queue", "counter", "hour"].contains(by) else {
-            throw ValidationError("--by must be queue, counter or hour")
-        }
-        _ = try days()
-    }
-
-    func run() throws {
-        try runClient("vuoroctl") {
-            let c = try connection.connect()
-            var rows: [Fields] = []
-            for day in try days() {
-                for var f in try c.list(.stats(date: day, by: by)) {
-                    if to != nil, let day {
-                        f.keys.insert("date", at: 0)
-                        f.values["date"] = day
-                    }
-                    rows.append(f)
-                }
-            }
-            guard csv else { return show(rows, title: by, json: output.json) }
-            let keys = rows.first?.keys ?? ["issued"]
-            print(([by] + keys).joined(separator: ","))
-            for r in rows { print(([r.words.first ?? ""] + keys.map { r[$0] ?? "" }).joined(separator: ",")) }
-        }
     }
 }
 

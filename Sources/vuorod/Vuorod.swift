@@ -3,6 +3,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Logging
+import NIOCore
 import ServiceLifecycle
 import VuoroConfig
 import VuoroCore
@@ -142,6 +143,18 @@ struct Vuorod: AsyncParsableCommand {
                 String.init) ?? "./vuoro-state"
         let store: Store
         let centre: Centre
+        // --listen, else the configuration's listen, else 127.0.0.1:7410.
+        let addresses =
+            !listen.isEmpty
+            ? listen.compactMap(ListenAddress.init) : loaded.listen.isEmpty ? [ListenAddress.default] : loaded.listen
+        let inherited = Systemd.listenDescriptors()
+        let metricsAddress = metrics.flatMap(ListenAddress.init)
+        let webAddress = web.flatMap(ListenAddress.init) ?? loaded.web
+        // A port taken (another vuorod, say) is said plainly, before the state directory is touched.
+        if let taken = addressInUse((inherited.isEmpty ? addresses : []) + [metricsAddress, webAddress].compactMap { $0 }) {
+            logger.critical("\(taken) is already in use (another vuorod?): not starting")
+            throw ExitCode(1)
+        }
         // Everything vuorod creates is its own alone (0600 files, 0700 directories), whatever the umask: the
         // database holds the ISSUE keys that open the tickets' pages.
         umask(0o077)
@@ -167,11 +180,6 @@ struct Vuorod: AsyncParsableCommand {
             maxConnections: maxConnections, idleTimeout: Int64(idleTimeout), access: loaded.access)
         if let ioThreads { options.ioThreads = ioThreads }
         options.backupDirectory = backupDir ?? loaded.backupDirectory
-        // --listen, else the configuration's listen, else 127.0.0.1:7410.
-        let addresses =
-            !listen.isEmpty
-            ? listen.compactMap(ListenAddress.init) : loaded.listen.isEmpty ? [ListenAddress.default] : loaded.listen
-        let inherited = Systemd.listenDescriptors()
         // Without tokens every connection is admin: only this host may reach such a daemon.
         if loaded.access.isOpen, inherited.isEmpty, let open = addresses.first(where: { !$0.isLoopback }) {
             logger.critical(
@@ -182,8 +190,6 @@ struct Vuorod: AsyncParsableCommand {
         let server = VuoroServer(
             centre: centre, store: store, options: options, logger: logger,
             metrics: metrics == nil ? nil : ServerMetrics())
-        let metricsAddress = metrics.flatMap(ListenAddress.init)
-        let webAddress = web.flatMap(ListenAddress.init) ?? loaded.web
         let site = centreConfig.site
         let reloader = Reloader(path: config, server: server, logger: logger, sockets: (loaded.listen, loaded.web))
         // Listening starts inside the service group, once SIGTERM and SIGINT are trapped: a signal that comes
@@ -221,7 +227,12 @@ struct Vuorod: AsyncParsableCommand {
             } catch let e as ExitCode {
                 throw e
             } catch {
-                logger.critical("cannot listen on \(addresses.map(\.description).joined(separator: ", ")): \(error)")
+                // NIO's error names a system call; people need the address and the reason.
+                let reason =
+                    (error as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(error)"
+                logger.critical(
+                    "cannot listen on \(([addresses] + [[metricsAddress, webAddress].compactMap { $0 }]).joined().map(\.description).joined(separator: ", ")): \(reason)"
+                )
                 await server.shutdown()
                 throw ExitCode(1)
             }
@@ -326,75 +337,3 @@ final class Reloader: @unchecked Sendable {
     }
 }
 
-/// Creates the state directory and its parents (0700), or checks the one there: it must belong to this user and be
-/// writable by nobody else, as sshd asks of its keys' directories. Someone else's directory, or one others may
-/// write, could have its database replaced or read; vuorod refuses it and says how to fix it.
-func makeStateDirectory(_ dir: String) throws {
-    var path = dir.hasPrefix("/") ? "" : "."
-    for part in dir.split(separator: "/") {
-        path += "/" + part
-        if mkdir(path, 0o700) != 0 && errno != EEXIST {
-            throw StateDirectoryError(description: "cannot create \(path): \(String(cString: strerror(errno)))")
-        }
-    }
-    var st = stat()
-    guard stat(dir, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
-        throw StateDirectoryError(description: "\(dir) is not a directory")
-    }
-    guard st.st_uid == geteuid() else {
-        throw StateDirectoryError(
-            description:
-                "\(dir) belongs to user \(st.st_uid), not to this one (\(geteuid())): refusing a state directory someone else controls; chown it or choose another with --state-dir"
-        )
-    }
-    guard st.st_mode & 0o022 == 0 else {
-        throw StateDirectoryError(
-            description:
-                "\(dir) may be written by other users (mode \(String(st.st_mode & 0o777, radix: 8))): refusing it; chmod 700 \(dir)"
-        )
-    }
-    if st.st_mode & 0o077 != 0 { chmod(dir, 0o700) }
-}
-
-/// The state's files as an earlier vuoro left them (0644 under umask 022) become readable by their owner alone.
-func restrictStateFiles(_ dir: String) {
-    let names = ["vuoro.db", "vuoro.db-wal", "vuoro.db-shm", "vuoro.lock"]
-    let backups = (try? FileManager.default.contentsOfDirectory(atPath: dir + "/backups")) ?? []
-    for path in names.map({ dir + "/" + $0 }) + backups.map({ dir + "/backups/" + $0 }) {
-        var st = stat()
-        if lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_mode & 0o077 != 0 { chmod(path, 0o600) }
-    }
-    var st = stat()
-    if stat(dir + "/backups", &st) == 0, st.st_mode & 0o077 != 0 { chmod(dir + "/backups", 0o700) }
-}
-
-/// Takes the state directory for this process alone, with `flock` on `vuoro.lock` (which holds the owner's pid):
-/// a second vuorod on the same directory (one started by hand beside the service, say) would hand out the same
-/// ticket ids and numbers and overwrite the first one's tickets. Returns the descriptor, which must stay open.
-func lockStateDirectory(_ dir: String) throws -> Int32 {
-    let path = dir + "/vuoro.lock"
-    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-    guard fd >= 0 else {
-        throw StateDirectoryError(description: "cannot open \(path): \(String(cString: strerror(errno)))")
-    }
-    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-        let reason = errno
-        var buffer = [UInt8](repeating: 0, count: 32)
-        let n = pread(fd, &buffer, buffer.count, 0)
-        close(fd)
-        guard reason == EWOULDBLOCK else {
-            throw StateDirectoryError(description: "cannot lock \(path): \(String(cString: strerror(reason)))")
-        }
-        let owner =
-            n > 0 ? String(decoding: buffer[..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
-        throw StateDirectoryError(description: "another vuorod (pid \(owner)) is using this state directory")
-    }
-    let pid = Array("\(getpid())\n".utf8)
-    _ = ftruncate(fd, 0)
-    _ = pwrite(fd, pid, pid.count, 0)
-    return fd
-}
-
-struct StateDirectoryError: Error, CustomStringConvertible {
-    let description: String
-}

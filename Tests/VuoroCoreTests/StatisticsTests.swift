@@ -36,9 +36,10 @@ import VuoroCore
         #expect(kela.estimateError == (100 + 1680) / 2)
         // L001 counts as issued by lab, whose number it carries, and as transferred into health, where it waits.
         let health = byQueue[0]
-        #expect(health.issued == 0 && health.transferred == 1 && health.served == 0)
+        #expect(health.issued == 0 && health.transferredIn == 1 && health.transferredOut == 0 && health.served == 0)
         let lab = byQueue[2]
-        #expect(lab.issued == 1 && lab.transferred == 0 && lab.served == 0 && lab.waitMean == 0)
+        #expect(lab.issued == 1 && lab.transferredIn == 0 && lab.transferredOut == 1 && lab.served == 0)
+        #expect(lab.waitMean == 0)
 
         let byCounter = DayStats.compute(
             c.todaysTickets, by: .counter, waitTarget: 1800, hourOf: { c.calendar.civil($0).hour })

@@ -16,7 +16,7 @@ import VuoroTestSupport
         server.clock.advance(seconds: 200)
         #expect(try c.request("DONE 6") == "OK L001 state=done")
         let prefix =
-            "lab issued=1 served=1 noshow=0 cancelled=0 transferred=0 expired=0 wait_mean=90 wait_median=90 wait_p90=90"
+            "lab issued=1 served=1 noshow=0 cancelled=0 transferred_in=0 transferred_out=0 expired=0 wait_mean=90 wait_median=90 wait_p90=90"
         #expect(try c.list("STATS") == ["\(prefix) service_mean=200 service_p90=200 over_target=0 estimate_error=150"])
         #expect(try c.list("STATS by=counter").first?.hasPrefix("6 issued=1 served=1") == true)
         #expect(try c.list("STATS by=hour").first?.hasPrefix("10 issued=1") == true)
@@ -37,7 +37,7 @@ import VuoroTestSupport
         #expect(try c.request("CALL 1").hasPrefix("OK K001"))
         #expect(try c.request("DONE 1") == "OK K001 state=done")
         let before = try c.list("STATS")
-        #expect(before.first?.hasPrefix("kela issued=2 served=1 noshow=0 cancelled=0 transferred=0 expired=0") == true)
+        #expect(before.first?.hasPrefix("kela issued=2 served=1 noshow=0 cancelled=0 transferred_in=0 transferred_out=0 expired=0") == true)
         // Three days later, at the first tick of the new day, 2026-11-23 is older than two days.
         let w = try server.client()
         #expect(try w.request("WATCH") == "OK watching")
@@ -53,7 +53,7 @@ import VuoroTestSupport
         // The expired K002 is counted as such in the statistics kept.
         let kept = try c.list("STATS date=2026-11-23")
         #expect(
-            kept.first?.hasPrefix("kela issued=2 served=1 noshow=0 cancelled=0 transferred=0 expired=1") == true,
+            kept.first?.hasPrefix("kela issued=2 served=1 noshow=0 cancelled=0 transferred_in=0 transferred_out=0 expired=1") == true,
             "\(kept)")
         #expect(try c.list("STATS date=2026-11-23 by=counter").first?.hasPrefix("1 issued=1 served=1") == true)
         await server.stop()

@@ -143,7 +143,7 @@ func acrossADaemonRestart(
         _ = try runClient("vuoro-ticket", ["lab"], server: addr)
         let (rc, out, _) = try runClient("vuoro-counter", ["--counter", "6", "next"], server: addr)
         #expect(rc == 0)
-        #expect(String(decoding: out, as: UTF8.self) == "L001 queue=lab counter=6 waited=0\n")
+        #expect(String(decoding: out, as: UTF8.self) == "L001 (Laboratorio) kutsuttu, odotti 0:00\n")
         let (_, snap, _) = try runClient("vuoro-display", ["--once"], server: addr)
         let s = String(decoding: snap, as: UTF8.self)
         #expect(s.contains("  L001  näytteenotto 6   Laboratorio"), "\(s)")
@@ -243,7 +243,7 @@ func acrossADaemonRestart(
         let (rc, _, err) = try runClient(
             "vuoro-counter", ["--counter", "1", "done"], server: "127.0.0.1:\(server.port)")
         #expect(rc == 1)
-        #expect(err == "vuoro-counter: vuorod refused: no-current-ticket counter 1 serves no ticket\n")
+        #expect(err == "vuoro-counter: Ei asiakasta (no-current-ticket)\n")
         let (rc2, _, err2) = try runClient("vuoroctl", ["check-config", "/nonexistent.toml"], server: "x:1")
         #expect(rc2 == 2 && err2.contains("/nonexistent.toml: cannot be read"))
         // An empty token file is named, rather than sent as `AUTH ` for the daemon to refuse.
@@ -327,9 +327,10 @@ func acrossADaemonRestart(
         let lines = String(decoding: out, as: UTF8.self).split(separator: "\n")
         #expect(
             lines.first
-                == "queue,issued,served,noshow,cancelled,transferred,expired,wait_mean,wait_median,wait_p90,service_mean,service_p90,over_target,estimate_error"
+                == "queue,issued,served,noshow,cancelled,transferred_in,transferred_out,expired,wait_mean,wait_median,wait_p90,service_mean,service_p90,over_target,estimate_error"
         )
-        #expect(lines.dropFirst().first?.hasPrefix("kela,1,0,0,0,0,0,0,0,0,0,0,0,160") == true, "\(lines)")
+        #expect(lines.dropFirst().first?.hasPrefix("kela,1,0,0,0,0,0,0,0,0,0,0,0,0,160") == true, "\(lines)")
+        #expect(err == "vuoroctl: statistics of 2026-11-23, the service day now\n")
         let (_, range, _) = try runClient(
             "vuoroctl", ["stats", "--date", "2026-11-22", "--to", "2026-11-23", "--by", "counter", "--csv"],
             server: addr)
@@ -345,7 +346,17 @@ func acrossADaemonRestart(
             #expect(bad == 64 && why.contains(text), "\(why)")
         }
         let (_, table, _) = try runClient("vuoroctl", ["stats"], server: addr)
-        #expect(String(decoding: table, as: UTF8.self).hasPrefix("QUEUE  ISSUED  SERVED"))
+        let shown = String(decoding: table, as: UTF8.self).split(separator: "\n")
+        #expect(shown.first == "Statistics of 2026-11-23, the service day now, by queue")
+        #expect(shown.dropFirst().first?.hasPrefix("QUEUE  ISSUED  SERVED") == true, "\(shown)")
+        // A day without tickets: the whole header, and says so.
+        let (_, none, _) = try runClient("vuoroctl", ["--server", addr, "stats", "--date", "2026-11-01"], server: addr)
+        let empty = String(decoding: none, as: UTF8.self).split(separator: "\n")
+        #expect(empty.count == 3 && empty[1].hasSuffix("OVER_TARGET  ESTIMATE_ERROR"), "\(empty)")
+        #expect(empty.last == "no tickets on 2026-11-01")
+        let (_, noneCSV, noneErr) = try runClient("vuoroctl", ["stats", "--date", "2026-11-01", "--csv"], server: addr)
+        #expect(String(decoding: noneCSV, as: UTF8.self).split(separator: ",").count == 15)
+        #expect(noneErr == "vuoroctl: no tickets on 2026-11-01\n")
         await server.stop()
     }
 }

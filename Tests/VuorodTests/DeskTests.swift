@@ -16,7 +16,7 @@ import VuoroTestSupport
     @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
     func interactiveCounterReconnects() throws {
         try acrossADaemonRestart(
-            { "\(executable("vuoro-counter")) --counter 1 --server \($0) --lang en" }, lost: "reconnecting",
+            { "\(executable("vuoro-counter")) --counter 1 --server \($0) --lang en" }, lost: "No connection to the server",
             before: { desk, _ in
                 let shown = try desk.waitFor("Counter 1   (open)")
                 #expect(shown, desk.dump)
@@ -84,6 +84,26 @@ import VuoroTestSupport
         #expect(try c.request("TICKET K002").hasPrefix("OK K002 state=waiting"))
         try desk.keys("q")
         await server.stop()
+    }
+}
+
+@Suite(.serialized) struct DeskBeforeTheDaemonTests {
+    /// A clerk's PC that boots before the server: the desk waits and comes up by itself, as the kiosk and the
+    /// display do, saying in its own language that it has no connection yet.
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func theDeskWaitsForTheDaemon() throws {
+        let dir = TestServer.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let port = freeLoopbackPort()
+        let desk = try Tmux("\(executable("vuoro-counter")) --counter 1 --server 127.0.0.1:\(port) --lang fi")
+        #expect(try desk.waitFor("Ei yhteyttä palvelimeen (127.0.0.1:\(port))"), desk.dump)
+        #expect(!(try desk.screen().contains("Connection refused")), desk.dump)
+        let d = try Daemon(arguments: ["--state-dir", dir, "--listen", "127.0.0.1:\(port)"])
+        try d.waitUntilListening()
+        #expect(try desk.waitFor("Palvelupiste 1   (auki)", seconds: 20), desk.dump)
+        try desk.keys("q")
+        d.signal(SIGTERM)
+        _ = d.finish()
     }
 }
 

@@ -36,6 +36,23 @@ import VuoroTestSupport
     }
 }
 
+@Suite(.serialized) struct DisplayTimeZoneTests {
+    /// The history of calls shows the centre's time (Helsinki), not the machine's (UTC here), as the slips, the web
+    /// pages and vuoroctl do.
+    @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
+    func callsShowTheSitesTime() async throws {
+        let server = try await TestServer()  // Monday 10:00 in Helsinki, 08:00 UTC
+        let addr = "127.0.0.1:\(server.port)"
+        try issueAndCall("kela", counter: "1", server: addr)
+        try issueAndCall("lab", counter: "6", server: addr)
+        let screen = try Tmux("TZ=UTC exec \(executable("vuoro-display")) --server \(addr) --quiet --rotate 60")
+        #expect(try screen.waitFor("K001  → palvelupiste 1"), screen.dump)
+        let line = try screen.screen().split(separator: "\n").first { $0.contains("K001  → ") } ?? ""
+        #expect(line.hasSuffix("10:00"), "\(line)")
+        await server.stop()
+    }
+}
+
 @Suite(.serialized) struct DisplayDayTests {
     /// Numbering starts again each day: yesterday's "K001 → 2" must not greet today's K001 before it is called.
     @Test(.enabled(if: findProgram("tmux") != nil, "tmux is not installed"))
