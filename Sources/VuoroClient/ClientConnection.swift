@@ -157,13 +157,15 @@ public final class ClientConnection {
                 }
                 return line
             }
+            // Polled at least once, with no wait when the time is up: what is there is read (an end of stream
+            // too), even when `wait` is 0.
             let left = deadline.timeIntervalSinceNow
-            if left <= 0 {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&p, 1, left > 0 ? Int32(left * 1000) + 1 : 0) <= 0 {
+                if left > 0 { continue }
                 if wait != nil { return nil }
                 throw ClientError.timeout(server: server)
             }
-            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            if poll(&p, 1, Int32(left * 1000) + 1) <= 0 { continue }
             var chunk = [UInt8](repeating: 0, count: 16384)
             let n = read(fd, &chunk, chunk.count)
             if n <= 0 { throw ClientError.closed(server: server) }
@@ -171,49 +173,80 @@ public final class ClientConnection {
         }
     }
 
-    /// Sends a request and returns its `OK` payload split into fields; `ERR` becomes `ClientError.refused`.
-    /// Events that arrive first (on a watching connection) are passed to `onEvent`.
+    /// Sends a request and returns its reply, decoded; `ERR` is thrown as `ClientError.refused`, a reply that is
+    /// not the request's as `ClientError.unexpected`. Events that come first (on a watching connection) go to
+    /// `onEvent`, decoded (an event of a kind this release does not know is passed over).
     @discardableResult
-    public func request(_ line: String, onEvent: ((String) -> Void)? = nil) throws -> Fields {
-        try send(line)
-        return try reply(onEvent: onEvent)
-    }
-
-    public func request(_ r: Request, onEvent: ((String) -> Void)? = nil) throws -> Fields {
-        try request(r.format(), onEvent: onEvent)
-    }
-
-    func reply(onEvent: ((String) -> Void)?) throws -> Fields {
-        while true {
+    public func call(_ r: Request, onEvent: ((Event) -> Void)? = nil) throws -> Reply {
+        try send(r.format())
+        var head: String
+        repeat {
             guard let line = try readLine() else { throw ClientError.timeout(server: server) }
-            if line.hasPrefix("EVENT ") {
-                onEvent?(line)
-                continue
+            head = line
+            if head.hasPrefix("EVENT ") { if let e = Event.parse(head) { onEvent?(e) } }
+        } while head.hasPrefix("EVENT ")
+        var lines = [head]
+        if Reply.isList(r), let n = Reply.listCount(head) {
+            for _ in 0..<n {
+                guard let line = try readLine() else { throw ClientError.timeout(server: server) }
+                lines.append(line)
             }
-            if line.hasPrefix("ERR ") {
-                let parts = line.dropFirst(4).split(separator: " ", maxSplits: 1)
-                throw ClientError.refused(
-                    code: parts.first.map(String.init) ?? "", text: parts.count > 1 ? String(parts[1]) : "")
-            }
-            guard line == "OK" || line.hasPrefix("OK "), let f = Fields.split(line.dropFirst(2)) else {
-                if line.hasPrefix("HTTP/1.") { throw ClientError.webPort(server: server) }
-                throw ClientError.unexpected(line)
-            }
-            return f
         }
+        guard let reply = Reply.parse(lines, for: r) else {
+            if head.hasPrefix("HTTP/1.") { throw ClientError.webPort(server: server) }
+            throw ClientError.unexpected(lines.joined(separator: " / "))
+        }
+        if case .error(let e) = reply { throw ClientError.refused(code: e.code.rawValue, text: e.text) }
+        return reply
     }
 
-    /// Sends a request whose reply is a list: `OK <n>` and n lines, each split into fields.
-    public func list(_ r: Request, onEvent: ((String) -> Void)? = nil) throws -> [Fields] {
-        let head = try request(r, onEvent: onEvent)
-        guard let n = head.words.first.flatMap({ Int($0) }) else { throw ClientError.unexpected("OK \(head.words)") }
-        return try (0..<n).map { _ in
-            guard let line = try readLine(), let f = Fields.split(line) else {
-                throw ClientError.timeout(server: server)
-            }
-            return f
-        }
+    /// The next event on a watching connection, within `wait` seconds; nil when none came (or the line was not an
+    /// event this release knows).
+    public func nextEvent(wait: Double) throws -> Event? {
+        guard let line = try readLine(wait: wait) else { return nil }
+        return Event.parse(line)
     }
+
+    public func site(onEvent: ((Event) -> Void)? = nil) throws -> SiteInfo {
+        guard case .site(let s) = try call(.site, onEvent: onEvent) else { throw unexpected(.site) }
+        return s
+    }
+
+    public func queues(lang: String? = nil, onEvent: ((Event) -> Void)? = nil) throws -> [QueueInfo] {
+        guard case .queues(let q) = try call(.queues(lang: lang), onEvent: onEvent) else { throw unexpected(.status) }
+        return q
+    }
+
+    public func status(onEvent: ((Event) -> Void)? = nil) throws -> [QueueFigures] {
+        guard case .status(let f) = try call(.status, onEvent: onEvent) else { throw unexpected(.status) }
+        return f
+    }
+
+    public func counters(lang: String? = nil, onEvent: ((Event) -> Void)? = nil) throws -> [CounterInfo] {
+        guard case .counters(let c) = try call(.counters(lang: lang), onEvent: onEvent) else {
+            throw unexpected(.counters(lang: lang))
+        }
+        return c
+    }
+
+    public func called(_ n: Int = Request.calledMax, onEvent: ((Event) -> Void)? = nil) throws -> [CallInfo] {
+        guard case .calls(let c) = try call(.called(n), onEvent: onEvent) else { throw unexpected(.called(n)) }
+        return c
+    }
+
+    public func kiosks() throws -> [KioskInfo] {
+        guard case .kiosks(let k) = try call(.kiosks) else { throw unexpected(.kiosks) }
+        return k
+    }
+
+    public func stats(date: String?, by: String) throws -> [StatsLine] {
+        guard case .stats(let rows) = try call(.stats(date: date, by: by)) else {
+            throw unexpected(.stats(date: date, by: by))
+        }
+        return rows
+    }
+
+    func unexpected(_ r: Request) -> ClientError { .unexpected("not the reply to \(r.command)") }
 
     /// The descriptor, to wait on it together with the keyboard.
     public var descriptor: Int32 { fd }

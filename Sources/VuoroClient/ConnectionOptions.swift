@@ -83,7 +83,7 @@ public struct ConnectionOptions: ParsableArguments {
     /// Connects and authenticates when a secret is given.
     public func connect() throws -> ClientConnection {
         let c = try ClientConnection(server: address)
-        if let s = try secret() { try c.request("AUTH \(s)") }
+        if let s = try secret() { try c.call(.auth(s)) }
         return c
     }
 }

@@ -88,6 +88,10 @@ public struct TicketSlip: Equatable, Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// After a text slip: where the paper would be cut, so that slips written one after another to a file (or a
+    /// plain printer) stay apart.
+    public static let textCut = "\n" + String(repeating: "- ", count: 16) + "\n\n"
+
     /// Characters on a line of an 80 mm roll in the printer's standard font; half of them at double width.
     public static let columns = 48
 

@@ -26,6 +26,7 @@ final class AuthThrottle: Sendable {
     }
 
     private let records = NIOLockedValueBox<[String: Record]>([:])
+    private let nextSummary = NIOLockedValueBox(NIODeadline.now() + .minutes(1))
 
     init(
         freeFailures: Int = 3, first: TimeAmount = .milliseconds(250), longest: TimeAmount = .seconds(10),
@@ -69,6 +70,16 @@ final class AuthThrottle: Sendable {
             r[peer] = rec
             return logged
         }
+    }
+
+    /// Once a minute, the summary below; before that, nothing.
+    func summaryIfDue(now: NIODeadline = .now()) -> [(peer: String, failures: Int, unlogged: Int)] {
+        let due = nextSummary.withLockedValue { next in
+            guard now >= next else { return false }
+            next = now + .minutes(1)
+            return true
+        }
+        return due ? summary(now: now) : []
     }
 
     /// Per address, the failures of the last minute that were not logged one by one; starts a new minute and

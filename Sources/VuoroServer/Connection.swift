@@ -15,15 +15,14 @@ final class Connection: @unchecked Sendable {
     private var outbox: ByteBuffer
     /// In the engine's list of connections to write at the end of this batch.
     var touched = false
-    /// Answered `WATCH` in this batch: its I/O loop adds it to the watchers it writes events to.
+    /// Answered `WATCH` in this batch: its I/O loop, which alone keeps the watchers, adds it to them.
     private var startsWatching = false
     /// Requests read since the last write, given back so the handler can read on (see ConnectionHandler).
     private var consumed = 0
-    var watching = false
     /// `QUIT` answered, the input closed, or refused: close once the outbox is written, ignore what follows.
     var quitting = false
     var closed = false
-    /// Has sent at least one request (idle connections that never did may be closed).
+    /// Has sent at least one request (idle connections that never did may be closed; a watcher has sent WATCH).
     var active = false
     let openedAt = NIODeadline.now()
     var role: Role = .display
@@ -51,10 +50,12 @@ final class Connection: @unchecked Sendable {
         outbox = ByteBufferAllocator().buffer(capacity: 256)
     }
 
-    /// Appends one line (LF added) to what this batch writes.
-    func send(_ line: String) {
-        outbox.writeString(line)
-        outbox.writeInteger(UInt8(10))
+    /// Appends a reply's lines (each with its LF) to what this batch writes.
+    func send(_ reply: Reply) {
+        for line in reply.lines() {
+            outbox.writeString(line)
+            outbox.writeInteger(UInt8(10))
+        }
         touch()
     }
 
@@ -66,7 +67,6 @@ final class Connection: @unchecked Sendable {
 
     /// Watches from this batch on: its I/O loop writes it every batch's events, after the `OK watching`.
     func startWatching() {
-        watching = true
         startsWatching = true
         touch()
     }

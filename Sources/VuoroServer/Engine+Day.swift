@@ -1,6 +1,33 @@
-// The engine's day change: `EVENT day` at midnight, the nightly backup, and retention of old days.
+// The day's chores: `EVENT day` at midnight, the nightly backup, and retention of old days.
 import Logging
 import VuoroStore
+
+/// What the day change has still to do. Confined to the engine's loop.
+struct DayChores {
+    /// The service day the watchers were last told of (`EVENT day`).
+    var announced: String
+    /// A day that ended and has not been backed up yet.
+    var backupDue: String?
+    /// Old days may be due for retention (checked at start and at each day change).
+    var retentionDue = true
+
+    /// Where backups go: the configured directory, else `backups/` in the state directory.
+    static func backupDirectory(_ options: ServerOptions, _ store: Store) -> String {
+        options.backupDirectory ?? NightlyBackup.directory(of: store)
+    }
+
+    func backupDirectory(_ options: ServerOptions, _ store: Store) -> String {
+        DayChores.backupDirectory(options, store)
+    }
+
+    /// A day change that did not reach the disk (its commit failed) is rolled, and announced, again.
+    mutating func undo(announcedIn publisher: Publisher) {
+        if let ended = backupDue, publisher.announces(day: announced) {
+            announced = ended
+            backupDue = nil
+        }
+    }
+}
 
 extension Engine {
     /// After midnight: the day's open tickets expire, and `EVENT day` goes out ahead of what the new day's
@@ -9,26 +36,24 @@ extension Engine {
     /// the store too (a reload, a failed commit).
     func rollDay() {
         _ = centre.rollDayIfNeeded()
-        guard centre.today.date != dayAnnounced else { return }
-        backupDue = dayAnnounced
-        dayAnnounced = centre.today.date
-        events.append("EVENT day \(dayAnnounced)")
-        retentionDue = true
+        guard centre.today.date != chores.announced else { return }
+        chores.backupDue = chores.announced
+        chores.announced = centre.today.date
+        publisher.publish(.day(chores.announced))
+        chores.retentionDue = true
     }
-
-    /// Where backups go: the configured directory, else `backups/` in the state directory.
-    var backupDirectory: String { options.backupDirectory ?? NightlyBackup.directory(of: store) }
 
     /// The night's backup, once the day's last changes (its tickets expired at midnight) are on the disk. Not
     /// while storage fails: tried again at each tick until it works.
     func backUpIfDue() {
-        guard backupDue != nil, !storageFailing else { return }
+        guard chores.backupDue != nil, !storage.failing else { return }
         flush()
-        guard let day = backupDue, !storageFailing else { return }
-        backupDue = nil
+        guard let day = chores.backupDue, !storage.failing else { return }
+        chores.backupDue = nil
         guard centre.config.backups > 0 else { return }
         do {
-            let (path, removed) = try NightlyBackup.run(store: store, in: backupDirectory, day: day, keep: centre.config.backups)
+            let (path, removed) = try NightlyBackup.run(
+                store: store, in: chores.backupDirectory(options, store), day: day, keep: centre.config.backups)
             logger.notice("nightly backup written to \(path)")
             metrics?.lastBackup.record(Double(centre.clock.now()) / 1000)
             for r in removed { logger.info("nightly backup \(r) deleted: \(centre.config.backups) are kept") }
@@ -46,10 +71,10 @@ extension Engine {
             if let day = days.first {
                 logger.notice("retired \(day): its statistics kept, its tickets deleted")
             } else {
-                retentionDue = false
+                chores.retentionDue = false
             }
         } catch {
-            retentionDue = false
+            chores.retentionDue = false
             logger.error("retention failed, will try again at the next day change or start: \(error)")
         }
     }

@@ -4,13 +4,16 @@ import VuoroProtocol
 import VuoroStore
 
 extension Engine {
-    /// Applies one request and queues its reply (and events) on the batch.
-    func execute(_ r: Request, for c: Connection) {
+    /// Applies one request: its reply goes to the connection, its events to the publisher.
+    func execute(_ r: Request, for c: Connection) -> Reply {
+        let reply: Reply
         do {
-            try answer(r, for: c)
+            reply = try answer(r, for: c)
         } catch {
-            c.send(Engine.protocolError(error, calendar: centre.calendar).line)
+            reply = .error(Engine.protocolError(error, calendar: centre.calendar))
         }
+        c.send(reply)
+        return reply
     }
 
     /// The one place where the centre's refusals become protocol error codes.
@@ -29,181 +32,137 @@ extension Engine {
         }
     }
 
-    private func answer(_ r: Request, for c: Connection) throws(CentreError) {
+    private func answer(_ r: Request, for c: Connection) throws(CentreError) -> Reply {
+        let stamp = centre.calendar.timestamp
         switch r {
         case .ping:
-            c.send("OK PONG")
+            return .pong
         case .issue(let q, let p, let lang, let id):
             let i = try centre.issue(queue: q, priority: p, lang: lang, request: id)
-            var w = LineWriter("OK \(i.ticket.number)")
-            w.field("queue", i.ticket.queue)
-            w.field("position", i.position)
-            w.field("wait", i.wait)
-            if i.again {
-                if i.ticket.state != .waiting { w.field("state", i.ticket.state.rawValue) }
-                w.field("again", 1)
-            }
-            c.send(w.text)
+            let reply = Reply.issued(
+                IssuedTicket(
+                    number: i.ticket.number, queue: i.ticket.queue, position: i.position, wait: i.wait,
+                    state: i.again && i.ticket.state != .waiting ? i.ticket.state.rawValue : nil, again: i.again))
             guard !i.again else {
                 // Not a change: logged now, not with the batch's commit.
                 logger.info(
                     "\(i.ticket.number) answered again to \(c.peer): its ISSUE came again with the same id=",
                     metadata: ["ticket": "\(i.ticket.number)"])
-                return
+                return reply
             }
-            batchMetrics.issued.append(i.ticket.queue)
+            batch.metrics.issued.append(i.ticket.queue)
             logger.debug("issued", metadata: ["ticket": "\(i.ticket.number)", "queue": "\(q)"])
+            return reply
         case .ticket(let number):
-            c.send(ticketLine(try centre.view(number)))
+            return .ticket(ticketInfo(try centre.view(number)))
         case .cancel(let number):
-            cancelled(try centre.cancel(number), by: c)
+            return cancelled(try centre.cancel(number), by: c)
         case .cancelIssue(let id):
-            cancelled(try centre.cancel(request: id), by: c)
+            return cancelled(try centre.cancel(request: id), by: c)
         case .call(let counter, let number):
             let called = try centre.call(counter: counter, ticket: number)
             if let f = called.finished {
-                finishedEvent(f)
-                batchMetrics.served.append(f.queue)
+                publisher.finished(f)
+                batch.metrics.served.append(f.queue)
             }
-            guard let t = called.ticket else {
-                c.send("OK none")
-                return
-            }
-            var w = LineWriter("OK \(t.number)")
-            w.field("queue", t.queue)
-            w.field("counter", counter)
-            w.field("waited", called.waited)
-            c.send(w.text)
-            publish("EVENT called \(t.number) queue=\(t.queue) counter=\(counter)")
-            batchMetrics.waits.append((t.queue, called.waited))
+            guard let t = called.ticket else { return .called(nil) }
+            publisher.publish(.called(ticket: t.number, queue: t.queue, counter: counter))
+            batch.metrics.waits.append((t.queue, called.waited))
             logger.debug("called", metadata: ["ticket": "\(t.number)", "queue": "\(t.queue)", "counter": "\(counter)"])
+            return .called(Reply.Call(ticket: t.number, queue: t.queue, counter: counter, waited: called.waited))
         case .recall(let counter):
             let t = try centre.recall(counter: counter)
-            c.send("OK \(t.number) queue=\(t.queue) counter=\(counter) calls=\(t.calls)")
-            publish("EVENT recalled \(t.number) queue=\(t.queue) counter=\(counter) calls=\(t.calls)")
+            publisher.publish(.recalled(ticket: t.number, queue: t.queue, counter: counter, calls: t.calls))
+            return .recalled(ticket: t.number, queue: t.queue, counter: counter, calls: t.calls)
         case .done(let counter), .noshow(let counter):
             let state: TicketState = if case .done = r { .done } else { .noshow }
             let t = try centre.finish(counter: counter, as: state)
-            c.send("OK \(t.number) state=\(state.rawValue)")
-            if state == .done { batchMetrics.served.append(t.queue) }
-            finishedEvent(t)
+            if state == .done { batch.metrics.served.append(t.queue) }
+            publisher.finished(t)
+            return .ended(ticket: t.number, state: state.rawValue)
         case .transfer(let counter, let q, let front):
             let from = centre.currentTicket(of: counter)?.queue
             let i = try centre.transfer(counter: counter, to: q, front: front)
-            c.send("OK \(i.ticket.number) queue=\(q) position=\(i.position)")
-            publish("EVENT transferred \(i.ticket.number) queue=\(q) from=\(from ?? "-") counter=\(counter)")
+            publisher.publish(.transferred(ticket: i.ticket.number, queue: q, from: from ?? "-", counter: counter))
             audit(
                 .info, "\(i.ticket.number) transferred from \(from ?? "-") to \(q) at counter \(counter)",
                 ["ticket": "\(i.ticket.number)", "queue": "\(q)", "counter": "\(counter)"])
+            return .transferred(ticket: i.ticket.number, queue: q, position: i.position)
         case .serve(let counter, let qs):
             let rec = try centre.serve(counter: counter, queues: qs)
-            c.send("OK \(rec.id) queues=\(rec.queues.joined(separator: ","))")
-            publish(counterEvent(rec))
+            publisher.publish(.counter(id: rec.id, paused: rec.paused, queues: rec.queues))
             audit(
                 .info, "counter \(counter) serves \(rec.queues.joined(separator: ",")), set by \(c.role) at \(c.peer)",
                 ["counter": "\(counter)"])
+            return .serving(counter: rec.id, queues: rec.queues)
         case .pause(let counter):
             let rec = try centre.pause(counter: counter)
-            c.send("OK \(rec.id) state=paused")
-            publish(counterEvent(rec))
+            publisher.publish(.counter(id: rec.id, paused: rec.paused, queues: rec.queues))
+            return .paused(counter: rec.id)
         case .queues(let lang):
             try centre.checkLanguage(lang)
-            var lines: [String] = []
-            for id in centre.queueOrder {
-                guard let q = centre.queueConfig(id) else { continue }
-                var w = LineWriter(id)
-                w.field("prefix", q.prefix)
-                let opening = centre.opening(id)
-                w.field("open", opening.open ? 1 : 0)
-                w.text("name", q.name(in: lang, languages: centre.config.languages))
-                if let o = opening.opensAt { w.field("opens", centre.calendar.timestamp(o)) }
-                if let h = q.hours { w.text("hours", h.description) }
-                if centre.isRemoved(id) { w.field("removed", 1) }
-                lines.append(w.text)
-            }
-            sendList(lines, to: c)
-        case .status:
-            sendList(
+            return .queues(
                 centre.queueOrder.compactMap { id in
-                    centre.figures(id).map { f in
-                        var line =
-                            "\(id) open=\(f.open ? 1 : 0) waiting=\(f.waiting) wait=\(f.wait) counters=\(f.counters)"
-                        if let o = f.opensAt { line += " opens=\(centre.calendar.timestamp(o))" }
-                        if let longest = centre.longestWait(id) { line += " longest=\(longest)" }
-                        return line
-                    }
-                }, to: c)
+                    guard let q = centre.queueConfig(id) else { return nil }
+                    let opening = centre.opening(id)
+                    return QueueInfo(
+                        id: id, prefix: q.prefix, open: opening.open,
+                        name: q.name(in: lang, languages: centre.config.languages), opens: opening.opensAt.map(stamp),
+                        hours: q.hours?.description, removed: centre.isRemoved(id))
+                })
+        case .status:
+            return .status(
+                centre.queueOrder.compactMap { id in
+                    centre.figures(id).map { figures($0, longest: centre.longestWait(id)) }
+                })
         case .counters(let lang):
             try centre.checkLanguage(lang)
             let languages = centre.config.languages
-            sendList(
+            return .counters(
                 centre.counterOrder.compactMap { id in
                     centre.counter(id).map { rec in
-                        var w = LineWriter(id)
-                        w.field("state", rec.paused ? "paused" : "open")
-                        w.field("ticket", centre.currentTicket(of: id)?.number ?? "-")
-                        w.field("queues", rec.queues.joined(separator: ","))
-                        if let name = centre.counterConfig(id)?.name(in: lang, languages: languages) {
-                            w.text("name", name)
-                        }
-                        return w.text
+                        CounterInfo(
+                            id: id, paused: rec.paused, ticket: centre.currentTicket(of: id)?.number,
+                            queues: rec.queues, name: centre.counterConfig(id)?.name(in: lang, languages: languages))
                     }
-                }, to: c)
+                })
         case .called(let n):
-            sendList(
+            return .calls(
                 centre.latestCalls(n).map { t in
-                    "\(t.number) queue=\(t.calledQueue ?? t.queue) counter=\(t.counter ?? "-") at=\(centre.calendar.timestamp(t.announcedAt ?? 0)) calls=\(max(1, t.calls))"
-                }, to: c)
+                    CallInfo(
+                        ticket: t.number, queue: t.calledQueue ?? t.queue, counter: t.counter ?? "-",
+                        at: stamp(t.announcedAt ?? 0), calls: max(1, t.calls))
+                })
         case .watch:
-            addWatcher(c)
-            c.send("OK watching")
+            c.startWatching()
+            return .watching
         case .open(let q), .close(let q):
             let closing = if case .close = r { true } else { false }
             let open = try centre.setClosed(q, closing)
-            c.send("OK \(q) open=\(open ? 1 : 0)")
             audit(.notice, "queue \(q) \(closing ? "closed" : "opened") by \(c.role) at \(c.peer)", ["queue": "\(q)"])
+            return .queueOpen(queue: q, open: open)
         case .quit:
-            c.send("OK bye")
             c.quitting = true
+            return .bye
         case .site:
-            var w = LineWriter("OK")
-            w.text("name", centre.config.site)
-            w.field("timezone", centre.config.timeZone)
-            w.field("languages", centre.config.languages.joined(separator: ","))
-            w.field("day", centre.today.date)
-            c.send(w.text)
+            return .site(
+                SiteInfo(
+                    name: centre.config.site, timeZone: centre.config.timeZone, languages: centre.config.languages,
+                    day: centre.today.date))
         case .backup(let requested):
-            // Between batches: what is committed is copied, nothing half-done.
-            do {
-                let path = try BackupTarget.resolve(requested, in: backupDirectory)
-                try store.backup(to: path, replace: false)
-                c.send("OK backup path=\(path)")
-                logger.notice("backup written to \(path) for \(c.role) at \(c.peer)")
-            } catch let e as BackupPathError {
-                c.send(ProtocolError(.badArgument, e.description).line)
-            } catch let e as BackupError {
-                c.send(ProtocolError(.badArgument, e.description).line)
-            } catch {
-                c.send(ProtocolError(.unavailable, "backup failed: \(error)").line)
-            }
+            return backup(requested, for: c)
         case .stats(let date, let by):
             do {
                 let rows = try Retention.stats(
                     day: date ?? centre.today.date, by: StatsGrouping(rawValue: by) ?? .queue, centre: centre,
                     store: store)
-                sendList(
-                    rows.map { r in
-                        var w = LineWriter(r.key)
-                        for (k, v) in r.fields { w.field(k, v) }
-                        return w.text
-                    }, to: c)
+                return .stats(rows.map { StatsLine(key: $0.key, figures: $0.fields.map { ($0.0, $0.1) }) })
             } catch {
-                c.send(ProtocolError(.unavailable, "statistics cannot be read: \(error)").line)
+                return .error(ProtocolError(.unavailable, "statistics cannot be read: \(error)"))
             }
         case .kiosk(let name, let paper):
             let before = centre.kiosk(name)?.paper
             let k = centre.report(kiosk: name, paper: Paper(rawValue: paper) ?? .unknown)
-            c.send("OK \(k.name) paper=\(k.paper.rawValue)")
             if before != k.paper && (before != nil || k.paper != .ok) {
                 // The manager's journal: a roll to change, or a printer out of paper at a door.
                 audit(
@@ -211,58 +170,55 @@ extension Engine {
                     "kiosk \(name): paper \(k.paper.rawValue)" + (before.map { " (was \($0.rawValue))" } ?? ""),
                     ["kiosk": "\(name)"])
             }
+            return .kiosk(name: k.name, paper: k.paper.rawValue)
         case .kiosks:
             let now = centre.clock.now()
-            sendList(
+            return .kiosks(
                 centre.kioskList.map { k in
-                    var w = LineWriter(k.name)
-                    w.field("paper", k.paper.rawValue)
-                    w.field("seen", centre.calendar.timestamp(k.seen))
-                    w.field("ago", max(0, Int((now - k.seen) / 1000)))
-                    return w.text
-                }, to: c)
+                    KioskInfo(
+                        name: k.name, paper: k.paper.rawValue, seen: stamp(k.seen), ago: max(0, Int((now - k.seen) / 1000)))
+                })
         case .auth:
             preconditionFailure("AUTH is answered before requests reach the centre")
         }
     }
 
-    private func sendList(_ lines: [String], to c: Connection) {
-        c.send("OK \(lines.count)")
-        for l in lines { c.send(l) }
+    /// `BACKUP`: a consistent copy between batches (what is committed, nothing half-done) into a new file of the
+    /// backup directory.
+    private func backup(_ requested: String, for c: Connection) -> Reply {
+        do {
+            let path = try BackupTarget.resolve(requested, in: chores.backupDirectory(options, store))
+            try store.backup(to: path, replace: false)
+            logger.notice("backup written to \(path) for \(c.role) at \(c.peer)")
+            return .backup(path: path)
+        } catch let e as BackupPathError {
+            return .error(ProtocolError(.badArgument, e.description))
+        } catch let e as BackupError {
+            return .error(ProtocolError(.badArgument, e.description))
+        } catch {
+            return .error(ProtocolError(.unavailable, "backup failed: \(error)"))
+        }
+    }
+
+    /// A queue's figures as the protocol gives them.
+    func figures(_ f: Centre.QueueFigures, longest: Int? = nil) -> QueueFigures {
+        QueueFigures(
+            id: f.id, open: f.open, waiting: f.waiting, wait: f.wait, counters: f.counters,
+            opens: f.opensAt.map(centre.calendar.timestamp), longest: longest)
     }
 
     /// Answers a cancel, tells the displays and logs who did it.
-    private func cancelled(_ t: Ticket, by c: Connection) {
-        c.send("OK \(t.number) state=cancelled")
-        finishedEvent(t)
+    private func cancelled(_ t: Ticket, by c: Connection) -> Reply {
+        publisher.finished(t)
         audit(.info, "\(t.number) cancelled by \(c.role) at \(c.peer)", ["ticket": "\(t.number)"])
+        return .ended(ticket: t.number, state: TicketState.cancelled.rawValue)
     }
 
-    func ticketLine(_ v: Centre.TicketView) -> String {
+    func ticketInfo(_ v: Centre.TicketView) -> TicketInfo {
         let t = v.ticket
-        var w = LineWriter("OK \(t.number)")
-        w.field("state", t.state.rawValue)
-        w.field("queue", t.queue)
-        if let p = v.position, let wait = v.wait {
-            w.field("position", p)
-            w.field("wait", wait)
-        }
-        if t.state == .called || t.state == .done || t.state == .noshow, let counter = t.counter {
-            w.field("counter", counter)
-        }
-        if t.priority > 0 { w.field("priority", t.priority) }
-        return w.text
-    }
-
-    func finishedEvent(_ t: Ticket) {
-        var w = LineWriter("EVENT finished \(t.number)")
-        w.field("state", t.state.rawValue)
-        w.field("queue", t.queue)
-        if let counter = t.counter, t.state == .done || t.state == .noshow { w.field("counter", counter) }
-        publish(w.text)
-    }
-
-    private func counterEvent(_ rec: CounterRecord) -> String {
-        "EVENT counter \(rec.id) state=\(rec.paused ? "paused" : "open") queues=\(rec.queues.joined(separator: ","))"
+        let shown = t.state == .called || t.state == .done || t.state == .noshow
+        return TicketInfo(
+            number: t.number, state: t.state.rawValue, queue: t.queue, position: v.position, wait: v.wait,
+            counter: shown ? t.counter : nil, priority: t.priority)
     }
 }

@@ -17,26 +17,25 @@ enum Inbound {
     case closed(Connection)
 }
 
-/// One request line, parsed on the I/O loop: a request, or the whole error line that answers it.
+/// One request line, parsed on the I/O loop: a request, or the error that answers it.
 enum Parsed {
     case request(Request)
-    case invalid(String)
+    case invalid(ProtocolError)
 
     init(_ frame: LineFramer.Frame) {
         switch frame {
         case .tooLong:
-            self = .invalid(
-                ProtocolError(.lineTooLong, "a request is at most \(LineFramer.requestLimit) bytes").line)
+            self = .invalid(ProtocolError(.lineTooLong, "a request is at most \(LineFramer.requestLimit) bytes"))
         case .line(let bytes):
             if bytes.contains(0) {
-                self = .invalid(ProtocolError(.badArgument, "NUL byte in the request").line)
+                self = .invalid(ProtocolError(.badArgument, "NUL byte in the request"))
             } else if let text = String(validating: bytes, as: UTF8.self) {
                 switch Request.parse(text) {
-                case .failure(let e): self = .invalid(e.line)
+                case .failure(let e): self = .invalid(e)
                 case .success(let r): self = .request(r)
                 }
             } else {
-                self = .invalid(ProtocolError(.badArgument, "the request is not valid UTF-8").line)
+                self = .invalid(ProtocolError(.badArgument, "the request is not valid UTF-8"))
             }
         }
     }
@@ -70,8 +69,8 @@ final class IOLoop: @unchecked Sendable {  // `inbound` is confined to `loop`; t
     let logger: Logger
     private var inbound: [Inbound] = []
     private var scheduled = false
-    /// The connections of this loop that watch: each batch's events are written to them here, so that the
-    /// engine hands over one buffer per loop however many displays there are.
+    /// The connections of this loop that watch, kept here alone: each batch's events are written to them here, so
+    /// that the engine hands over one buffer per loop however many displays there are.
     var watchers: [ObjectIdentifier: ConnectionHandler] = [:]
     /// Counts deliveries, so that a watcher answered in a batch gets its events in the same write.
     private var delivery = 0
@@ -86,6 +85,7 @@ final class IOLoop: @unchecked Sendable {  // `inbound` is confined to `loop`; t
     }
 
     func submit(_ item: Inbound) {
+        loop.assertInEventLoop()
         inbound.append(item)
         guard !scheduled else { return }
         scheduled = true
@@ -104,6 +104,7 @@ final class IOLoop: @unchecked Sendable {  // `inbound` is confined to `loop`; t
 
     /// Writes what the engine answered.
     func deliver(_ batch: OutboundBatch, events: ByteBuffer?) {
+        loop.preconditionInEventLoop()
         // Requests read in this pass go to the engine before the writes, which take a while.
         forward()
         delivery &+= 1

@@ -119,11 +119,11 @@ public final class VuoroServer: @unchecked Sendable {
     public func shutdown() async {
         let listeners = self.listeners
         for l in listeners { try? await l.close() }
-        try? await loop.submit { [engine, ticker] in
+        // Waits for every connection to be written and closed on its loop, then for the loops themselves.
+        try? await loop.flatSubmit { [engine, ticker] in
             ticker?.cancel()
-            engine.shutdown()
+            return engine.shutdown()
         }.get()
-        try? await Task.sleep(nanoseconds: 50_000_000)
         if ioGroup !== group { try? await ioGroup.shutdownGracefully() }
         try? await group.shutdownGracefully()
     }

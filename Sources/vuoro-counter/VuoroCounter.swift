@@ -84,14 +84,14 @@ struct VuoroCounter: ParsableCommand {
             }
             let c = try connection.connect()
             // Said in the desk's language, with the queues' names as visitors see them.
-            let languages = (try c.request(.site)["languages"] ?? "").split(separator: ",").map(String.init)
+            let languages = try c.site().languages
             let code = lang?.lowercased() ?? languages.first { Desk.texts[$0] != nil } ?? "en"
             let nameLang = languages.contains(code) ? code : nil
             var names: [String: String] = [:]
-            for q in try c.list(.queues(lang: nameLang)) { if let id = q.words.first { names[id] = q["name"] ?? id } }
+            for q in try c.queues(lang: nameLang) { names[q.id] = q.name }
             let tx = Desk.texts[code] ?? Desk.texts["en"]!
             do {
-                print(Desk.describe(r, try c.request(r), tx, names))
+                print(Desk.describe(try c.call(r), tx, names))
             } catch ClientError.refused(let code, let text) {
                 let said = code == "no-current-ticket" ? tx.noTicket : tx.errors[code] ?? text
                 throw DeskRefusal(description: "\(said) (\(code))")
@@ -115,15 +115,15 @@ struct Desk {
     static let silentAfter = 180
 
     /// The kiosks that need staff, one line each; empty when none does, or the daemon does not list kiosks.
-    static func kioskWarnings(_ kiosks: [Fields], _ tx: Texts) -> [String] {
+    static func kioskWarnings(_ kiosks: [KioskInfo], _ tx: Texts) -> [String] {
         kiosks.compactMap { k in
-            guard let name = k.words.first else { return nil }
+            let name = k.name
             let what: String
-            if let ago = k.int("ago"), ago >= silentAfter {
-                what = tx.silent.replacingOccurrences(of: "#", with: String(ago / 60))
-            } else if k["paper"] == "out" {
+            if k.ago >= silentAfter {
+                what = tx.silent.replacingOccurrences(of: "#", with: String(k.ago / 60))
+            } else if k.paper == "out" {
                 what = tx.paperOut
-            } else if k["paper"] == "low" {
+            } else if k.paper == "low" {
                 what = tx.paperLow
             } else {
                 return nil
@@ -178,16 +178,14 @@ struct Desk {
                 if conn == nil { conn = try connect() }
                 if reconnecting || names.isEmpty {
                     // The site's language, unless one was asked for; the queues' names in it.
-                    let languages = (try conn!.request(.site)["languages"] ?? "").split(separator: ",").map(String.init)
+                    let languages = try conn!.site().languages
                     let code = lang ?? languages.first { Desk.texts[$0] != nil } ?? "en"
                     t = Desk.texts[code] ?? t
                     // Names in the desk's language when the site has it, else in the site's own.
                     nameLang = languages.contains(code) ? code : nil
                 }
                 // Read on every pass, as the figures are: a reload of the configuration may rename a queue.
-                for q in try conn!.list(.queues(lang: nameLang)) {
-                    if let id = q.words.first { names[id] = q["name"] ?? id }
-                }
+                for q in try conn!.queues(lang: nameLang) { names[q.id] = q.name }
                 if reconnecting {
                     state.message = t.reconnected
                     reconnecting = false
@@ -198,7 +196,7 @@ struct Desk {
                 else {
                     // The clerk leaves: the counter pauses, so that the queues' estimates stop counting it (its
                     // ticket, if any, stays; the next n at any desk ends the pause).
-                    _ = try? conn!.request(.pause(counter: counter))
+                    _ = try? conn!.call(.pause(counter: counter))
                     return
                 }
             } catch ClientError.refused(let code, let text) where code == "unknown-counter" {
@@ -225,16 +223,16 @@ struct Desk {
         _ conn: ClientConnection, term: Terminal, texts tx: Texts, names: [String: String], nameLang: String?,
         state s: inout State
     ) throws -> Bool {
-        guard let me = try conn.list(.counters(lang: nameLang)).first(where: { $0.words.first == counter }) else {
+        guard let me = try conn.counters(lang: nameLang).first(where: { $0.id == counter }) else {
             throw ClientError.refused(code: "unknown-counter", text: "no counter '\(counter)'")
         }
-        let myQueues = (me["queues"] ?? "").split(separator: ",").map(String.init)
-        let status = try conn.list(.status)
-        let current = me["ticket"].flatMap { $0 == "-" ? nil : $0 }
+        let myQueues = me.queues
+        let status = try conn.status()
+        let current = me.ticket
         if current != s.serving?.ticket { s.serving = current.map { ($0, Date()) } }
-        let state = me["state"] == "paused" ? tx.paused : tx.open
+        let state = me.paused ? tx.paused : tx.open
         // A counter with a name ("huone 214") is called that, as the lobby's screens call it.
-        let title = me["name"].map(\.initialCapital) ?? "\(tx.counter) \(counter)"
+        let title = me.name.map(\.initialCapital) ?? "\(tx.counter) \(counter)"
         var lines = ["", Terminal.bold("  \(title)") + "   (\(state))", ""]
         if let t = current {
             let secs = Int(Date().timeIntervalSince(s.serving?.since ?? Date()))
@@ -243,13 +241,12 @@ struct Desk {
             lines.append("  \(tx.noTicket)")
         }
         lines.append("")
-        let name = { (f: Fields) in names[f.words.first ?? ""] ?? f.words.first ?? "" }
-        let mine = status.filter { myQueues.contains($0.words.first ?? "") }
+        let name = { (f: QueueFigures) in names[f.id] ?? f.id }
+        let mine = status.filter { myQueues.contains($0.id) }
         let width = min(36, mine.map { name($0).count }.max() ?? 0)
         for f in mine {
-            let minutes = waitMinutes(f.int("wait") ?? 0)
             lines.append(
-                "  \(name(f).fitted(width))  \(tx.waiting) \(f["waiting"] ?? "?")   \(tx.wait) ~\(minutes) min")
+                "  \(name(f).fitted(width))  \(tx.waiting) \(f.waiting)   \(tx.wait) ~\(waitMinutes(f.wait)) min")
         }
         lines.append("")
         if let typed = s.typing {
@@ -263,9 +260,9 @@ struct Desk {
         lines += ["", "  \(s.message)"]
         if watchKiosks {
             // A daemon older than 0.12 has no KIOSKS: nothing to show, and the desk works on.
-            let kiosks: [Fields]
+            let kiosks: [KioskInfo]
             do {
-                kiosks = try conn.list(.kiosks)
+                kiosks = try conn.kiosks()
             } catch ClientError.refused {
                 kiosks = []
             }
@@ -296,8 +293,8 @@ struct Desk {
             }
         } else if s.menu {
             if key == "f" { s.front.toggle() }
-            if let n = Desk.transferKeys.firstIndex(of: key), n < status.count, let q = status[n].words.first {
-                request = .transfer(counter: counter, queue: q, front: s.front)
+            if let n = Desk.transferKeys.firstIndex(of: key), n < status.count {
+                request = .transfer(counter: counter, queue: status[n].id, front: s.front)
             }
             if key != "f" { s.menu = false }
         } else {
@@ -324,12 +321,11 @@ struct Desk {
         }
         if let request {
             do {
-                let reply = try conn.request(request)
-                s.message = Desk.describe(request, reply, tx, names)
-                switch request {
-                case .call, .recall:
-                    // A call starts the clock again, whichever ticket it names (the same one called back too).
-                    if let t = reply.words.first, t != "none" { s.serving = (t, Date()) }
+                let reply = try conn.call(request)
+                s.message = Desk.describe(reply, tx, names)
+                switch reply {
+                case .called(let c?): s.serving = (c.ticket, Date())  // a call starts the clock again
+                case .recalled(let t, _, _, _): s.serving = (t, Date())
                 default: break
                 }
             } catch ClientError.refused(let code, let text) {
@@ -345,21 +341,18 @@ struct Desk {
     static func clock(_ seconds: Int) -> String { "\(seconds / 60):\(String(format: "%02d", seconds % 60))" }
 
     /// What an action did, in the desk's language: "K004 (Kela) kutsuttu, odotti 5:12".
-    static func describe(_ request: Request, _ r: Fields, _ tx: Texts, _ names: [String: String]) -> String {
-        guard let ticket = r.words.first, ticket != "none" else { return tx.noneWaiting }
-        let queue = r["queue"].map { names[$0] ?? $0 } ?? ""
-        switch request {
-        case .call:
-            return "\(ticket) (\(queue)) \(tx.called), \(tx.waited) \(Desk.clock(r.int("waited") ?? 0))"
-        case .recall: return "\(ticket) \(tx.recalled) (\(tx.call) \(r["calls"] ?? "?"))"
-        case .done: return "\(ticket) \(tx.done)"
-        case .noshow: return "\(ticket) \(tx.noshow)"
-        case .transfer: return "\(ticket) \(tx.transferred) \(queue), \(tx.position) \(r["position"] ?? "?")"
-        case .pause: return tx.paused
-        case .serve:
-            let queues = (r["queues"] ?? "").split(separator: ",").map { names[String($0)] ?? String($0) }
-            return "\(tx.counter) \(ticket) \(tx.serves) \(queues.joined(separator: ", "))"
-        default: return (r.words + r.keys.map { "\($0)=\(r[$0]!)" }).joined(separator: " ")
+    static func describe(_ reply: Reply, _ tx: Texts, _ names: [String: String]) -> String {
+        let name = { (q: String) in names[q] ?? q }
+        switch reply {
+        case .called(nil): return tx.noneWaiting
+        case .called(let c?): return "\(c.ticket) (\(name(c.queue))) \(tx.called), \(tx.waited) \(Desk.clock(c.waited))"
+        case .recalled(let t, _, _, let calls): return "\(t) \(tx.recalled) (\(tx.call) \(calls))"
+        case .ended(let t, "noshow"): return "\(t) \(tx.noshow)"
+        case .ended(let t, _): return "\(t) \(tx.done)"
+        case .transferred(let t, let q, let p): return "\(t) \(tx.transferred) \(name(q)), \(tx.position) \(p)"
+        case .paused: return tx.paused
+        case .serving(let c, let qs): return "\(tx.counter) \(c) \(tx.serves) \(qs.map(name).joined(separator: ", "))"
+        default: return reply.lines().joined(separator: " ")
         }
     }
 }

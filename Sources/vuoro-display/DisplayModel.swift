@@ -21,8 +21,8 @@ struct DisplayModel {
     /// Counters with a configured name ("huone 214"): counter → lang → name.
     var counterNames: [String: [String: String]] = [:]
     var order: [String] = []
-    /// Per queue; `opens` is the next opening of a closed queue, as the daemon gives it (`opens=`).
-    var figures: [String: (waiting: Int, wait: Int, open: Bool, opens: String?)] = [:]
+    /// Per queue, as `STATUS` and `EVENT queue` give them (`opens` is the next opening of a closed queue).
+    var figures: [String: QueueFigures] = [:]
     var calls: [Call] = []
     /// Only these queues, when set (a screen in one wing).
     var only: Set<String>?
@@ -92,24 +92,23 @@ struct DisplayModel {
     /// comes after a part (the counters, the queues' figures, the calls) was read is newer than it and is applied
     /// once everything is read; one that comes before is already in what was read.
     mutating func load(from c: ClientConnection) throws {
-        var later: [(line: String, read: Set<Part>)] = []
+        var later: [(event: Event, read: Set<Part>)] = []
         var read = Set<Part>()
-        let keep: (String) -> Void = { later.append(($0, read)) }
+        let keep: (Event) -> Void = { later.append(($0, read)) }
         needsReload = false
-        let s = try c.request(.site, onEvent: keep)
-        site = s["name"] ?? ""
-        if let zone = s["timezone"].flatMap(TimeZone.init(identifier:)) { timeZone = zone }
-        languages = (s["languages"] ?? "en").split(separator: ",").map(String.init)
+        let s = try c.site(onEvent: keep)
+        site = s.name
+        if let zone = TimeZone(identifier: s.timeZone) { timeZone = zone }
+        languages = s.languages.isEmpty ? ["en"] : s.languages
         counterNames = [:]
         counterMissing = true
         for l in languages {
-            for f in try c.list(.counters(lang: l), onEvent: keep) {
-                guard let id = f.words.first else { continue }
-                if let name = f["name"] { counterNames[id, default: [:]][l] = name }
-                if id == counter {
+            for info in try c.counters(lang: l, onEvent: keep) {
+                if let name = info.name { counterNames[info.id, default: [:]][l] = name }
+                if info.id == counter {
                     counterMissing = false
-                    counterTicket = f["ticket"].flatMap { $0 == "-" ? nil : $0 }
-                    counterPaused = f["state"] == "paused"
+                    counterTicket = info.ticket
+                    counterPaused = info.paused
                 }
             }
         }
@@ -117,30 +116,26 @@ struct DisplayModel {
         // Above one counter: nothing but that counter is shown.
         if counter == nil {
             for l in languages {
-                for q in try c.list(.queues(lang: l), onEvent: keep) {
-                    guard let id = q.words.first else { continue }
-                    names[id, default: [:]][l] = q["name"] ?? id
-                }
+                for q in try c.queues(lang: l, onEvent: keep) { names[q.id, default: [:]][l] = q.name }
             }
             order = []
-            for f in try c.list(.status, onEvent: keep) {
-                guard let id = f.words.first else { continue }
-                order.append(id)
-                figures[id] = (f.int("waiting") ?? 0, f.int("wait") ?? 0, f["open"] == "1", f["opens"])
+            for f in try c.status(onEvent: keep) {
+                order.append(f.id)
+                figures[f.id] = f
             }
             read.insert(.figures)
-            calls = try c.list(.called(Request.calledMax), onEvent: keep).compactMap { f in
-                guard let t = f.words.first, let counter = f["counter"], let q = f["queue"] else { return nil }
-                return Call(ticket: t, counter: counter, queue: q, at: DisplayModel.parseTime(f["at"]) ?? Date())
+            calls = try c.called(onEvent: keep).map { call in
+                Call(
+                    ticket: call.ticket, counter: call.counter, queue: call.queue,
+                    at: DisplayModel.parseTime(call.at) ?? Date())
             }.filter { shows($0.queue) }
             read.insert(.calls)
         }
-        for (line, before) in later {
-            guard let f = Fields.split(line), f.words.count >= 2 else { continue }
-            if f.words[1] == "reloaded" {
+        for (event, before) in later {
+            if event == .reloaded {
                 needsReload = true
-            } else if before.contains(counter != nil ? .counters : DisplayModel.part(of: f.words[1])) {
-                _ = apply(event: line)
+            } else if before.contains(counter != nil ? .counters : DisplayModel.part(of: event)) {
+                _ = apply(event)
             }
         }
     }
@@ -148,10 +143,10 @@ struct DisplayModel {
     /// What a display reads, for telling an event that is already in it from a newer one.
     enum Part { case counters, figures, calls, other }
 
-    static func part(of event: String) -> Part {
+    static func part(of event: Event) -> Part {
         switch event {
-        case "queue": .figures
-        case "called", "recalled", "day": .calls
+        case .queue: .figures
+        case .called, .recalled, .day: .calls
         default: .other
         }
     }
@@ -162,50 +157,47 @@ struct DisplayModel {
     }
 
     /// Applies one event to a counter's screen; returns true when the counter calls (or calls again).
-    mutating func applyToCounter(_ f: Fields) -> Bool {
-        let ticket = f.words.count >= 3 ? f.words[2] : ""
-        let here = f["counter"] == counter
-        switch f.words[1] {
-        case "called", "recalled":
-            guard here else { return false }
-            counterTicket = ticket
+    mutating func applyToCounter(_ event: Event) -> Bool {
+        switch event {
+        case .called(let t, _, let c), .recalled(let t, _, let c, _):
+            guard c == counter else { return false }
+            counterTicket = t
             counterPaused = false
             return true
-        case "finished", "transferred":
-            if here && counterTicket == ticket { counterTicket = nil }
-        case "counter":
-            if ticket == counter { counterPaused = f["state"] == "paused" }
-        case "day":
+        case .finished(let t, _, _, let c):
+            if c == counter && counterTicket == t { counterTicket = nil }
+        case .transferred(let t, _, _, let c):
+            if c == counter && counterTicket == t { counterTicket = nil }
+        case .counter(let id, let paused, _):
+            if id == counter { counterPaused = paused }
+        case .day:
             counterTicket = nil
-        case "reloaded":
+        case .reloaded:
             needsReload = true
-        default: break
+        case .queue: break
         }
         return false
     }
 
-    /// Applies one `EVENT` line; returns true when it is a new call to announce.
-    mutating func apply(event line: String) -> Bool {
-        guard let f = Fields.split(line), f.words.count >= 2 else { return false }
-        if counter != nil { return applyToCounter(f) }
-        switch f.words[1] {
-        case "called", "recalled":
-            guard f.words.count >= 3, let counter = f["counter"], let q = f["queue"], shows(q) else { return false }
-            calls.removeAll { $0.ticket == f.words[2] }
-            calls.insert(Call(ticket: f.words[2], counter: counter, queue: q, at: Date()), at: 0)
+    /// Applies one event; returns true when it is a new call to announce.
+    mutating func apply(_ event: Event) -> Bool {
+        if counter != nil { return applyToCounter(event) }
+        switch event {
+        case .called(let t, let q, let c), .recalled(let t, let q, let c, _):
+            guard shows(q) else { return false }
+            calls.removeAll { $0.ticket == t }
+            calls.insert(Call(ticket: t, counter: c, queue: q, at: Date()), at: 0)
             if calls.count > 20 { calls.removeLast() }
             return true
-        case "queue":
-            guard f.words.count >= 3 else { return false }
-            let id = f.words[2]
-            if !order.contains(id) { order.append(id) }
-            figures[id] = (f.int("waiting") ?? 0, f.int("wait") ?? 0, f["open"] == "1", f["opens"])
-        case "day":
+        case .queue(let f):
+            if !order.contains(f.id) { order.append(f.id) }
+            figures[f.id] = f
+        case .day:
             // Numbers start again: yesterday's calls would show today's numbers going to counters.
             calls.removeAll()
-        case "reloaded":
+        case .reloaded:
             needsReload = true
-        default: break
+        case .finished, .transferred, .counter: break
         }
         return false
     }

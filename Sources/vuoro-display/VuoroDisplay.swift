@@ -108,7 +108,7 @@ struct Screen {
                 if conn == nil {
                     let c = try connection.connect()
                     // Watching before reading: a call made meanwhile comes as an event, and is not missed.
-                    if poll == nil { _ = try c.request(.watch) }
+                    if poll == nil { try c.call(.watch) }
                     try model.load(from: c)
                     conn = c
                     status = model.problem
@@ -126,7 +126,7 @@ struct Screen {
                 } else {
                     if Terminal.quits(term.waitForKey(seconds: 0.5, orReadable: conn!.descriptor)) { return }
                     while let line = try conn!.readLine(wait: 0.01) {
-                        if model.apply(event: line) { announce(&highlightUntil, on: term) }
+                        if let event = Event.parse(line), model.apply(event) { announce(&highlightUntil, on: term) }
                     }
                     // New names, queues or counters: read again, still watching.
                     while model.needsReload { try model.load(from: conn!) }

@@ -26,163 +26,56 @@ struct Kiosk {
     /// Its name and its printer's paper, reported to the daemon.
     var watch: PaperWatch
 
-    static let titles = [
-        "fi": ("Valitse palvelu", "suljettu", "Vuoronumerosi", "kieli"),
-        "sv": ("Välj tjänst", "stängd", "Ditt nummer", "språk"),
-        "en": ("Choose a service", "closed", "Your number", "language"),
-        "ru": ("Выберите услугу", "закрыто", "Ваш номер", "язык"),
-        "uk": ("Оберіть послугу", "зачинено", "Ваш номер", "мова"),
-    ]
-
-    /// Under the number just printed, when slips carry the QR code of their page (`--web-url`).
-    static let phoneHint = [
-        "fi": "Seuraa vuoroasi puhelimella: lipun QR-koodi.",
-        "sv": "Följ din tur i telefonen: QR-koden på lappen.",
-        "en": "Follow your turn on your phone: the QR code on your ticket.",
-        "ru": "Следите за очередью на телефоне: QR-код на талоне.",
-        "uk": "Стежте за чергою на телефоні: QR-код на талоні.",
-    ]
-
-    /// "wait ~15 min" beside each open service.
-    static let waitWord = ["fi": "odotus", "sv": "väntetid", "en": "wait", "ru": "ожидание", "uk": "очікування"]
-
-    /// What a visitor reads when no ticket came out: a full queue, a queue that just closed, a printer that failed
-    /// (its ticket is cancelled), the daemon out of reach, or else.
-    static let refusals: [String: [String: String]] = [
-        "fi": [
-            "queue-full": "Tähän palveluun ei juuri nyt voi ottaa numeroa. Kysy neuvontapisteestä.",
-            "queue-closed": "Palvelu on juuri suljettu.",
-            "printer": "Tulostin ei toimi. Kysy neuvontapisteestä.",
-            "offline": "Numeroita ei juuri nyt voi ottaa. Kysy neuvontapisteestä.",
-            "": "Numeroa ei voitu antaa. Kysy neuvontapisteestä.",
-        ],
-        "sv": [
-            "queue-full": "Just nu kan inga nummer tas till den här tjänsten. Fråga i informationen.",
-            "queue-closed": "Tjänsten har just stängt.",
-            "printer": "Skrivaren fungerar inte. Fråga i informationen.",
-            "offline": "Just nu kan inga nummer tas. Fråga i informationen.",
-            "": "Inget nummer kunde ges. Fråga i informationen.",
-        ],
-        "en": [
-            "queue-full": "This service gives out no more numbers just now. Please ask at the information desk.",
-            "queue-closed": "This service has just closed.",
-            "printer": "The printer is not working. Please ask at the information desk.",
-            "offline": "No numbers can be taken just now. Please ask at the information desk.",
-            "": "No number could be given. Please ask at the information desk.",
-        ],
-        "ru": [
-            "queue-full": "Сейчас номер в эту службу получить нельзя. Обратитесь в справочную.",
-            "queue-closed": "Служба только что закрылась.",
-            "printer": "Принтер не работает. Обратитесь в справочную.",
-            "offline": "Сейчас номера получить нельзя. Обратитесь в справочную.",
-            "": "Номер выдать не удалось. Обратитесь в справочную.",
-        ],
-        "uk": [
-            "queue-full": "Зараз номер до цієї служби отримати неможливо. Зверніться до довідкової.",
-            "queue-closed": "Служба щойно зачинилася.",
-            "printer": "Принтер не працює. Зверніться до довідкової.",
-            "offline": "Зараз номери отримати неможливо. Зверніться до довідкової.",
-            "": "Номер видати не вдалося. Зверніться до довідкової.",
-        ],
-    ]
-
     /// The key of each queue, in the daemon's order; `l` switches language.
     static let keys = choiceKeys(except: "l")
 
-    static func refusal(_ code: String, lang: String) -> String {
-        let texts = refusals[lang] ?? refusals["en"]!
-        return texts[code] ?? texts[""]!
-    }
-
+    /// Runs until staff press Ctrl-C. Throws only for what staff must fix first: `--queues` naming a queue the
+    /// daemon does not have, once it has been reached.
     mutating func run() throws {
         let term = Terminal()
         term.enterFullScreen()
         defer { term.leaveFullScreen() }
         var conn: ClientConnection?
-        var languages: [String] = []
-        var lang = 0
-        var shown: (String, Date)?
+        var m = KioskModel()
+        if let startLanguage { m.languages = [startLanguage] }
         var lastKey = Date()
-        var problem: String?
-        /// The daemon's answer when it would not issue (a full queue, say), shown for a few seconds.
-        var refusal: (code: String, text: String, at: Date)?
+        var backoff = 1.0
+        var checked = false
         /// Keys of `ISSUE`s given up on: each may have a ticket that nobody holds, cancelled once connected.
         var unanswered: [String] = []
         while true {
-            var queues: [Fields] = []
-            /// Each open queue's estimate for a ticket taken now, in seconds (STATUS's `wait`).
-            var waits: [String: Int] = [:]
             do {
                 if conn == nil {
-                    conn = try connection.connect()
-                    let first = languages.isEmpty ? nil : languages[lang % languages.count]
-                    languages = (try conn!.request(.site)["languages"] ?? "fi,sv,en").split(separator: ",").map(
-                        String.init)
-                    lang = languages.firstIndex(of: first ?? startLanguage ?? "") ?? 0
+                    conn = try connect(&m, checked: &checked)
+                    backoff = 1
                 }
                 while let key = unanswered.first {
                     do {
-                        _ = try conn!.request(.cancelIssue(id: key))
+                        try conn!.call(.cancelIssue(id: key), onEvent: { m.apply($0) })
                     } catch let e as ClientError where !e.isWorthSendingAgain {
                         // unknown-ticket: it was never issued; wrong-state: someone served it after all.
                     }
                     unanswered.removeFirst()
                 }
                 if watch.isDue { watch.probe(output, format: format) }
-                try watch.report(on: conn!)
-                let all = try conn!.list(.queues(lang: languages[lang % languages.count]))
-                for f in try conn!.list(.status) { if let id = f.words.first { waits[id] = f.int("wait") } }
-                problem = nil
-                queues = all
-                if let only {
-                    queues = only.compactMap { id in all.first { $0.words.first == id } }
-                    problem = unknownQueues(only, known: all.compactMap { $0.words.first })
-                }
+                try watch.report(on: conn!) { m.apply($0) }
+                // Events already read with a reply, then whatever else has come.
+                while let line = try conn!.readLine(wait: 0) { if let e = Event.parse(line) { m.apply(e) } }
+                while m.needsReload { try m.load(from: conn!, only: only) }
+            } catch let e as BadQueues {
+                throw e
             } catch {
                 conn = nil
-                problem = "\(error)"
+                m.offline = true
+                Kiosk.log("\(error)")
             }
-            let code = languages.isEmpty ? (startLanguage ?? "en") : languages[lang % languages.count]
-            let t = Kiosk.titles[code] ?? Kiosk.titles["en"]!
-            var lines = ["", Terminal.bold("  \(t.0)"), ""]
-            // Each service with the wait a number taken now would have, so a visitor can see it before choosing.
-            let width = min(36, queues.map { ($0["name"] ?? $0.words.first ?? "?").count }.max() ?? 0)
-            let about = Kiosk.waitWord[code] ?? Kiosk.waitWord["en"]!
-            for (key, q) in zip(Kiosk.keys, queues) {
-                let name = (q["name"] ?? q.words.first ?? "?").fitted(width)
-                let closed = Opening.text(q["opens"], lang: code).map { "\(t.1), \($0)" } ?? t.1
-                if q["open"] == "1" {
-                    let wait = waits[q.words.first ?? ""].map { "   \(about) ~\(waitMinutes($0)) min" } ?? ""
-                    lines.append("  \(key)  \(name)" + Terminal.dim(wait))
-                } else {
-                    lines.append(Terminal.dim("  \(key)  \(name)   (\(closed))"))
-                }
-            }
-            lines += ["", "  L  \(t.3): \(languages.joined(separator: " / "))"]
-            if let (number, at) = shown, Date().timeIntervalSince(at) < 5 {
-                lines += ["", "  \(t.2):", ""] + BigText.render(number).map { "  " + $0 }
-                if webURL != nil { lines += ["", "  " + (Kiosk.phoneHint[code] ?? Kiosk.phoneHint["en"]!)] }
-            }
-            if let r = refusal, Date().timeIntervalSince(r.at) < 8 {
-                lines += [
-                    "", Terminal.bold("  " + Kiosk.refusal(r.code, lang: code)),
-                    Terminal.dim("  (\(r.code): \(r.text))"),
-                ]
-            }
-            if watch.paper == "out" {
-                lines += ["", Terminal.bold("  " + Kiosk.refusal("printer", lang: code))]
-            }
-            if watch.paper == "low" { lines += ["", Terminal.dim("  printer: paper low, change the roll")] }
-            if let problem {
-                // The daemon cannot be reached: the visitor is told so in words, staff get the reason below.
-                if queues.isEmpty { lines += ["", Terminal.bold("  " + Kiosk.refusal("offline", lang: code))] }
-                lines += ["", Terminal.dim("  \(problem); retrying")]
-            }
-            term.draw(lines)
-            guard let key = term.waitForKey(seconds: problem == nil ? 1 : 2) else {
+            term.draw(Kiosk.view(m, paper: watch.paper, phoneHint: webURL != nil))
+            let wait = conn == nil ? backoff : 1
+            if conn == nil { backoff = min(30, backoff * 2) }
+            guard let key = term.waitForKey(seconds: wait, orReadable: conn?.descriptor) else {
                 // The next visitor starts in the kiosk's own language, whatever the last one chose.
-                if Date().timeIntervalSince(lastKey) >= languageReset, !languages.isEmpty {
-                    lang = languages.firstIndex(of: startLanguage ?? "") ?? 0
+                if Date().timeIntervalSince(lastKey) >= languageReset, !m.languages.isEmpty {
+                    m.lang = m.languages.firstIndex(of: startLanguage ?? "") ?? 0
                 }
                 continue
             }
@@ -190,51 +83,105 @@ struct Kiosk {
             // Only staff end a public kiosk: Ctrl-C (or a signal). A visitor's q or Esc does nothing.
             if key == Terminal.interrupt { return }
             if key == "l" || key == "L" {
-                lang += 1
+                m.lang += 1
                 continue
             }
-            // A key pressed again while the last number is shown (a double press, a child at play) issues nothing.
-            if let (_, at) = shown, Date().timeIntervalSince(at) < cooldown { continue }
-            guard let k = key.lowercased().first, let n = Kiosk.keys.firstIndex(of: k), n < queues.count,
-                var c = conn, let id = queues[n].words.first, queues[n]["open"] == "1"
-            else { continue }
+            guard let k = key.lowercased().first, let n = Kiosk.keys.firstIndex(of: k), n < m.order.count else {
+                continue
+            }
+            let id = m.order[n]
+            // A key pressed again while the last number is shown (a double press, a child at play) issues nothing;
+            // the visitor is told why nothing happened, as for a closed service.
+            if let (_, at) = m.shown, Date().timeIntervalSince(at) < cooldown {
+                m.notice = (nil, Date())
+                continue
+            }
+            guard m.figures[id]?.open == true else {
+                m.notice = (id, Date())
+                continue
+            }
+            // Pressed while the daemon was out of reach: one more try at once, rather than a key that does nothing.
+            if conn == nil { conn = try? connect(&m, checked: &checked) }
+            guard var c = conn else {
+                m.refusal = ("offline", "no connection", Date())
+                continue
+            }
+            m.notice = nil
             do {
-                // The printer is opened first: one that is unplugged gets no number issued for it.
-                let out = try output.map { try SlipOutput($0, timeout: printTimeout) }
-                if let out {
-                    // No number for a printer with no paper: the visitor is told at once, and nothing is cancelled.
-                    watch.check(out, format: format)
-                    if watch.paper == "out" {
-                        throw OutputError(description: "\(out.name) is out of paper; no ticket was issued")
-                    }
-                }
-                defer { conn = c }
-                let slip = try issue(
-                    on: &c, reconnect: connection.connect, queue: id, priority: 0, lang: code, webURL: webURL,
-                    retryFor: issueRetry)
-                if let out {
-                    try printOrCancel(slip, format: format, qr: qr, to: out, on: c)
-                    watch.check(out, format: format)  // the slip may have reached the near end of the roll
-                }
-                shown = (slip.number, Date())
-                refusal = nil
-            } catch ClientError.refused(let errorCode, let text) {
-                refusal = (errorCode, text, Date())
-            } catch let e as PrintFailed {
-                watch.cannotPrint()
-                refusal = ("printer", e.description, Date())
-            } catch let e as OutputError {
-                watch.cannotPrint()
-                refusal = ("printer", e.description, Date())
+                try press(id, on: &c, model: &m)
+                conn = c
             } catch let e as IssueUnanswered {
+                Kiosk.log(e.description)
                 unanswered.append(e.key)
-                refusal = ("offline", e.description, Date())
+                m.refusal = ("offline", e.description, Date())
                 conn = nil
-                problem = e.description
+                m.offline = true
             } catch {
                 conn = nil
-                problem = "\(error)"
+                m.offline = true
             }
         }
     }
+
+    /// Connects, watches and reads everything; the first time, checks `--queues` against the daemon's queues.
+    private func connect(_ m: inout KioskModel, checked: inout Bool) throws -> ClientConnection {
+        let c = try connection.connect()
+        // Watching before reading: a change made meanwhile comes as an event.
+        try c.call(.watch)
+        try m.load(from: c, only: only)
+        if !checked, let only, let problem = unknownQueues(only, known: Array(m.names.keys).sorted()) {
+            throw BadQueues(description: "--queues: \(problem)")
+        }
+        if !checked, let startLanguage, let i = m.languages.firstIndex(of: startLanguage) { m.lang = i }
+        checked = true
+        return c
+    }
+
+    /// One visitor's key: opens the printer, issues, prints; the outcome goes into the model.
+    private mutating func press(_ id: String, on c: inout ClientConnection, model m: inout KioskModel) throws {
+        do {
+            // The printer is opened first: one that is unplugged gets no number issued for it.
+            let out = try output.map { try SlipOutput($0, timeout: printTimeout) }
+            if let out {
+                // No number for a printer with no paper: the visitor is told at once, and nothing is cancelled.
+                watch.check(out, format: format)
+                if watch.paper == "out" {
+                    throw OutputError(description: "\(out.name) is out of paper; no ticket was issued")
+                }
+            }
+            var events: [Event] = []
+            let slip = try issue(
+                on: &c, reconnect: connection.connect, queue: id, priority: 0, lang: m.code, webURL: webURL,
+                retryFor: issueRetry, onEvent: { events.append($0) })
+            for e in events { m.apply(e) }
+            if let out {
+                try printOrCancel(slip, format: format, qr: qr, to: out, on: c)
+                watch.check(out, format: format)  // the slip may have reached the near end of the roll
+            }
+            m.shown = (slip.number, Date())
+            m.refusal = nil
+        } catch ClientError.refused(let errorCode, let text) {
+            m.refusal = (errorCode, text, Date())
+            Kiosk.log("\(errorCode) \(text)")
+        } catch let e as PrintFailed {
+            watch.cannotPrint()
+            m.refusal = ("printer", e.description, Date())
+            Kiosk.log(e.description)
+        } catch let e as OutputError {
+            watch.cannotPrint()
+            m.refusal = ("printer", e.description, Date())
+            Kiosk.log(e.description)
+        }
+    }
+
+    /// What staff need to know, on standard error (the journal under the kiosk's unit); never over the visitors'
+    /// screen, which says it in their words.
+    static func log(_ what: String) {
+        if isatty(2) == 0 { FileHandle.standardError.write(Data("vuoro-ticket: \(what)\n".utf8)) }
+    }
+}
+
+/// `--queues` names a queue the daemon does not have: staff must fix the kiosk's options.
+struct BadQueues: ReportedError {
+    let description: String
 }

@@ -58,10 +58,10 @@ struct PaperWatch {
     private(set) var daemonTakesReports = true
 
     /// Reports to the daemon when the paper changed, or when due.
-    mutating func report(on c: ClientConnection) throws {
+    mutating func report(on c: ClientConnection, onEvent: ((Event) -> Void)? = nil) throws {
         guard daemonTakesReports, isDue || reported?.paper != paper else { return }
         do {
-            _ = try c.request(.kiosk(name: name, paper: paper))
+            try c.call(.kiosk(name: name, paper: paper), onEvent: onEvent)
         } catch ClientError.refused(let code, _) where code == "unknown-command" || code == "not-allowed" {
             daemonTakesReports = false
             return

@@ -212,13 +212,14 @@ struct GaveUp: ReportedError {
 /// that nobody would hold. `c` is then the new connection. Past `retryFor`, throws `IssueUnanswered`.
 func issue(
     on c: inout ClientConnection, reconnect: () throws -> ClientConnection, queue: String, priority: Int,
-    lang: String?, webURL: String?, retryFor: Double
+    lang: String?, webURL: String?, retryFor: Double, onEvent: ((Event) -> Void)? = nil
 ) throws -> TicketSlip {
     let key = newRequestKey()
     let deadline = monotonicSeconds() + retryFor
     while true {
         do {
-            var (slip, keyTaken) = try issue(on: c, queue: queue, priority: priority, lang: lang, key: key)
+            var (slip, keyTaken) = try issue(
+                on: c, queue: queue, priority: priority, lang: lang, key: key, onEvent: onEvent)
             // The key also names the ticket's web page.
             if keyTaken, let base = webURL {
                 slip.url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/t/" + key
@@ -240,27 +241,37 @@ func newRequestKey() -> String {
 
 /// One try: the slip, and whether the daemon took the key.
 func issue(
-    on c: ClientConnection, queue: String, priority: Int, lang: String?, key: String
+    on c: ClientConnection, queue: String, priority: Int, lang: String?, key: String,
+    onEvent: ((Event) -> Void)? = nil
 ) throws -> (TicketSlip, keyTaken: Bool) {
-    let site = try c.request(.site)
-    let languages = (site["languages"] ?? "en").split(separator: ",").map(String.init)
-    let language = lang ?? languages.first ?? "en"
-    let name = try c.list(.queues(lang: language)).first { $0.words.first == queue }?["name"] ?? queue
+    let site = try c.site(onEvent: onEvent)
+    let language = lang ?? site.languages.first ?? "en"
+    let queues = try c.queues(lang: language, onEvent: onEvent)
+    guard let info = queues.first(where: { $0.id == queue }) else {
+        throw UnknownQueue(queue: queue, known: queues.filter { !$0.removed }.map(\.id))
+    }
     var keyTaken = true
-    let r: Fields
+    let reply: Reply
     do {
-        r = try c.request(.issue(queue: queue, priority: priority, lang: language, id: key))
+        reply = try c.call(.issue(queue: queue, priority: priority, lang: language, id: key), onEvent: onEvent)
     } catch ClientError.refused("bad-argument", let text) where text.hasPrefix("unknown option 'id'=") {
         // A daemon older than 0.11 (kiosks upgraded first) refused the key and issued nothing: a ticket without
         // one, and without its page, rather than none.
-        r = try c.request(.issue(queue: queue, priority: priority, lang: language))
+        reply = try c.call(.issue(queue: queue, priority: priority, lang: language), onEvent: onEvent)
         keyTaken = false
     }
+    guard case .issued(let i) = reply else { throw ClientError.unexpected("not an issued ticket") }
     let slip = TicketSlip(
-        site: site["name"] ?? "", queueName: name, number: r.words.first ?? "?", position: r.int("position") ?? 0,
-        wait: r.int("wait") ?? 0, issuedAt: Date(), timeZone: TimeZone(identifier: site["timezone"] ?? "") ?? .current,
-        lang: language)
+        site: site.name, queueName: info.name, number: i.number, position: i.position, wait: i.wait,
+        issuedAt: Date(), timeZone: TimeZone(identifier: site.timeZone) ?? .current, lang: language)
     return (slip, keyTaken)
+}
+
+/// A queue the daemon does not have, named with those it has.
+struct UnknownQueue: ReportedError {
+    let queue: String
+    let known: [String]
+    var description: String { unknownQueues([queue], known: known) ?? "no queue '\(queue)'" }
 }
 
 /// The slip could not be printed; its ticket was cancelled, so that no counter calls a number nobody holds.
@@ -278,9 +289,10 @@ func printOrCancel(
     _ slip: TicketSlip, format: SlipFormat, qr: TicketSlip.QRPrint, to out: SlipOutput, on c: ClientConnection
 ) throws {
     do {
-        try out.write(format == .escpos ? slip.escpos(qr: qr) : Array(slip.text.utf8))
+        // Text slips end with a cut line, so that slips written one after another to a file stay apart.
+        try out.write(format == .escpos ? slip.escpos(qr: qr) : Array((slip.text + TicketSlip.textCut).utf8))
     } catch {
-        let cancelled = (try? c.request(.cancel(slip.number))) != nil
+        let cancelled = (try? c.call(.cancel(slip.number))) != nil
         throw PrintFailed(number: slip.number, reason: error.description, cancelled: cancelled)
     }
 }

@@ -63,16 +63,10 @@ struct Stats: ParsableCommand {
         try runClient("vuoroctl") {
             let c = try connection.connect()
             // Without --date, the day the daemon is in: named, since the machine's date may differ.
-            let today = date == nil ? try c.request(.site)["day"] : nil
-            var rows: [Fields] = []
+            let today = date == nil ? try c.site().day : nil
+            var rows: [(day: String?, line: StatsLine)] = []
             for day in try days() {
-                for var f in try c.list(.stats(date: day, by: by)) {
-                    if to != nil, let day {
-                        f.keys.insert("date", at: 0)
-                        f.values["date"] = day
-                    }
-                    rows.append(f)
-                }
+                for line in try c.stats(date: day, by: by) { rows.append((to != nil ? day : nil, line)) }
             }
             let span = to.map { "\(date!) to \($0)" } ?? date ?? today ?? "today"
             let title = today != nil ? "\(span), the service day now" : span
@@ -84,16 +78,22 @@ struct Stats: ParsableCommand {
                     FileHandle.standardError.write(Data("vuoroctl: statistics of \(title)\n".utf8))
                 }
             }
-            if output.json { return show(rows, title: by, json: true) }
+            let table: [Row] = rows.map { r in
+                var row = r.line.row(by)
+                if let day = r.day { row.insert(("date", .text(day)), at: 1) }
+                return row
+            }
+            if output.json { return show(table, json: true) }
             let keys = (to != nil ? ["date"] : []) + Stats.figures
+            let cells = table.map { r in keys.map { k in r.first { $0.column == k }?.cell.shown ?? "" } }
+            let keyed = zip(rows, cells).map { [$0.0.line.key] + $0.1 }
             if csv {
                 print(([by] + keys).joined(separator: ","))
-                for r in rows { print(([r.words.first ?? ""] + keys.map { r[$0] ?? "" }).joined(separator: ",")) }
+                for r in keyed { print(r.joined(separator: ",")) }
                 return
             }
             print("Statistics of \(title), by \(by)")
-            let cells = rows.map { r in [r.words.first ?? ""] + keys.map { r[$0] ?? "" } }
-            print(aligned([([by] + keys).map { $0.uppercased() }] + cells))
+            print(aligned([([by] + keys).map { $0.uppercased() }] + keyed))
             if let note { print(note) }
         }
     }

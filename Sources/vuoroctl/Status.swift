@@ -16,23 +16,21 @@ struct Status: ParsableCommand {
     func run() throws {
         try runClient("vuoroctl") {
             let c = try connection.connect()
-            let rows = try c.list(.status)
-            if output.json { return show(rows, title: "queue", json: true) }
-            let site = try c.request(.site)
-            print("\(site["name"] ?? "?") at \(connection.address), service day \(site["day"] ?? "?")")
+            let rows = try c.status()
+            if output.json { return show(rows.map(\.row), json: true) }
+            let site = try c.site()
+            print("\(site.name) at \(connection.address), service day \(site.day)")
             print(Status.table(rows))
         }
     }
 
     /// The queues as a table for people: a closed queue shows no wait but when it opens.
-    static func table(_ rows: [Fields]) -> String {
+    static func table(_ rows: [QueueFigures]) -> String {
         let header = ["QUEUE", "OPEN", "WAITING", "WAIT", "COUNTERS", "LONGEST", "OPENS"]
-        let cells = rows.map { r -> [String] in
-            let open = r["open"] == "1"
-            return [
-                r.words.first ?? "", open ? "yes" : "no", r["waiting"] ?? "",
-                open ? "~\(waitMinutes(r.int("wait") ?? 0)) min" : "-", r["counters"] ?? "",
-                r.int("longest").map { "\($0 / 60) min" } ?? "-", r["opens"] ?? "",
+        let cells = rows.map { f -> [String] in
+            [
+                f.id, f.open ? "yes" : "no", String(f.waiting), f.open ? "~\(waitMinutes(f.wait)) min" : "-",
+                String(f.counters), f.longest.map { "\($0 / 60) min" } ?? "-", f.opens ?? "",
             ]
         }
         return aligned([header] + cells)

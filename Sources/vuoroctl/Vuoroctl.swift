@@ -29,7 +29,7 @@ struct Vuoroctl: ParsableCommand {
             """,
         version: vuoroVersion,
         subcommands: [
-            Status.self, Queues.self, Counters.self, TicketInfo.self, Cancel.self, Open.self, Close.self, Called.self,
+            Status.self, Queues.self, Counters.self, TicketCommand.self, Cancel.self, Open.self, Close.self, Called.self,
             Events.self, Kiosks.self,
             Stats.self, Backup.self, CheckConfig.self,
         ])
@@ -41,42 +41,11 @@ struct OutputOptions: ParsableArguments {
     var json = false
 }
 
-/// Fields that name something: strings in JSON even when they look like numbers (counter `3`, queue `1`), so a
-/// field has one type whatever its value.
-let identifierFields: Set<String> = [
-    "counter", "queue", "queues", "from", "ticket", "prefix", "name", "counter_name", "hours",
-]
-
-/// Prints list lines as an aligned table (the first column titled `title`) or as a JSON array.
-func show(_ rows: [Fields], title: String, json: Bool) {
-    var columns = [title]
-    for r in rows { for k in r.keys where !columns.contains(k) { columns.append(k) } }
-    if json {
-        let objects = rows.map { r -> [String: Any] in
-            var o: [String: Any] = [title: r.words.first ?? ""]
-            for k in r.keys {
-                let v = r[k]!
-                o[k] = identifierFields.contains(k) ? v : Int(v).map { $0 as Any } ?? v
-            }
-            return o
-        }
-        let data = try! JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
-        print(String(decoding: data, as: UTF8.self))
-        return
-    }
-    let cells = rows.map { r in [r.words.first ?? ""] + columns.dropFirst().map { r[$0] ?? "" } }
-    let widths = columns.indices.map { i in max(columns[i].count, cells.map { $0[i].count }.max() ?? 0) }
-    func line(_ c: [String]) -> String {
-        c.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
-            .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-    }
-    print(line(columns.map { $0.uppercased() }))
-    for c in cells { print(line(c)) }
-}
-
-/// Sends a list request and shows its lines.
-func listing(_ r: Request, title: String, _ connection: ConnectionOptions, _ output: OutputOptions) throws {
-    try runClient("vuoroctl") { show(try connection.connect().list(r), title: title, json: output.json) }
+/// Runs a listing: connects, asks, shows the rows.
+func listing(_ connection: ConnectionOptions, _ output: OutputOptions, _ rows: (ClientConnection) throws -> [Row])
+    throws
+{
+    try runClient("vuoroctl") { show(try rows(connection.connect()), json: output.json) }
 }
 
 struct Queues: ParsableCommand {
@@ -85,7 +54,7 @@ struct Queues: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Option(help: "Language of the names.") var lang: String?
     func run() throws {
-        try listing(.queues(lang: lang), title: "queue", connection, output)
+        try listing(connection, output) { try $0.queues(lang: lang).map(\.row) }
     }
 }
 
@@ -94,7 +63,7 @@ struct Counters: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
     func run() throws {
-        try listing(.counters(lang: nil), title: "counter", connection, output)
+        try listing(connection, output) { try $0.counters().map(\.row) }
     }
 }
 
@@ -109,7 +78,7 @@ struct Kiosks: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
     func run() throws {
-        try listing(.kiosks, title: "kiosk", connection, output)
+        try listing(connection, output) { try $0.kiosks().map(\.row) }
     }
 }
 
@@ -122,7 +91,7 @@ struct Called: ParsableCommand {
         guard (1...Request.calledMax).contains(count) else { throw ValidationError("count must be 1 to 100") }
     }
     func run() throws {
-        try listing(.called(count), title: "ticket", connection, output)
+        try listing(connection, output) { try $0.called(count).map(\.row) }
     }
 }
 
@@ -138,7 +107,7 @@ struct Events: ParsableCommand {
     func run() throws {
         try runClient("vuoroctl") {
             let c = try connection.connect()
-            _ = try c.request(.watch)
+            try c.call(.watch)
             FileHandle.standardError.write(
                 Data("vuoroctl: following the events of \(connection.address); Ctrl-C stops\n".utf8))
             var seen = 0
@@ -162,7 +131,7 @@ func ticketNumber(_ number: String) throws -> String {
     }
 }
 
-struct TicketInfo: ParsableCommand {
+struct TicketCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ticket",
         abstract: "One of today's tickets: state, queue, and its position and wait or its counter.",
@@ -175,15 +144,13 @@ struct TicketInfo: ParsableCommand {
         let request = Request.ticket(try ticketNumber(number))
         try runClient("vuoroctl") {
             let c = try connection.connect()
-            var r = try c.request(request)
+            guard case .ticket(let t) = try c.call(request) else { throw ClientError.unexpected("not a ticket") }
+            var row = t.row
             // Called to a counter with a name: what the visitor is told to look for ("huone 4").
-            if let counter = r["counter"],
-                let name = try c.list(.counters(lang: nil)).first(where: { $0.words.first == counter })?["name"]
-            {
-                r.values["counter_name"] = name
-                r.keys.append("counter_name")
+            if let counter = t.counter, let name = try c.counters().first(where: { $0.id == counter })?.name {
+                row.append(("counter_name", .text(name)))
             }
-            show([r], title: "ticket", json: output.json)
+            show([row], json: output.json)
         }
     }
 }
@@ -209,8 +176,10 @@ struct Cancel: ParsableCommand {
         let request =
             try id.map { Request.cancelIssue(id: try Request.requestKey($0)) } ?? .cancel(ticketNumber(number!))
         try runClient("vuoroctl") {
-            let r = try connection.connect().request(request)
-            print("\(r.words.first ?? "?") state=\(r["state"] ?? "?")")
+            guard case .ended(let t, let state) = try connection.connect().call(request) else {
+                throw ClientError.unexpected("not a cancelled ticket")
+            }
+            print("\(t) state=\(state)")
         }
     }
 }
@@ -233,8 +202,10 @@ struct Close: ParsableCommand {
 /// Sends OPEN or CLOSE and prints the queue's state after it.
 func setQueue(_ request: Request, _ connection: ConnectionOptions) throws {
     try runClient("vuoroctl") {
-        let r = try connection.connect().request(request)
-        print("\(r.words.first ?? "?") open=\(r["open"] ?? "?")")
+        guard case .queueOpen(let q, let open) = try connection.connect().call(request) else {
+            throw ClientError.unexpected("not a queue's state")
+        }
+        print("\(q) open=\(open ? 1 : 0)")
     }
 }
 
@@ -251,8 +222,10 @@ struct Backup: ParsableCommand {
     @Argument(help: "The new file's name, for example before-upgrade.db.") var file: String
     func run() throws {
         try runClient("vuoroctl") {
-            let reply = try connection.connect().request(.backup(file))
-            print("backup written to \(reply["path"] ?? file)")
+            guard case .backup(let path) = try connection.connect().call(.backup(file)) else {
+                throw ClientError.unexpected("not a backup's path")
+            }
+            print("backup written to \(path)")
         }
     }
 }

@@ -39,7 +39,7 @@ import VuoroTestSupport
         #expect(try kiosk.waitFor("Your number"), kiosk.dump)
         #expect(try c.request("TICKET K001").hasPrefix("OK K001 state=waiting"))
         #expect(try waitForPaper("low"), "\((try? c.list("KIOSKS")) ?? [])")
-        #expect(try kiosk.waitFor("printer: paper low"), kiosk.dump)
+        #expect(try kiosk.waitFor("Printer paper low: change the roll"), kiosk.dump)
         let slip = try #require(printer.jobs.first { $0.count > 100 })
         #expect(slip.starts(with: [0x10, 0x04, 0x04, 0x1B, 0x40]), "asked before the slip")
         #expect(Array(slip.suffix(7)) == [0x1D, 0x56, 0x42, 3, 0x10, 0x04, 0x04], "and after it")
