@@ -1,5 +1,5 @@
 // libFuzzer target for the protocol parser: bytes go through the line framer, then each line through
-// Request.parse, and a parsed request's format() must parse back to the same request.
+// Request.parse, Event.parse and Reply.parse; whatever parses must format back to lines that parse to the same value.
 // Built by `make fuzz` together with Sources/VuoroProtocol (swiftc -sanitize=fuzzer,address).
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -13,6 +13,18 @@ public func fuzzRequest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             let again = Request.parse(request.format())
             guard case .success(let same) = again, same == request else {
                 fatalError("format() of \(request) does not parse back: \(again)")
+            }
+            // The line as a one-line reply to the request it is (an OK line to a PING, say).
+            if let reply = Reply.parse([text], for: request) {
+                precondition(Reply.parse(reply.lines(), for: request) == reply, "\(reply) does not parse back")
+            }
+        }
+        if let event = Event.parse(text) {
+            precondition(Event.parse(event.format()) == event, "\(event) does not parse back")
+        }
+        for request in [Request.ping, .status, .site, .call(counter: "1", ticket: nil), .queues(lang: nil)] {
+            if let reply = Reply.parse(["OK 1", text], for: request) ?? Reply.parse([text], for: request) {
+                precondition(Reply.parse(reply.lines(), for: request) == reply, "\(reply) does not parse back")
             }
         }
     }
