@@ -96,6 +96,8 @@ install: release man
 	install -m 644 config/vuoro.example.toml $(DESTDIR)/etc/vuoro/vuoro.example.toml
 	install -m 600 config/kiosk.env.example config/display.env.example $(DESTDIR)/etc/vuoro/
 	install -m 644 README.md protocol.md $(DESTDIR)$(PREFIX)/share/doc/vuoro/
+	install -d $(DESTDIR)$(PREFIX)/share/doc/vuoro/docs
+	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/vuoro/docs/
 
 # Fuzzes the protocol parser and the web listeners' HTTP request parser with libFuzzer, FUZZ_SECONDS each, seeded
 # with the requests of protocol.md and Fuzz/corpus, and Fuzz/http-corpus.

@@ -23,14 +23,14 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
-        .target(name: "VuoroCore"),
-        .target(name: "VuoroProtocol"),
+        .target(name: "VuoroCore", swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "VuoroProtocol", swiftSettings: [.swiftLanguageMode(.v6)]),
         // HTTP/1.1 requests parsed within limits, responses and Server-Sent Events as bytes: pure, fuzzed.
-        .target(name: "VuoroHTTP"),
+        .target(name: "VuoroHTTP", swiftSettings: [.swiftLanguageMode(.v6)]),
         // Child processes with posix_spawn and waitpid, for the tests and the benchmark.
         .target(name: "VuoroChild"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .target(name: "VuoroStore", dependencies: ["CSQLite", "VuoroCore"]),
+        .target(name: "VuoroStore", dependencies: ["CSQLite", "VuoroCore"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .systemLibrary(name: "CEpoll"),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .target(

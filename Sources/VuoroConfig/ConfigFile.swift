@@ -43,7 +43,7 @@ public enum ConfigFile {
             else { return nil }
             return "\(path) holds token secrets and every user of this machine may read it (mode "
                 + String(mode & 0o777, radix: 8)
-                + "); keep secrets readable by vuorod alone (under systemd: LoadCredential=, see README)"
+                + "); keep secrets readable by vuorod alone (under systemd: LoadCredential=, see docs/operating.md)"
         }
     }
 

@@ -51,22 +51,6 @@ public struct OpeningHours: Equatable, Sendable {
         return OpeningHours(days: days.map { $0 ?? [] })
     }
 
-    /// The period open at `minute` on `weekday` (1 = Monday), if any.
-    public func period(weekday: Int, minute: Int) -> OpenPeriod? {
-        days[weekday - 1].first { minute >= $0.start && minute < $0.end }
-    }
-
-    /// The next opening strictly after `minute` on `weekday`: how many days ahead and at which minute.
-    public func nextOpening(weekday: Int, minute: Int) -> (daysAhead: Int, minute: Int)? {
-        for ahead in 0...7 {
-            let d = (weekday - 1 + ahead) % 7
-            for p in days[d] where ahead > 0 || p.start > minute {
-                return (ahead, p.start)
-            }
-        }
-        return nil
-    }
-
     /// The notation this was parsed from, normalised: `mon-fri=08:00-18:00 sat=10:00-14:00`.
     public var description: String {
         var parts: [String] = []

@@ -11,7 +11,7 @@ public struct ServiceDay: Equatable, Sendable {
 }
 
 /// Maps instants to the site's local time. Time zone rules come from the system's tz database.
-public struct ServiceCalendar: @unchecked Sendable {
+public struct ServiceCalendar: Sendable {
     public let timeZone: TimeZone
     private let calendar: Calendar
 

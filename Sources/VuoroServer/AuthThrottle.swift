@@ -23,6 +23,9 @@ final class AuthThrottle: Sendable {
         /// Failures since the last summary line, and how many of those were logged one by one.
         var sinceSummary = 0
         var loggedSinceSummary = 0
+        /// Attempts given a place and not judged yet: each counts as a failure to come when the next place is
+        /// given, so that many connections guessing at once are spaced as one connection would be.
+        var pending = 0
     }
 
     private let records = NIOLockedValueBox<[String: Record]>([:])
@@ -48,10 +51,11 @@ final class AuthThrottle: Sendable {
                 r[peer] = nil
                 return .zero
             }
-            let doublings = min(rec.failures - freeFailures, 16)
+            let doublings = min(rec.failures + rec.pending - freeFailures, 16)
             let step = min(longest.nanoseconds, first.nanoseconds << doublings)
             let slot = max(now, rec.nextSlot)
             rec.nextSlot = slot + .nanoseconds(step)
+            rec.pending += 1
             r[peer] = rec
             return slot - now
         }
@@ -63,6 +67,7 @@ final class AuthThrottle: Sendable {
             var rec = r[peer] ?? Record()
             if now - rec.last > forgetAfter { rec = Record() }
             rec.failures += 1
+            rec.pending = max(0, rec.pending - 1)
             rec.last = now
             rec.sinceSummary += 1
             let logged = rec.loggedSinceSummary < loggedPerMinute
@@ -80,6 +85,13 @@ final class AuthThrottle: Sendable {
             return true
         }
         return due ? summary(now: now) : []
+    }
+
+    /// An attempt that found its token: no longer pending (the address's failures stay counted).
+    func succeeded(_ peer: String) {
+        records.withLockedValue { r in
+            if r[peer] != nil { r[peer]!.pending = max(0, r[peer]!.pending - 1) }
+        }
     }
 
     /// Per address, the failures of the last minute that were not logged one by one; starts a new minute and

@@ -145,6 +145,7 @@ final class Engine: @unchecked Sendable {  // confined to `loop`: every entry po
             if c.authFailures >= options.maxAuthFailures { c.quitting = true }
             return .error(ProtocolError(.authFailed, "no token has that secret"))
         }
+        authThrottle.succeeded(c.address)
         c.role = token.role
         c.secret = secret
         c.counters = token.counters

@@ -8,7 +8,7 @@ import VuoroCore
 import VuoroProtocol
 
 /// Answers the visitors' pages: GET or HEAD of `/` and `/t/KEY`; anything else is refused.
-final class WebRoutes: HTTPRoutes, @unchecked Sendable {  // immutable after init
+final class WebRoutes: HTTPRoutes, Sendable {
     let engine: Engine
     let cache: ServicesPageCache
     let limits = HTTPLimits()

@@ -93,16 +93,7 @@ final class Daemon {
     @Test func checkConfigAcceptsGoodAndNamesTheKeyOfBad() throws {
         let dir = TestServer.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let good = dir + "/good.toml"
-        try """
-        site = "Test"
-        [[queue]]
-        id = "kela"
-        prefix = "K"
-        [[counter]]
-        id = "1"
-        queues = ["kela"]
-        """.write(toFile: good, atomically: true, encoding: .utf8)
+        let good = try writeConfig(dir + "/good.toml")
         let ok = try Daemon(arguments: ["--config", good, "--check-config"])
         #expect(ok.finish().0 == 0)
 
