@@ -68,6 +68,9 @@ import VuoroTestSupport
         for _ in 0..<5 { try kiosk.keys("1") }
         try kiosk.keys("2")
         #expect(try kiosk.waitFor("Your number"), kiosk.dump)
+        // The keys that did nothing say why, and the current language is marked.
+        #expect(try kiosk.waitFor("One moment: your number was just printed."), kiosk.dump)
+        #expect(try kiosk.screen().contains("language: fi / sv / [en]"), kiosk.dump)
         usleep(1_000_000)
         let c = try server.client()
         #expect(try c.request("TICKET K001").hasPrefix("OK K001 state=waiting"))
@@ -79,6 +82,17 @@ import VuoroTestSupport
         for _ in 0..<50 where try c.request("TICKET H001").hasPrefix("ERR") { usleep(100_000) }
         #expect(try c.request("TICKET H001").hasPrefix("OK H001 state=waiting"))
         #expect(try c.request("TICKET K002").hasPrefix("ERR unknown-ticket"))
+        // A closed service's key says it is closed, in the visitor's language, and issues nothing.
+        #expect(try c.request("CLOSE lab") == "OK lab open=0")
+        #expect(try kiosk.waitFor("(closed)"), kiosk.dump)
+        usleep(2_100_000)
+        try kiosk.keys("4")
+        #expect(try kiosk.waitFor("Laboratory is closed"), kiosk.dump)
+        #expect(try c.request("TICKET L001").hasPrefix("ERR unknown-ticket"))
+        // Text slips written one after another to a file stay apart.
+        let text = try String(contentsOfFile: slips, encoding: .utf8)
+        #expect(text.contains("K001") && text.contains("H001"))
+        #expect(text.components(separatedBy: TicketSlip.textCut).count == 3, "\(text)")
         try kiosk.keys("C-c")
         await server.stop()
     }
