@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "VuoroProtocol", swiftSettings: [.swiftLanguageMode(.v6)]),
         // HTTP/1.1 requests parsed within limits, responses and Server-Sent Events as bytes: pure, fuzzed.
         .target(name: "VuoroHTTP", swiftSettings: [.swiftLanguageMode(.v6)]),
+        // A QR code encoder: for slips, the terminal display and the web boards.
+        .target(name: "VuoroQR", swiftSettings: [.swiftLanguageMode(.v6)]),
         // Child processes with posix_spawn and waitpid, for the tests and the benchmark.
         .target(name: "VuoroChild"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -44,7 +46,7 @@ let package = Package(
         .target(
             name: "VuoroServer",
             dependencies: [
-                "VuoroCore", "VuoroProtocol", "VuoroStore", "VuoroHTTP",
+                "VuoroCore", "VuoroProtocol", "VuoroStore", "VuoroHTTP", "VuoroQR", "VuoroChild",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -56,7 +58,9 @@ let package = Package(
         ),
         .target(
             name: "VuoroClient",
-            dependencies: ["VuoroProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "VuoroProtocol", "VuoroQR", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(
             name: "vuoro-ticket",

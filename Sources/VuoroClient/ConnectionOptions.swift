@@ -1,6 +1,7 @@
 // The options every client shares: which daemon, and the token to authenticate with.
 import ArgumentParser
 import Foundation
+@_exported import VuoroQR
 
 /// `--server`, `--token`, `--token-file`, with `$VUORO_SERVER` and `$VUORO_TOKEN` as defaults.
 public struct ConnectionOptions: ParsableArguments {

@@ -143,7 +143,8 @@ struct Reader {
             [
                 "site", "timezone", "languages", "max_priority_streak", "holidays", "queue", "counter", "access",
                 "token",
-                "wait_target", "retention_days", "backups", "listen", "web", "special_hours", "backup_dir",
+                "wait_target", "retention_days", "backups", "listen", "web", "special_hours", "backup_dir", "board",
+                "max_boards", "web_url",
             ], at: "")
         guard let siteV = root["site"] else { throw fail("site", "is missing") }
         let site = try string(siteV, "site")
@@ -187,10 +188,15 @@ struct Reader {
         let retention = try root["retention_days"].map { v throws(ConfigError) in try int(v, "retention_days") } ?? 90
         let backups = try root["backups"].map { v throws(ConfigError) in try int(v, "backups") } ?? 7
         let special = try specialHours(root, at: "")
-        let config = CentreConfig(
+        var config = CentreConfig(
             site: site, timeZone: tz, languages: languages, maxPriorityStreak: streak, holidays: holidays,
             queues: queues, counters: counters, waitTarget: waitTarget, retentionDays: retention,
             backups: backups, specialHours: special)
+        if let v = root["board"] {
+            for (i, t) in try tables(v, "board").enumerated() { config.boards.append(try board(t, "board[\(i + 1)]")) }
+        }
+        if let v = root["max_boards"] { config.maxBoards = try int(v, "max_boards") }
+        if let v = root["web_url"] { config.webURL = try string(v, "web_url") }
         if let p = config.problem() { throw fail(p.key, p.reason) }
         return config
     }
@@ -198,8 +204,10 @@ struct Reader {
     func queue(_ t: TOMLTable, _ path: String) throws(ConfigError) -> QueueConfig {
         try known(
             t,
-            ["id", "prefix", "name", "weight", "service_time", "hours", "last_ticket_before_close", "special_hours"],
-            at: path)
+            [
+                "id", "prefix", "name", "weight", "service_time", "hours", "last_ticket_before_close", "special_hours",
+                "discreet",
+            ], at: path)
         guard let idV = t["id"] else { throw fail("\(path).id", "is missing") }
         guard let prefixV = t["prefix"] else { throw fail("\(path).prefix", "is missing") }
         let id = try string(idV, "\(path).id")
@@ -231,7 +239,29 @@ struct Reader {
             lastTicketBeforeClose: try t["last_ticket_before_close"].map { v throws(ConfigError) in
                 try int(v, "\(path).last_ticket_before_close")
             } ?? 0,
-            specialHours: try specialHours(t, at: path))
+            specialHours: try specialHours(t, at: path),
+            discreet: try t["discreet"].map { v throws(ConfigError) in try bool(v, "\(path).discreet") } ?? false)
+    }
+
+    func bool(_ v: TOMLValueConvertible, _ key: String) throws(ConfigError) -> Bool {
+        guard let b = v.bool else { throw fail(key, "must be true or false, not \(v.type)") }
+        return b
+    }
+
+    /// `[[board]]`: a lobby board named in the configuration.
+    func board(_ t: TOMLTable, _ path: String) throws(ConfigError) -> BoardConfig {
+        try known(t, ["id", "queues", "counter", "languages", "speak"], at: path)
+        guard let idV = t["id"] else { throw fail("\(path).id", "is missing") }
+        var counter: String?
+        if let c = t["counter"] {
+            if let n = c.int { counter = String(n) } else { counter = try string(c, "\(path).counter") }
+        }
+        func list(_ key: String) throws(ConfigError) -> [String] {
+            try t[key].map { v throws(ConfigError) in try strings(v, "\(path).\(key)") } ?? []
+        }
+        return BoardConfig(
+            id: try string(idV, "\(path).id"), queues: try list("queues"), counter: counter,
+            languages: try list("languages"), speak: try list("speak"))
     }
 
     /// `special_hours = { "2026-12-31" = "08:00-14:00", "2026-06-19" = "closed" }`: the hours of single dates,

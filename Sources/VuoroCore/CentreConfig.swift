@@ -22,11 +22,16 @@ public struct QueueConfig: Equatable, Sendable {
     public var lastTicketBeforeClose: Int
     /// Hours of single dates that replace the weekly ones ("2026-12-31" → 08:00-14:00; no periods: closed).
     public var specialHours: [String: [OpenPeriod]]
+    /// Calls of this queue are never spoken, and are shown only on boards that name it (mental health services,
+    /// substance abuse services: being seen called there says too much).
+    public var discreet: Bool
 
     public init(
         id: QueueID, prefix: String, names: [String: String], weight: Double = 1.0, serviceTime: Int = 300,
-        hours: OpeningHours? = nil, lastTicketBeforeClose: Int = 0, specialHours: [String: [OpenPeriod]] = [:]
+        hours: OpeningHours? = nil, lastTicketBeforeClose: Int = 0, specialHours: [String: [OpenPeriod]] = [:],
+        discreet: Bool = false
     ) {
+        self.discreet = discreet
         self.id = id
         self.prefix = prefix
         self.names = names
@@ -90,6 +95,13 @@ public struct CentreConfig: Equatable, Sendable {
     public var retentionDays: Int
     /// Nightly backups kept in the state directory's `backups/`, one per service day; 0 makes none.
     public var backups: Int
+    /// The lobby boards named in the configuration (`/board/<id>`).
+    public var boards: [BoardConfig] = []
+    /// Boards streaming at once, past which a new one gets a 503 page.
+    public var maxBoards = 256
+    /// Where visitors' phones reach the web pages (the kiosks' `--web-url`): the boards' QR code names it; nil: the
+    /// address the board itself was opened at.
+    public var webURL: String?
 
     public init(
         site: String, timeZone: String, languages: [String], maxPriorityStreak: Int = 3, holidays: Set<String> = [],
@@ -161,7 +173,7 @@ public struct CentreConfig: Equatable, Sendable {
                 return ("\(key).name\(p.0)", p.1)
             }
         }
-        return nil
+        return boardsProblem()
     }
 
     /// A special date that is a holiday as well (closed all day either way: one of the two is a mistake).

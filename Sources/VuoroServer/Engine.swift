@@ -34,8 +34,9 @@ final class Engine: @unchecked Sendable {  // confined to `loop`: every entry po
     var onCommit: ((Int) -> Void)?
     /// Failed `AUTH` per address: slows the next attempts (on the I/O loops) and sums up the log once a minute.
     let authThrottle = AuthThrottle()
-    /// Hands each batch's events to the web streams (boards, tickets' pages), once committed.
-    var onEvents: (([Event]) -> Void)?
+    /// The web's event streams (boards, tickets' pages) and the spoken calls, once the web listener starts.
+    var web: (feed: WebFeed, speech: SpeechCache?)?
+    private var feedBuilder = FeedBuilder()
 
     init(loop: EventLoop, centre: Centre, store: Store, options: ServerOptions, logger: Logger, metrics: ServerMetrics?)
     {
@@ -185,7 +186,9 @@ final class Engine: @unchecked Sendable {  // confined to `loop`: every entry po
         let (events, encoded) = publisher.take()
         batch.clear()
         dispatch(events: encoded)
-        if !events.isEmpty { onEvents?(events) }
+        if let web, !events.isEmpty {
+            web.feed.publish(feedBuilder.records(events, centre: centre, feed: web.feed, speech: web.speech))
+        }
         if !storage.failing { onCommit?(centre.waitingCount) }
     }
 

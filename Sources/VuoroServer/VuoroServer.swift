@@ -17,6 +17,8 @@ public final class VuoroServer: @unchecked Sendable {
 
     /// The loops of the connections' sockets: `group` itself when `options.ioThreads` is 0.
     let ioGroup: MultiThreadedEventLoopGroup
+    /// The web's event streams, one part per I/O loop.
+    let webFeed: WebFeed
 
     public init(
         centre: Centre, store: Store, options: ServerOptions = ServerOptions(), logger: Logger,
@@ -26,8 +28,13 @@ public final class VuoroServer: @unchecked Sendable {
         loop = group.next()
         ioGroup = options.ioThreads > 0 ? MultiThreadedEventLoopGroup(numberOfThreads: options.ioThreads) : group
         self.logger = logger
-        engine = Engine(loop: loop, centre: centre, store: store, options: options, logger: logger, metrics: metrics)
+        let engine = Engine(
+            loop: loop, centre: centre, store: store, options: options, logger: logger, metrics: metrics)
         engine.ioLoops = ioGroup.makeIterator().enumerated().map { IOLoop(loop: $1, index: $0, engine: engine) }
+        self.engine = engine
+        // The run's epoch in the streams' event ids: the start second and the pid.
+        webFeed = WebFeed(
+            loops: engine.ioLoops.map(\.loop), epoch: String(UInt64(time(nil)) * 100_000 + UInt64(getpid()), radix: 36))
     }
 
     func addListener(_ channel: Channel) { listeners.append(channel) }

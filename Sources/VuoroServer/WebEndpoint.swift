@@ -1,5 +1,6 @@
 // The visitors' web pages over HTTP/1.1 on their own listener (off unless --web): GET / for the services and
 // their waits, GET /t/KEY for one ticket. Read-only; the state is read on the engine's loop.
+import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -11,11 +12,13 @@ import VuoroProtocol
 final class WebRoutes: HTTPRoutes, Sendable {
     let engine: Engine
     let cache: ServicesPageCache
+    let boards: BoardRoutes
     let limits = HTTPLimits()
 
-    init(engine: Engine, cache: ServicesPageCache) {
+    init(engine: Engine, cache: ServicesPageCache, boards: BoardRoutes) {
         self.engine = engine
         self.cache = cache
+        self.boards = boards
     }
 
     /// What a browser may do with the pages: nothing but show them, with their own inline style.
@@ -28,6 +31,7 @@ final class WebRoutes: HTTPRoutes, Sendable {
             return loop.makeSucceededFuture(
                 .response(.text(405, "only GET and HEAD", headers: [("Allow", "GET, HEAD")])))
         }
+        if let answer = boards.answer(request, on: loop) { return answer }
         let target = WebTarget(uri: request.target)
         let accepted = request.header("accept-language")
         func page(_ status: Int, _ text: String) -> HTTPAnswer {
@@ -128,12 +132,19 @@ struct WebTarget: Sendable {
 }
 
 extension VuoroServer {
-    /// Serves the visitors' pages on `host:port`; returns the address bound.
+    /// Serves the visitors' pages and the lobby boards on `host:port`; returns the address bound. Calls are spoken
+    /// with espeak-ng into `speech/` beside the database, when it is installed.
     public func startWeb(
         host: String, port: Int, options: HTTPListenerOptions = HTTPListenerOptions(),
-        servicesPageFor freshFor: TimeAmount = .seconds(1)
+        servicesPageFor freshFor: TimeAmount = .seconds(1), speechDirectory: String? = nil
     ) async throws -> SocketAddress? {
-        let routes = WebRoutes(engine: engine, cache: ServicesPageCache(freshFor: freshFor))
+        let dir = speechDirectory ?? (engine.store.path as NSString).deletingLastPathComponent + "/speech"
+        let speech = SpeechCache(directory: dir)
+        if speech.espeak == nil { logger.warning("espeak-ng is not installed: the boards' calls are not spoken") }
+        let feed = webFeed
+        try await loop.submit { [engine] in engine.web = (feed, speech) }.get()
+        let boards = BoardRoutes(engine: engine, feed: feed, speech: speech)
+        let routes = WebRoutes(engine: engine, cache: ServicesPageCache(freshFor: freshFor), boards: boards)
         return try await startHTTP(host: host, port: port, routes: routes, options: options)
     }
 }

@@ -34,24 +34,6 @@ struct DisplayModel {
     /// The daemon's configuration was reloaded (`EVENT reloaded`): names, queues and counters are read again.
     var needsReload = false
 
-    static let pausedLabels = ["fi": "tauolla", "sv": "paus", "en": "paused", "ru": "перерыв", "uk": "перерва"]
-    /// "trying again in # s", beside the offline label.
-    static let retryLabels = [
-        "fi": "yritetään uudelleen # s kuluttua", "sv": "försöker igen om # s", "en": "trying again in # s",
-        "ru": "повтор через # с", "uk": "повтор через # с",
-    ]
-    static let offlineLabels = [
-        "fi": "Ei yhteyttä: tiedot voivat olla vanhentuneita", "sv": "Ingen förbindelse: uppgifterna kan vara gamla",
-        "en": "No connection: what is shown may be out of date",
-        "ru": "Нет связи: данные могут быть устаревшими", "uk": "Немає зв'язку: дані можуть бути застарілими",
-    ]
-
-    /// Above the queues' figures with `--web-url`: where a phone shows the same, for visitors without a slip.
-    static let phoneLabels = [
-        "fi": "Jonotilanne puhelimeesi:", "sv": "Kösituationen i telefonen:", "en": "Queues on your phone:",
-        "ru": "Очереди на вашем телефоне:", "uk": "Черги на вашому телефоні:",
-    ]
-
     /// The address of the visitors' web pages (`--web-url`), shown without its scheme; nil for none.
     var webURL: String? {
         didSet { webCode = webURL.flatMap { QRCode($0)?.terminalLines(quiet: 2) } ?? [] }
@@ -246,7 +228,7 @@ struct DisplayModel {
 
     /// What a counter's screen says under its number, or instead of one.
     func counterLine(_ lang: String) -> String {
-        let what = counterTicket ?? (counterPaused ? DisplayModel.pausedLabels[lang] ?? "paused" : "-")
+        let what = counterTicket ?? (counterPaused ? SignWords.paused[lang] ?? "paused" : "-")
         return "\(counterLabel(counter ?? "", lang)): \(what)"
     }
 
@@ -323,7 +305,7 @@ struct DisplayModel {
                 "   \(name(id, lang).fitted(width))  \(String(f.waiting).padding(4)) \(l.waiting.padding(10)) \(wait)")
         }
         if let webURL {
-            let label = DisplayModel.phoneLabels[lang] ?? DisplayModel.phoneLabels["en"]!
+            let label = SignWords.phone[lang] ?? SignWords.phone["en"]!
             let address = webURL.replacingOccurrences(of: "https://", with: "").replacingOccurrences(
                 of: "http://", with: "")
             out += ["", "   \(label) \(Terminal.bold(address))"]

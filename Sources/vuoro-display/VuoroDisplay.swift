@@ -134,8 +134,8 @@ struct Screen {
             } catch {
                 conn = nil
                 // Visitors read that the screen may be out of date; staff read why.
-                let offline = DisplayModel.offlineLabels[lang] ?? DisplayModel.offlineLabels["en"]!
-                let retry = DisplayModel.retryLabels[lang] ?? DisplayModel.retryLabels["en"]!
+                let offline = SignWords.offline[lang] ?? SignWords.offline["en"]!
+                let retry = SignWords.retry[lang] ?? SignWords.retry["en"]!
                 status = "\(offline) · " + retry.replacingOccurrences(of: "#", with: String(Int(backoff)))
                 // The reason is for IT: standard error (the journal under the unit), not the lobby's screen.
                 if isatty(2) == 0 { FileHandle.standardError.write(Data("vuoro-display: \(error)\n".utf8)) }

@@ -1,6 +1,6 @@
 // A QR code encoder (ISO/IEC 18004, model 2): byte mode, error correction level M, versions 1 to 40, the mask of
-// least penalty. The lobby screen draws one in its terminal, and a printer without its own QR command prints
-// one as a raster image.
+// least penalty. The lobby screen draws one in its terminal, a printer without its own QR command prints one as a
+// raster image, and the web boards show one as SVG.
 
 /// A QR code's modules: `size` × `size`, dark or light, without the quiet zone around it.
 public struct QRCode: Sendable, Equatable {
@@ -322,6 +322,38 @@ extension QRCode {
             }
             return line + "\u{1B}[0m"
         }
+    }
+
+    /// The code as an SVG image with a quiet zone of four modules, dark on white whatever the page's colours: one
+    /// path of unit squares, scaled by the page.
+    public func svg(label: String) -> String {
+        var path = ""
+        for y in 0..<size {
+            var x = 0
+            while x < size {
+                guard self[x, y] else {
+                    x += 1
+                    continue
+                }
+                var run = 1
+                while self[x + run, y] { run += 1 }
+                path += "M\(x + 4) \(y + 4)h\(run)v1h-\(run)z"
+                x += run
+            }
+        }
+        let side = size + 8
+        var escaped = ""
+        for c in label {
+            switch c {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case "\"": escaped += "&quot;"
+            default: escaped.append(c)
+            }
+        }
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(side) \(side)\" role=\"img\" aria-label=\"\(escaped)\""
+            + " shape-rendering=\"crispEdges\"><rect width=\"\(side)\" height=\"\(side)\" fill=\"#fff\"/>"
+            + "<path d=\"\(path)\" fill=\"#000\"/></svg>"
     }
 
     /// ESC/POS `GS v 0`: the code as a raster image of `dots` × `dots` per module with a quiet zone of four, which

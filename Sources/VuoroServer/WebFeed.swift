@@ -1,0 +1,184 @@
+// The web's event streams (Server-Sent Events): the lobby boards and the tickets' pages follow the same events as
+// WATCH. The engine turns each committed batch into records (numbered, encoded once); every I/O loop keeps the
+// latest records and its own streams, and writes each stream what its filter lets through. A stream that
+// reconnects with `Last-Event-ID` is given what it missed from that ring.
+import NIOConcurrencyHelpers
+import NIOCore
+import VuoroHTTP
+import VuoroProtocol
+
+/// One event as the web streams send it: its number, the event, and its SSE frame (`id:` and `data:`).
+struct FeedRecord: Sendable {
+    let id: UInt64
+    let event: Event
+    /// The event's queue is discreet: only a board that names it shows it.
+    let discreet: Bool
+    let frame: ByteBuffer
+}
+
+/// What a stream is sent.
+struct FeedFilter: Hashable, Sendable {
+    /// Queue boards: the queues whose calls and figures it shows.
+    var queues: Set<String> = []
+    /// A counter's board: only what concerns that counter.
+    var counter: String?
+    /// A ticket's page: that ticket, and its queue's figures (`queues` holds its queue).
+    var ticket: String?
+
+    func passes(_ r: FeedRecord) -> Bool {
+        switch r.event {
+        case .day, .reloaded: return true
+        case .called(let t, let q, let c), .recalled(let t, let q, let c, _):
+            if let ticket { return t == ticket }
+            if let counter { return c == counter }
+            return queues.contains(q)
+        case .finished(let t, _, _, let c):
+            if let ticket { return t == ticket }
+            return counter != nil && c == counter
+        case .transferred(let t, _, _, let c):
+            if let ticket { return t == ticket }
+            return counter != nil && c == counter
+        case .queue(let f): return counter == nil && queues.contains(f.id)
+        case .counter(let id, _, _): return counter == id
+        }
+    }
+}
+
+/// Counts the streams open, to hold the boards to their limit.
+final class FeedLimits: Sendable {
+    private let open = NIOLockedValueBox((boards: 0, speaking: 0, pages: 0))
+
+    /// Takes a board's place; false past `max`.
+    func admitBoard(max: Int, speaks: Bool) -> Bool {
+        open.withLockedValue { o in
+            guard o.boards < max else { return false }
+            o.boards += 1
+            if speaks { o.speaking += 1 }
+            return true
+        }
+    }
+
+    func releaseBoard(speaks: Bool) {
+        open.withLockedValue { o in
+            o.boards -= 1
+            if speaks { o.speaking -= 1 }
+        }
+    }
+
+    func admitPage(max: Int) -> Bool {
+        open.withLockedValue { o in
+            guard o.pages < max else { return false }
+            o.pages += 1
+            return true
+        }
+    }
+
+    func releasePage() { open.withLockedValue { $0.pages -= 1 } }
+
+    /// Whether any board that speaks is open: calls' audio is then made as soon as they happen.
+    var anySpeaking: Bool { open.withLockedValue { $0.speaking > 0 } }
+    var boards: Int { open.withLockedValue { $0.boards } }
+}
+
+/// The streams of one I/O loop and the records it has been handed. Confined to its loop (asserted).
+final class LoopFeed: @unchecked Sendable {
+    let loop: EventLoop
+    /// The latest records, oldest first: what a reconnecting stream may have missed.
+    private var ring: [FeedRecord] = []
+    static let ringSize = 4096
+    private struct Subscriber {
+        let stream: HTTPStream
+        let filter: FeedFilter
+    }
+    private var subscribers: [ObjectIdentifier: Subscriber] = [:]
+    private var heartbeat: RepeatedTask?
+
+    init(loop: EventLoop) {
+        self.loop = loop
+        // A comment line every 15 s keeps proxies and the browser from taking a quiet stream for a dead one.
+        heartbeat = loop.scheduleRepeatedTask(initialDelay: .seconds(15), delay: .seconds(15)) { [weak self] _ in
+            self?.beat()
+        }
+    }
+
+    deinit { heartbeat?.cancel() }
+
+    /// The oldest record kept, or nil when none.
+    var oldest: UInt64? { ring.first?.id }
+
+    func deliver(_ records: [FeedRecord]) {
+        loop.preconditionInEventLoop()
+        ring += records
+        if ring.count > LoopFeed.ringSize { ring.removeFirst(ring.count - LoopFeed.ringSize) }
+        guard !subscribers.isEmpty else { return }
+        for r in records {
+            for s in subscribers.values where s.filter.passes(r) { s.stream.write(r.frame) }
+        }
+    }
+
+    /// Whether the records after `id` are all still kept (a stream that reconnects can be given them).
+    func covers(after id: UInt64, latest: UInt64) -> Bool {
+        loop.preconditionInEventLoop()
+        if id >= latest { return true }
+        guard let oldest else { return false }
+        return oldest <= id + 1
+    }
+
+    /// Adds a stream, first writing it the kept records after `after` that its filter lets through.
+    func subscribe(_ stream: HTTPStream, _ filter: FeedFilter, after: UInt64) {
+        loop.preconditionInEventLoop()
+        for r in ring where r.id > after && filter.passes(r) { stream.write(r.frame) }
+        let key = ObjectIdentifier(stream)
+        subscribers[key] = Subscriber(stream: stream, filter: filter)
+        let previous = stream.onEnd
+        stream.onEnd = { [weak self] in
+            self?.subscribers.removeValue(forKey: key)
+            previous?()
+        }
+    }
+
+    private func beat() {
+        let b = ByteBuffer(string: ServerSentEvent.heartbeat)
+        for s in subscribers.values { s.stream.write(b) }
+    }
+
+    var count: Int { subscribers.count }
+}
+
+/// The web streams of the whole server: one `LoopFeed` per I/O loop, the limits, and the stream ids' epoch.
+final class WebFeed: Sendable {
+    /// Names this run of the daemon in every event id (`<epoch>-<n>`): an id from before a restart is not taken
+    /// for one of this run's.
+    let epoch: String
+    let loops: [LoopFeed]
+    let limits = FeedLimits()
+    private let latest = NIOLockedValueBox<UInt64>(0)
+
+    init(loops: [EventLoop], epoch: String) {
+        self.epoch = epoch
+        self.loops = loops.map(LoopFeed.init)
+    }
+
+    func feed(on loop: EventLoop) -> LoopFeed? { loops.first { $0.loop === loop } }
+
+    /// The number of the last record published.
+    var lastID: UInt64 { latest.withLockedValue { $0 } }
+
+    /// Hands records to every loop (called on the engine's loop, in order).
+    func publish(_ records: [FeedRecord]) {
+        guard let last = records.last else { return }
+        latest.withLockedValue { $0 = last.id }
+        for f in loops { f.loop.execute { f.deliver(records) } }
+    }
+
+    /// `Last-Event-ID` as this run's record number; nil for another run's, or not an id.
+    func recordNumber(_ lastEventID: String?) -> UInt64? {
+        guard let id = lastEventID, id.hasPrefix(epoch + "-") else { return nil }
+        return UInt64(id.dropFirst(epoch.count + 1))
+    }
+
+    /// An SSE frame with this run's id.
+    func frame(id: UInt64, data: String) -> ByteBuffer {
+        ByteBuffer(string: ServerSentEvent.frame(id: "\(epoch)-\(id)", event: nil, data: data))
+    }
+}
