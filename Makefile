@@ -4,11 +4,13 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 APT_PACKAGES = libsqlite3-dev libsystemd-dev pkg-config
 # Tools some tests use (systemd-analyze, systemd-socket-activate); installed when possible, skipped when not.
-TEST_PACKAGES = systemd tmux zbar-tools
+TEST_PACKAGES = systemd tmux zbar-tools chromium chromium-driver espeak-ng sox
+# Python packages of the browser tests (headless Chromium through chromium-driver, and axe-core's checks).
+TEST_PIP = selenium axe-selenium-python pytest
 
 EXECUTABLES = vuorod vuoro-ticket vuoro-display vuoro-counter vuoroctl
 
-.PHONY: deps test-deps build release run test install install-check man clean format fuzz soak bench
+.PHONY: deps test-deps build release run test browser-test install install-check man clean format fuzz soak bench
 
 # Installs the system libraries the package links, when missing (apt, as root).
 deps:
@@ -36,6 +38,8 @@ test-deps:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
 	    || echo "could not install$$missing: the tests that need them will say they are skipped"; \
 	elif [ -n "$$missing" ]; then echo "not installed:$$missing: the tests that need them will say they are skipped"; fi
+	@python3 -c "import selenium, axe_selenium_python, pytest" 2>/dev/null || \
+	  python3 -m pip install -q $(TEST_PIP) >/dev/null 2>&1 || echo "could not install $(TEST_PIP): the browser tests are skipped"
 
 # The suite takes under a minute; a hang fails it after TEST_TIMEOUT seconds instead of stalling CI.
 TEST_TIMEOUT ?= 1200
@@ -43,7 +47,14 @@ test: deps test-deps
 	$(SWIFT) build --build-tests
 	timeout --kill-after=30 $(TEST_TIMEOUT) $(SWIFT) test --skip-build --parallel --num-workers 2 \
 	  || { rc=$$?; [ $$rc = 124 ] && echo "make test: the suite did not finish within $(TEST_TIMEOUT) s"; exit $$rc; }
+	$(MAKE) browser-test
 	$(MAKE) install-check
+
+# The web pages as a person sees them: headless Chromium against the built vuorod (Tests/browser).
+browser-test:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null && python3 -c "import selenium, pytest" 2>/dev/null; then \
+	  cd Tests/browser && timeout --kill-after=30 600 python3 -m pytest -q -p no:cacheprovider; \
+	else echo "browser-test: chromium, chromium-driver or selenium missing: skipped"; fi
 
 # Installs into a temporary DESTDIR and checks that every file is there and the man pages render.
 install-check:

@@ -123,7 +123,8 @@ let package = Package(
         .testTarget(
             name: "VuorodTests",
             dependencies: ["VuoroTestSupport", "VuoroStore", "VuoroProtocol", "VuoroCore", "VuoroClient"]),
-        .testTarget(name: "VuoroClientTests", dependencies: ["VuoroClient", "VuoroTestSupport"], exclude: ["golden"]),
+        .testTarget(
+            name: "VuoroClientTests", dependencies: ["VuoroClient", "VuoroQR", "VuoroTestSupport"], exclude: ["golden"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -95,7 +95,7 @@ final class LoopFeed: @unchecked Sendable {
 
     init(loop: EventLoop) {
         self.loop = loop
-        // A comment line every 15 s keeps proxies and the browser from taking a quiet stream for a dead one.
+        // A ping every 15 s keeps proxies and the browser from taking a quiet stream for a dead one.
         heartbeat = loop.scheduleRepeatedTask(initialDelay: .seconds(15), delay: .seconds(15)) { [weak self] _ in
             self?.beat()
         }
@@ -138,7 +138,8 @@ final class LoopFeed: @unchecked Sendable {
     }
 
     private func beat() {
-        let b = ByteBuffer(string: ServerSentEvent.heartbeat)
+        // An event, not a comment: a page hears it, and knows its stream is alive (comments reach no script).
+        let b = ByteBuffer(string: ServerSentEvent.frame(id: nil, event: "ping", data: "{}"))
         for s in subscribers.values { s.stream.write(b) }
     }
 

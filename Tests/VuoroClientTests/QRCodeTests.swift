@@ -3,6 +3,7 @@ import Testing
 import VuoroTestSupport
 
 @testable import VuoroClient
+@testable import VuoroQR
 
 @Suite struct QRCodeTests {
     func modules(_ q: QRCode) -> [[Bool]] { (0..<q.size).map { y in (0..<q.size).map { x in q[x, y] } } }
