@@ -144,6 +144,21 @@ struct Report {
             "", "== 4. memory: \(waiting) waiting tickets and \(idle) idle connections",
             "vuoro       \(memoryKiB / 1024) MiB resident   target < 64 MiB: \(memoryKiB < 64 * 1024 ? "met" : "NOT met")",
         ]
+        if let w = fanout["vuoro"]?.sorted(), let b = fanout["boards"]?.sorted() {
+            let a = Result.percentile(b, 0.99)
+            let base = Result.percentile(w, 0.99)
+            out += [
+                "",
+                "== 5. the web's event streams: the same call to \(watchers) lobby boards (SSE) (ms p50 / p99 / p99.9)",
+                "boards      \(ms(b, 0.5)) / \(ms(b, 0.99)) / \(ms(b, 0.999))  (\(b.count) rounds)",
+            ]
+            if let c = fanoutCPU["boards"], c.rounds > 0 {
+                out.append("  vuoro CPU per round: \(String(format: "%.2f", c.server * 1000 / Double(c.rounds))) ms")
+            }
+            out.append(
+                "  boards p99 / WATCH p99: \(String(format: "%.2f", a / base))x   target <= 1.5: \(a <= 1.5 * base ? "met" : "NOT met")"
+            )
+        }
         return out.joined(separator: "\n")
     }
 }

@@ -89,6 +89,10 @@ struct Broadcast {
     /// 1000 displays in WATCH; a counter calls the ticket its setup issued.
     static let vuoro = Broadcast(
         hello: "WATCH\n", ack: "OK watching\n", setup: "ISSUE q0\n", trigger: "CALL c0\n", marker: "EVENT called")
+    /// 1000 lobby boards on the web port (Server-Sent Events); a counter calls on the protocol port.
+    static let boards = Broadcast(
+        hello: "GET /board/events?queues=q0 HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n",
+        ack: "\n", setup: "ISSUE q0\n", trigger: "CALL c0\n", marker: "\"type\":\"call\"")
     /// 1000 SUBSCRIBE connections; PUBLISH to their channel.
     static let redis = Broadcast(
         hello: "SUBSCRIBE calls\r\n", ack: "calls\r\n:1\r\n", setup: nil, trigger: "PUBLISH calls K001\r\n",

@@ -50,8 +50,9 @@ struct VuoroBench: ParsableCommand {
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let config = work + "/bench.toml"
-        try benchConfig(queues: 20, counters: max(connections, 1)).write(
+        try ("max_boards = 100000\n" + benchConfig(queues: 20, counters: max(connections, 1))).write(
             toFile: config, atomically: true, encoding: .utf8)
+        let webPort = freeLoopbackPort()
         var report = Report()
 
         // 1 and 2: lifecycle and fan-out against vuorod and the peers, all started first and measured in turns,
@@ -65,7 +66,8 @@ struct VuoroBench: ParsableCommand {
                     bin + "/vuorod",
                     [
                         "--config", config, "--state-dir", work + "/state", "--listen", "127.0.0.1:PORT",
-                        "--max-connections", "4096", "--log-level", "error",
+                        "--max-connections", "4096", "--log-level", "error", "--web", "127.0.0.1:\(webPort)",
+                        "--web-max-per-peer", "0",
                     ] + daemonOptions),
                 lifecycle: VuoroLifecycle(queues: 20), broadcast: .vuoro))
         if !noPeers, let redis = findProgram("redis-server") {
@@ -107,6 +109,12 @@ struct VuoroBench: ParsableCommand {
                     report.fanoutCPU[s.name, default: FanOutCPU()].add(f.cpu)
                 }
             }
+            // 5. The same call to as many lobby boards, over the web port's event streams.
+            if let v = servers.first(where: { $0.name == "vuoro" }) {
+                let f = fanOut(pid: v.peer.pid, port: v.peer.port, watchPort: webPort, .boards)
+                report.fanout["boards", default: []] += f.times
+                report.fanoutCPU["boards", default: FanOutCPU()].add(f.cpu)
+            }
         }
         servers.forEach { $0.peer.stop() }
         servers.removeAll()
@@ -135,8 +143,9 @@ struct VuoroBench: ParsableCommand {
 
     /// Times `rounds` fan-outs to `watchers` connections: from the trigger sent to the last watcher served. Also
     /// measures the CPU time the server `pid` and this generator use within the timed part of the rounds.
-    func fanOut(pid: Int32, port: Int, _ b: Broadcast) -> (times: [UInt64], cpu: FanOutCPU) {
-        let ws = openWatchers(port: port, count: watchers, hello: Array(b.hello.utf8), ack: Array(b.ack.utf8))
+    func fanOut(pid: Int32, port: Int, watchPort: Int? = nil, _ b: Broadcast) -> (times: [UInt64], cpu: FanOutCPU) {
+        let ws = openWatchers(
+            port: watchPort ?? port, count: watchers, hello: Array(b.hello.utf8), ack: Array(b.ack.utf8))
         defer { ws.forEach { close($0) } }
         let ready = ReadySet(ws)
         let publisher = connectTCP(port)

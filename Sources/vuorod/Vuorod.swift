@@ -70,6 +70,12 @@ struct Vuorod: AsyncParsableCommand {
             valueName: "n"))
     var webMaxPerPeer: Int = 64
 
+    @Option(
+        help: ArgumentHelp(
+            "Connections to the web pages at once (boards and phones' pages stream, each holding one).",
+            valueName: "n"))
+    var webMaxConnections: Int = 4096
+
     @Option(help: "Seconds after which a connection that has sent no request is closed (watchers are kept).")
     var idleTimeout: Int = 60
 
@@ -99,6 +105,7 @@ struct Vuorod: AsyncParsableCommand {
                 throw ValidationError("--\(name) \(value): expected HOST:PORT")
             }
         }
+        guard webMaxConnections >= 1 else { throw ValidationError("--web-max-connections must be at least 1") }
         guard webMaxPerPeer >= 0 else { throw ValidationError("--web-max-per-peer must be 0 or more") }
         guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second") }
         guard Logger.Level(rawValue: logLevel) != nil else {
@@ -154,6 +161,12 @@ struct Vuorod: AsyncParsableCommand {
         if let taken = addressInUse((inherited.isEmpty ? addresses : []) + [metricsAddress, webAddress].compactMap { $0 }) {
             logger.critical("\(taken) is already in use (another vuorod?): not starting")
             throw ExitCode(1)
+        }
+        // Boards, phones and devices each hold a descriptor: take what the hard limit allows.
+        var files = rlimit()
+        if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &files) == 0, files.rlim_cur < files.rlim_max {
+            files.rlim_cur = min(files.rlim_max, 65536)
+            setrlimit(Int32(RLIMIT_NOFILE.rawValue), &files)
         }
         // Everything vuorod creates is its own alone (0600 files, 0700 directories), whatever the umask: the
         // database holds the ISSUE keys that open the tickets' pages.
@@ -220,7 +233,8 @@ struct Vuorod: AsyncParsableCommand {
                 }
                 if case .tcp(let host, let port) = webAddress,
                     let a = try await server.startWeb(
-                        host: host, port: port, options: HTTPListenerOptions(maxPerPeer: webMaxPerPeer))
+                        host: host, port: port,
+                        options: HTTPListenerOptions(maxConnections: webMaxConnections, maxPerPeer: webMaxPerPeer))
                 {
                     logger.notice("visitors' pages on http://\(a.ipAddress ?? host):\(a.port ?? port)/")
                 }
