@@ -144,7 +144,7 @@ struct Reader {
                 "site", "timezone", "languages", "max_priority_streak", "holidays", "queue", "counter", "access",
                 "token",
                 "wait_target", "retention_days", "backups", "listen", "web", "special_hours", "backup_dir", "board",
-                "max_boards", "web_url",
+                "max_boards", "web_url", "max_steps_back",
             ], at: "")
         guard let siteV = root["site"] else { throw fail("site", "is missing") }
         let site = try string(siteV, "site")
@@ -197,6 +197,7 @@ struct Reader {
         }
         if let v = root["max_boards"] { config.maxBoards = try int(v, "max_boards") }
         if let v = root["web_url"] { config.webURL = try string(v, "web_url") }
+        if let v = root["max_steps_back"] { config.maxStepsBack = try int(v, "max_steps_back") }
         if let p = config.problem() { throw fail(p.key, p.reason) }
         return config
     }
@@ -206,7 +207,7 @@ struct Reader {
             t,
             [
                 "id", "prefix", "name", "weight", "service_time", "hours", "last_ticket_before_close", "special_hours",
-                "discreet",
+                "discreet", "step_back", "alert_at",
             ], at: path)
         guard let idV = t["id"] else { throw fail("\(path).id", "is missing") }
         guard let prefixV = t["prefix"] else { throw fail("\(path).prefix", "is missing") }
@@ -230,7 +231,7 @@ struct Reader {
                 throw fail("\(path).hours", "\(error)")
             }
         }
-        return QueueConfig(
+        var q = QueueConfig(
             id: id, prefix: try string(prefixV, "\(path).prefix"), names: names,
             weight: try t["weight"].map { v throws(ConfigError) in try number(v, "\(path).weight") } ?? 1.0,
             serviceTime: try t["service_time"].map { v throws(ConfigError) in try int(v, "\(path).service_time") }
@@ -241,6 +242,9 @@ struct Reader {
             } ?? 0,
             specialHours: try specialHours(t, at: path),
             discreet: try t["discreet"].map { v throws(ConfigError) in try bool(v, "\(path).discreet") } ?? false)
+        if let v = t["step_back"] { q.stepBack = try int(v, "\(path).step_back") }
+        if let v = t["alert_at"] { q.alertAt = try int(v, "\(path).alert_at") }
+        return q
     }
 
     func bool(_ v: TOMLValueConvertible, _ key: String) throws(ConfigError) -> Bool {

@@ -95,7 +95,7 @@ extension Centre {
         if let request { byRequest[request] = t.id }
         lastSeq[id] = seq
         activeSeqs[id, default: []].insert(seq)
-        queues[id]!.insert(LineEntry(rank: t.rank, id: t.id), priority: priority)
+        queues[id]!.insert(t.entry, priority: priority)
         changes.append(.ticket(t))
         dirtyQueues.insert(id)
         return Issued(ticket: t, position: position, wait: wait)
@@ -211,7 +211,7 @@ extension Centre {
         t.calls = 0
         tickets[t.id] = t
         changes.append(.ticket(t))
-        let entry = LineEntry(rank: t.rank, id: t.id)
+        let entry = t.entry
         queues[qid]!.insert(entry, priority: t.priority)
         counters[cid]!.current = nil
         changes.append(.counter(counters[cid]!))
@@ -321,12 +321,60 @@ extension Centre {
     }
 
     func removeFromLine(_ t: Ticket) {
-        queues[t.queue]?.remove(LineEntry(rank: t.rank, id: t.id), priority: t.priority)
+        queues[t.queue]?.remove(t.entry, priority: t.priority)
     }
 
     func noteCall(_ id: Int64) {
         recentCalls.removeAll { $0 == id }
         recentCalls.insert(id, at: 0)
         if recentCalls.count > Centre.recentCallsKept { recentCalls.removeLast() }
+    }
+}
+
+extension Centre {
+    /// What `STEPBACK` answers: the ticket, its new place and wait.
+    public struct SteppedBack: Equatable, Sendable {
+        public var ticket: Ticket
+        public var position: Int
+        public var wait: Int
+    }
+
+    /// "I need more time": moves a waiting ticket back by its queue's `stepBack` places (behind the ticket that
+    /// many places behind it, or to the end of its priority when fewer wait behind it), at most `maxStepsBack`
+    /// times. Its wait in the statistics still counts from its issue (or transfer).
+    public func stepBack(_ number: String) throws(CentreError) -> SteppedBack {
+        rollDayIfNeeded()
+        guard var t = lookup(number) else { throw .unknownTicket(number) }
+        guard t.state == .waiting else { throw .wrongState(number: number, state: t.state) }
+        guard let q = queues[t.queue] else { throw .unknownQueue(t.queue) }
+        let places = q.config.stepBack
+        guard places > 0 else { throw .badArgument("\(t.queue) does not let tickets step back") }
+        guard t.stepsBack < config.maxStepsBack else { throw .stepLimit(number: number, times: t.stepsBack) }
+        let line = q.lines[t.priority]
+        let entry = t.entry
+        let index = line.partitioningIndex { !($0 < entry) }
+        let behind = line.dropFirst(index + 1)
+        if let target = behind.prefix(places).last {
+            // Just behind the target: its rank, and a place between it and the one after it.
+            let next = behind.dropFirst(places).first
+            var place = target.place + 1
+            if let next, next.rank == target.rank { place = target.place + max(1, (next.place - target.place) / 2) }
+            removeFromLine(t)
+            t.rank = target.rank
+            t.place = place
+            queues[t.queue]!.insert(t.entry, priority: t.priority)
+        }
+        t.stepsBack += 1
+        tickets[t.id] = t
+        changes.append(.ticket(t))
+        dirtyQueues.insert(t.queue)
+        let v = view(t)
+        return SteppedBack(ticket: t, position: v.position ?? 0, wait: v.wait ?? 0)
+    }
+
+    /// `stepBack` for the ticket an `ISSUE` key issued: what the ticket's page does for its visitor.
+    public func stepBack(request key: String) throws(CentreError) -> SteppedBack {
+        guard let number = byRequest[key].flatMap({ tickets[$0] })?.number else { throw .unknownTicket("for id=\(key)") }
+        return try stepBack(number)
     }
 }

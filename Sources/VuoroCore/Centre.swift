@@ -93,7 +93,7 @@ public final class Centre {
         for t in openTickets {
             activeSeqs[t.origin, default: []].insert(t.seq)
             if t.state == .waiting {
-                queues[t.queue]!.insert(LineEntry(rank: t.rank, id: t.id), priority: t.priority)
+                queues[t.queue]!.insert(t.entry, priority: t.priority)
             }
         }
         let served = tickets.values.filter { $0.state == .done && $0.day == today.date && $0.calledAt != nil }
@@ -309,7 +309,7 @@ public final class Centre {
 
     func view(_ t: Ticket) -> TicketView {
         guard t.state == .waiting, let q = queues[t.queue] else { return TicketView(ticket: t) }
-        let position = q.position(of: LineEntry(rank: t.rank, id: t.id), priority: t.priority)
+        let position = q.position(of: t.entry, priority: t.priority)
         return TicketView(ticket: t, position: position, wait: estimate(queue: t.queue, position: position))
     }
 

@@ -25,6 +25,10 @@ public struct QueueConfig: Equatable, Sendable {
     /// Calls of this queue are never spoken, and are shown only on boards that name it (mental health services,
     /// substance abuse services: being seen called there says too much).
     public var discreet: Bool
+    /// Places a ticket moves back when its visitor asks for more time (`STEPBACK`); 0 turns that off.
+    public var stepBack: Int = 5
+    /// Places from the front at which a visitor following the ticket's page (or its push messages) is alerted.
+    public var alertAt: Int = 3
 
     public init(
         id: QueueID, prefix: String, names: [String: String], weight: Double = 1.0, serviceTime: Int = 300,
@@ -95,6 +99,8 @@ public struct CentreConfig: Equatable, Sendable {
     public var retentionDays: Int
     /// Nightly backups kept in the state directory's `backups/`, one per service day; 0 makes none.
     public var backups: Int
+    /// Times one ticket may step back.
+    public var maxStepsBack = 2
     /// The lobby boards named in the configuration (`/board/<id>`).
     public var boards: [BoardConfig] = []
     /// Boards streaming at once, past which a new one gets a 503 page.
@@ -130,6 +136,7 @@ public struct CentreConfig: Equatable, Sendable {
         if waitTarget < 1 { return ("wait_target", "must be at least 1 second") }
         if retentionDays < 1 || retentionDays > 3650 { return ("retention_days", "must be 1 to 3650 days") }
         if backups < 0 || backups > 366 { return ("backups", "must be 0 (none) to 366 nightly backups") }
+        if maxStepsBack < 0 || maxStepsBack > 10 { return ("max_steps_back", "must be 0 to 10") }
         if queues.isEmpty { return ("queue", "at least one [[queue]] is needed") }
         if let p = CentreConfig.specialProblem(specialHours, holidays: holidays) { return ("special_hours\(p.0)", p.1) }
         var ids = Set<String>()
@@ -156,6 +163,8 @@ public struct CentreConfig: Equatable, Sendable {
             if let p = CentreConfig.specialProblem(q.specialHours, holidays: holidays) {
                 return ("\(key).special_hours\(p.0)", p.1)
             }
+            if q.stepBack < 0 || q.stepBack > 100 { return ("\(key).step_back", "must be 0 (off) to 100 places") }
+            if q.alertAt < 0 || q.alertAt > 100 { return ("\(key).alert_at", "must be 0 (off) to 100 places") }
             if let p = CentreConfig.namesProblem(q.names, languages: languages, longest: nil) {
                 return ("\(key).name\(p.0)", p.1)
             }

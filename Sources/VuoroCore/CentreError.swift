@@ -12,4 +12,6 @@ public enum CentreError: Error, Equatable, Sendable {
     /// The ticket is not in a state that allows this.
     case wrongState(number: String, state: TicketState)
     case badArgument(String)
+    /// The ticket has stepped back as often as the centre allows.
+    case stepLimit(number: String, times: Int)
 }

@@ -1,10 +1,16 @@
 // The waiting tickets of one queue, one ordered line per priority, and the queue's running figures.
 
-/// A waiting ticket's place in a line: ordered by `rank`, then by `id` (issue order).
+/// A waiting ticket's place in a line: ordered by `rank`, then by `place` (issue order, unless it stepped back).
 struct LineEntry: Comparable {
     var rank: Millis
+    var place: Int64
     var id: Int64
-    static func < (a: LineEntry, b: LineEntry) -> Bool { a.rank != b.rank ? a.rank < b.rank : a.id < b.id }
+    static func < (a: LineEntry, b: LineEntry) -> Bool { a.rank != b.rank ? a.rank < b.rank : a.place < b.place }
+}
+
+extension Ticket {
+    /// Where it stands in its queue's line while it waits.
+    var entry: LineEntry { LineEntry(rank: rank, place: place, id: id) }
 }
 
 /// A queue at run time: its configuration, its waiting tickets and what its estimates need.

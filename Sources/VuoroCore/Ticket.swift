@@ -47,14 +47,21 @@ public struct Ticket: Equatable, Sendable {
     /// The key the issuing client sent with `ISSUE` (`id=`), so that the request sent again after a lost reply
     /// gets this ticket rather than a second one. Opaque and random: never anything about the visitor.
     public var request: String?
+    /// Times the visitor stepped back ("I need more time"), at most the centre's `maxStepsBack`.
+    public var stepsBack: Int
+    /// Orders waiting tickets of one rank: `id × 1024` at issue, so that a ticket stepping back fits between two
+    /// that were issued in the same millisecond.
+    public var place: Int64
 
     public init(
         id: Int64, day: String, number: String, origin: QueueID, seq: Int, queue: QueueID, priority: Int,
         lang: String?, state: TicketState, issuedAt: Millis, waitingSince: Millis, rank: Millis,
         calledAt: Millis? = nil, announcedAt: Millis? = nil, counter: CounterID? = nil, calledQueue: QueueID? = nil,
         calls: Int = 0, finishedAt: Millis? = nil, transfers: Int = 0, estimate: Int = 0,
-        request: String? = nil
+        request: String? = nil, stepsBack: Int = 0, place: Int64? = nil
     ) {
+        self.stepsBack = stepsBack
+        self.place = place ?? id * Ticket.placeSpacing
         self.id = id
         self.day = day
         self.number = number
@@ -77,6 +84,9 @@ public struct Ticket: Equatable, Sendable {
         self.estimate = estimate
         self.request = request
     }
+
+    /// Room between two tickets' places for those that step back between them.
+    public static let placeSpacing: Int64 = 1024
 
     public static func number(prefix: String, seq: Int) -> String {
         prefix + (seq < 10 ? "00" : seq < 100 ? "0" : "") + String(seq)

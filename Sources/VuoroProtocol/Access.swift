@@ -79,7 +79,7 @@ extension Request {
         switch self {
         case .ping, .queues, .status, .counters, .called, .ticket, .watch, .quit, .auth, .site, .kiosks: .display
         case .issue, .cancel, .cancelIssue, .kiosk: .kiosk
-        case .call, .recall, .done, .noshow, .transfer, .serve, .pause: .counter
+        case .call, .recall, .done, .noshow, .transfer, .serve, .pause, .stepBack, .stepBackIssue: .counter
         case .open, .close, .backup, .stats: .admin
         }
     }

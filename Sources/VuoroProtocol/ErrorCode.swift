@@ -17,6 +17,7 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case tooManyConnections = "too-many-connections"
     case authFailed = "auth-failed"
     case notAllowed = "not-allowed"
+    case stepLimit = "step-limit"
 }
 
 /// An `ERR` reply.

@@ -29,6 +29,8 @@ public enum Reply: Equatable, Sendable {
     case stats([StatsLine])
     case kiosk(name: String, paper: String)
     case kiosks([KioskInfo])
+    /// `STEPBACK`: the ticket's new place and wait, and how many times it has stepped back.
+    case steppedBack(ticket: String, position: Int, wait: Int, steps: Int)
     case error(ProtocolError)
 
     /// A ticket called by `CALL`.
@@ -115,6 +117,12 @@ public enum Reply: Equatable, Sendable {
         case .stats(let rows): return list(rows.map(\.line))
         case .kiosk(let name, let paper): return ["OK \(name) paper=\(paper)"]
         case .kiosks(let ks): return list(ks.map(\.line))
+        case .steppedBack(let t, let p, let w, let n):
+            var line = LineWriter("OK \(t)")
+            line.field("position", p)
+            line.field("wait", w)
+            line.field("steps", n)
+            return [line.text]
         case .error(let e): return [e.line]
         }
     }
@@ -211,6 +219,11 @@ public enum Reply: Equatable, Sendable {
         case .kiosk:
             guard let name = subject, let paper = f["paper"] else { return nil }
             return .kiosk(name: name, paper: paper)
+        case .stepBack, .stepBackIssue:
+            guard let t = subject, let p = f.int("position"), let w = f.int("wait"), let n = f.int("steps") else {
+                return nil
+            }
+            return .steppedBack(ticket: t, position: p, wait: w, steps: n)
         case .queues, .status, .counters, .called, .stats, .kiosks: return nil
         }
     }

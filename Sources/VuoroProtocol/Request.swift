@@ -38,6 +38,10 @@ public enum Request: Equatable, Sendable {
     case kiosk(name: String, paper: String)
     /// `KIOSKS`: every kiosk's last report.
     case kiosks
+    /// `STEPBACK <ticket>`: a waiting ticket moves back by its queue's places, for a visitor who needs more time.
+    case stepBack(String)
+    /// `STEPBACK id=<key>`: the same for the ticket an `ISSUE` key issued (what the ticket's page does).
+    case stepBackIssue(id: String)
 
     /// `CALLED` without a count lists this many; at most `calledMax`.
     public static let calledDefault = 10
@@ -47,7 +51,7 @@ public enum Request: Equatable, Sendable {
     public var isWrite: Bool {
         switch self {
         case .issue, .cancel, .cancelIssue, .call, .recall, .done, .noshow, .transfer, .serve, .pause, .open, .close,
-            .kiosk:
+            .kiosk, .stepBack, .stepBackIssue:
             true
         case .ping, .ticket, .queues, .status, .counters, .called, .watch, .quit, .auth, .site, .backup, .stats,
             .kiosks:
@@ -83,6 +87,7 @@ public enum Request: Equatable, Sendable {
         case .stats: "STATS"
         case .kiosk: "KIOSK"
         case .kiosks: "KIOSKS"
+        case .stepBack, .stepBackIssue: "STEPBACK"
         }
     }
 
@@ -99,6 +104,8 @@ public enum Request: Equatable, Sendable {
             return s
         case .ticket(let t), .cancel(let t): return "\(command) \(t)"
         case .cancelIssue(let id): return "CANCEL id=\(id)"
+        case .stepBack(let t): return "STEPBACK \(t)"
+        case .stepBackIssue(let id): return "STEPBACK id=\(id)"
         case .call(let c, let t): return t.map { "CALL \(c) ticket=\($0)" } ?? "CALL \(c)"
         case .recall(let c), .done(let c), .noshow(let c), .pause(let c): return "\(command) \(c)"
         case .transfer(let c, let q, let front): return "TRANSFER \(c) \(q)" + (front ? " front" : "")
@@ -193,6 +200,12 @@ public enum Request: Equatable, Sendable {
                 guard paperStates.contains(paper) else { throw bad("paper must be one of \(states)") }
                 request = .kiosk(name: name, paper: paper)
             case "KIOSKS": request = .kiosks
+            case "STEPBACK":
+                if a.words.isEmpty, let id = try a.option("id") {
+                    request = .stepBackIssue(id: try requestKey(id))
+                } else {
+                    request = .stepBack(try a.ticket())
+                }
             default:
                 return .failure(ProtocolError(.unknownCommand, "no command \(printable(word))"))
             }

@@ -29,6 +29,8 @@ extension Engine {
         case .noCurrentTicket(let c): ProtocolError(.noCurrentTicket, "counter \(c) serves no ticket")
         case .wrongState(let t, let s): ProtocolError(.wrongState, "\(t) is \(s.rawValue)")
         case .badArgument(let text): ProtocolError(.badArgument, text)
+        case .stepLimit(let t, let n):
+            ProtocolError(.stepLimit, "\(t) has stepped back \(n == 1 ? "once" : "\(n) times") already, as often as allowed")
         }
     }
 
@@ -171,6 +173,10 @@ extension Engine {
                     ["kiosk": "\(name)"])
             }
             return .kiosk(name: k.name, paper: k.paper.rawValue)
+        case .stepBack(let number):
+            return steppedBack(try centre.stepBack(number), by: "\(c.role) at \(c.peer)")
+        case .stepBackIssue(let key):
+            return steppedBack(try centre.stepBack(request: key), by: "\(c.role) at \(c.peer)")
         case .kiosks:
             let now = centre.clock.now()
             return .kiosks(
@@ -205,6 +211,14 @@ extension Engine {
         QueueFigures(
             id: f.id, open: f.open, waiting: f.waiting, wait: f.wait, counters: f.counters,
             opens: f.opensAt.map(centre.calendar.timestamp), longest: longest)
+    }
+
+    /// Answers a step back and logs who asked for it: a counter's staff, or the visitor on the ticket's page.
+    func steppedBack(_ s: Centre.SteppedBack, by who: String) -> Reply {
+        audit(
+            .info, "\(s.ticket.number) stepped back to place \(s.position) (\(s.ticket.stepsBack) of "
+                + "\(centre.config.maxStepsBack)), asked by \(who)", ["ticket": "\(s.ticket.number)"])
+        return .steppedBack(ticket: s.ticket.number, position: s.position, wait: s.wait, steps: s.ticket.stepsBack)
     }
 
     /// Answers a cancel, tells the displays and logs who did it.

@@ -1,7 +1,7 @@
 // vuoro's schema and its migrations: each version's statements, applied in order, one transaction each.
 
 extension Store {
-    public static let schemaVersion: Int64 = 5
+    public static let schemaVersion: Int64 = 6
 
     static func checkAndMigrate(_ db: Database, path: String) throws {
         let appID = try db.scalar("PRAGMA application_id") ?? 0
@@ -14,6 +14,7 @@ extension Store {
             try db.execute(schemaV3)
             try db.execute(schemaV4)
             try db.execute(schemaV5)
+            try db.execute(schemaV6)
             try db.execute("PRAGMA application_id=\(applicationID); PRAGMA user_version=\(schemaVersion); COMMIT")
             return
         }
@@ -44,7 +45,24 @@ extension Store {
             try db.execute(schemaV5)
             try db.execute("PRAGMA user_version=5; COMMIT")
         }
+        if version < 6 {
+            try db.execute("BEGIN IMMEDIATE")
+            try db.execute(schemaV6)
+            try db.execute("PRAGMA user_version=6; COMMIT")
+        }
     }
+
+    /// Version 6: how often a ticket stepped back, and its place among tickets of one rank (issue order until it
+    /// steps back); the Web Push subscription of a ticket's page (its endpoint and
+    /// keys, nothing else), deleted with the ticket's end.
+    static let schemaV6 = """
+        ALTER TABLE ticket ADD COLUMN steps_back INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE ticket ADD COLUMN place INTEGER NOT NULL DEFAULT 0;
+        UPDATE ticket SET place = id * 1024;
+        CREATE TABLE push_subscription(
+          ticket INTEGER PRIMARY KEY, endpoint TEXT NOT NULL, p256dh BLOB NOT NULL, auth BLOB NOT NULL
+        );
+        """
 
     /// Version 5: a retired day's tickets sent on to other queues, beside those that came in (`transferred`).
     static let schemaV5 = """

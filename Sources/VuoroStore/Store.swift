@@ -79,10 +79,11 @@ public final class Store {
                 """
                 INSERT INTO ticket(id, day, number, origin, seq, queue, priority, lang, state, issued_at,
                   waiting_since, rank, called_at, announced_at, counter, called_queue, calls, finished_at, transfers,
-                  estimate, request) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)
+                  estimate, request, steps_back, place)
+                  VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23)
                 ON CONFLICT(id) DO UPDATE SET queue = ?6, priority = ?7, state = ?9, waiting_since = ?11, rank = ?12,
                   called_at = ?13, announced_at = ?14, counter = ?15, called_queue = ?16, calls = ?17, finished_at = ?18,
-                  transfers = ?19
+                  transfers = ?19, steps_back = ?22, place = ?23
                 """)
             putCounter = try db.prepare(
                 """
@@ -135,7 +136,7 @@ public final class Store {
 
     static let ticketColumns = """
         SELECT id, day, number, origin, seq, queue, priority, lang, state, issued_at, waiting_since, rank, called_at,
-          announced_at, counter, called_queue, calls, finished_at, transfers, estimate, request FROM ticket
+          announced_at, counter, called_queue, calls, finished_at, transfers, estimate, request, steps_back, place FROM ticket
         """
 
     static func ticket(_ s: Statement) -> Ticket? {
@@ -146,7 +147,8 @@ public final class Store {
             state: state, issuedAt: s.int(9), waitingSince: s.int(10), rank: s.int(11),
             calledAt: s.optionalInt(12), announcedAt: s.optionalInt(13), counter: s.text(14),
             calledQueue: s.text(15), calls: Int(s.int(16)), finishedAt: s.optionalInt(17),
-            transfers: Int(s.int(18)), estimate: Int(s.int(19)), request: s.text(20))
+            transfers: Int(s.int(18)), estimate: Int(s.int(19)), request: s.text(20), stepsBack: Int(s.int(21)),
+            place: s.int(22))
     }
 
     /// Every ticket of a service day.
@@ -270,6 +272,8 @@ public final class Store {
             s.bind(19, t.transfers)
             s.bind(20, t.estimate)
             s.bind(21, t.request)
+            s.bind(22, t.stepsBack)
+            s.bind(23, t.place)
             try s.run()
         case .counter(let c):
             let s = putCounter!

@@ -21,7 +21,7 @@ let everyCommand: [(String, Role)] = [
     ("TICKET K001", .display), ("WATCH", .display), ("ISSUE kela", .kiosk), ("CANCEL K001", .kiosk),
     ("CANCEL id=k1", .kiosk),
     ("KIOSK ovi-1 paper=ok", .kiosk), ("KIOSKS", .display),
-    ("CALL 1", .counter), ("RECALL 1", .counter), ("DONE 1", .counter), ("NOSHOW 1", .counter),
+    ("CALL 1", .counter), ("STEPBACK K001", .counter), ("STEPBACK id=k1", .counter), ("RECALL 1", .counter), ("DONE 1", .counter), ("NOSHOW 1", .counter),
     ("TRANSFER 1 lab", .counter), ("SERVE 1 kela", .counter), ("PAUSE 1", .counter), ("OPEN kela", .admin),
     ("CLOSE kela", .admin), ("BACKUP /nonexistent-dir/b.db", .admin), ("QUIT", .display),
 ]

@@ -122,7 +122,9 @@ import VuoroStore
         try db.execute(
             """
             ALTER TABLE ticket DROP COLUMN request; DROP TABLE kiosk;
-            ALTER TABLE daily_stats DROP COLUMN transferred_out; PRAGMA user_version = 2
+            ALTER TABLE daily_stats DROP COLUMN transferred_out; ALTER TABLE ticket DROP COLUMN steps_back;
+            ALTER TABLE ticket DROP COLUMN place;
+            DROP TABLE push_subscription; PRAGMA user_version = 2
             """)
         do {
             let store = try Store(path: path)
