@@ -292,6 +292,9 @@ public final class Centre {
         public var wait: Int?
     }
 
+    /// The ticket with this id, if the centre holds it (today's, and those still open).
+    public func ticket(id: Int64) -> Ticket? { tickets[id] }
+
     /// Today's most recent ticket with this number.
     public func lookup(_ number: String) -> Ticket? {
         byNumber[number].flatMap { tickets[$0] }

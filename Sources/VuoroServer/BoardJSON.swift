@@ -9,13 +9,22 @@ import VuoroProtocol
 struct FeedBuilder {
     private var next: UInt64 = 0
 
-    mutating func records(_ events: [Event], centre: Centre, feed: WebFeed, speech: SpeechCache?) -> [FeedRecord] {
-        events.map { e in
+    mutating func records(
+        _ events: [Event], places: [(number: String, place: PagePlace)], centre: Centre, feed: WebFeed,
+        speech: SpeechCache?
+    ) -> [FeedRecord] {
+        var out = events.map { e in
             next += 1
             let discreet = e.queue.flatMap { centre.queueConfig($0)?.discreet } ?? false
             let data = FeedBuilder.payload(e, centre: centre, speech: discreet ? nil : speech, prepare: feed.limits.anySpeaking)
             return FeedRecord(id: next, event: e, discreet: discreet, frame: feed.frame(id: next, data: data))
         }
+        for (number, place) in places {
+            next += 1
+            let data = TicketPages.json(number, place)
+            out.append(FeedRecord(id: next, event: nil, placeOf: number, discreet: false, frame: feed.frame(id: next, data: data)))
+        }
+        return out
     }
 
     /// The event as a board reads it.

@@ -37,6 +37,8 @@ final class Engine: @unchecked Sendable {  // confined to `loop`: every entry po
     /// The web's event streams (boards, tickets' pages) and the spoken calls, once the web listener starts.
     var web: (feed: WebFeed, speech: SpeechCache?)?
     private var feedBuilder = FeedBuilder()
+    /// The tickets whose page is open, and the place each was last sent.
+    var pages = TicketPages()
 
     init(loop: EventLoop, centre: Centre, store: Store, options: ServerOptions, logger: Logger, metrics: ServerMetrics?)
     {
@@ -181,13 +183,18 @@ final class Engine: @unchecked Sendable {  // confined to `loop`: every entry po
         loop.preconditionInEventLoop()
         flushScheduled = false
         if centre.hasChanges { commit() }
-        let changed = publisher.figures(of: centre.takeDirtyQueues(), in: centre) { figures($0) }
+        let dirty = centre.takeDirtyQueues()
+        let changed = publisher.figures(of: dirty, in: centre) { figures($0) }
         for f in changed { metrics?.setFigures(f.id, f) }
         let (events, encoded) = publisher.take()
         batch.clear()
         dispatch(events: encoded)
-        if let web, !events.isEmpty {
-            web.feed.publish(feedBuilder.records(events, centre: centre, feed: web.feed, speech: web.speech))
+        if let web {
+            let places = pages.changed(in: dirty, centre)
+            if !events.isEmpty || !places.isEmpty {
+                web.feed.publish(
+                    feedBuilder.records(events, places: places, centre: centre, feed: web.feed, speech: web.speech))
+            }
         }
         if !storage.failing { onCommit?(centre.waitingCount) }
     }

@@ -1,70 +1,19 @@
 // The web pages a visitor opens on a phone: the centre's services with their waits, and one ticket's place in
-// its queue, found by the key its ISSUE carried (the QR code on the slip). HTML without scripts or outside
-// resources, refreshed by the page itself.
+// its queue, found by the key its ISSUE carried (the QR code on the slip). Plain HTML that refreshes itself where
+// scripts are off; where they run, the ticket's page follows its ticket live (/ticket.js).
 import VuoroCore
+import VuoroHTTP
 import VuoroProtocol
 
 /// Renders the pages from the centre's state; called on the engine's loop, which owns it.
 struct StatusPage {
     let centre: Centre
     let lang: String
+    /// Larger text (`?large=1`).
+    var large = false
 
     /// Seconds between a page's own refreshes.
     static let refreshSeconds = 20
-
-    struct Words {
-        let services: String
-        let yourNumber: String
-        let position: String
-        let wait: String
-        let calledTo: String
-        let done: String
-        let noshow: String
-        let cancelled: String
-        let expired: String
-        let notFound: String
-        let updated: String
-        let allServices: String
-        let lastCalled: String
-    }
-
-    static let words: [String: Words] = [
-        "fi": Words(
-            services: "Palvelut ja odotusajat", yourNumber: "Vuoronumerosi", position: "Paikka jonossa",
-            wait: "Arvioitu odotus", calledTo: "Sinut on kutsuttu:", done: "Asiointisi on päättynyt.",
-            noshow: "Sinua kutsuttiin, mutta et ollut paikalla. Kysy neuvontapisteestä.",
-            cancelled: "Numero on peruttu.", expired: "Numero ei ole enää voimassa.",
-            notFound: "Numeroa ei löydy. Numerot ovat voimassa ottopäivänsä.", updated: "Päivitetty",
-            allServices: "Kaikki palvelut", lastCalled: "Viimeksi kutsuttu"),
-        "sv": Words(
-            services: "Tjänster och väntetider", yourNumber: "Ditt nummer", position: "Plats i kön",
-            wait: "Beräknad väntetid", calledTo: "Du har ropats upp:", done: "Ditt ärende är avslutat.",
-            noshow: "Du ropades upp men var inte på plats. Fråga i informationen.",
-            cancelled: "Numret har annullerats.", expired: "Numret gäller inte längre.",
-            notFound: "Numret hittas inte. Ett nummer gäller den dag det togs.", updated: "Uppdaterad",
-            allServices: "Alla tjänster", lastCalled: "Senast uppropad"),
-        "en": Words(
-            services: "Services and waits", yourNumber: "Your number", position: "Position in queue",
-            wait: "Estimated wait", calledTo: "You have been called to:", done: "Your visit has ended.",
-            noshow: "You were called but were not there. Please ask at the information desk.",
-            cancelled: "The number has been cancelled.", expired: "The number is no longer valid.",
-            notFound: "No such number. A number is valid on the day it was taken.", updated: "Updated",
-            allServices: "All services", lastCalled: "Last called"),
-        "ru": Words(
-            services: "Услуги и время ожидания", yourNumber: "Ваш номер", position: "Место в очереди",
-            wait: "Примерное ожидание", calledTo: "Вас вызвали:", done: "Ваше обслуживание завершено.",
-            noshow: "Вас вызывали, но вас не было. Обратитесь в справочную.",
-            cancelled: "Номер отменён.", expired: "Номер больше не действителен.",
-            notFound: "Номер не найден. Номер действует в день получения.", updated: "Обновлено",
-            allServices: "Все услуги", lastCalled: "Последний вызов"),
-        "uk": Words(
-            services: "Послуги та час очікування", yourNumber: "Ваш номер", position: "Місце в черзі",
-            wait: "Орієнтовне очікування", calledTo: "Вас викликали:", done: "Ваше обслуговування завершено.",
-            noshow: "Вас викликали, але вас не було. Зверніться до довідкової.",
-            cancelled: "Номер скасовано.", expired: "Номер більше не дійсний.",
-            notFound: "Номер не знайдено. Номер дійсний у день отримання.", updated: "Оновлено",
-            allServices: "Усі послуги", lastCalled: "Останній виклик"),
-    ]
 
     var w: Words { StatusPage.words[lang] ?? StatusPage.words["en"]! }
     var screen: (now: String, counter: String, waiting: String, wait: String, closed: String) {
@@ -96,38 +45,67 @@ struct StatusPage {
                 f.open
                 ? "\(f.waiting) \(screen.waiting) · \(screen.wait) ~\(waitMinutes(f.wait)) min"
                 : [screen.closed, f.opensAt.map(opens)].compactMap { $0 }.joined(separator: " · ")
-            rows += "<tr\(f.open ? "" : " class=\"closed\"")><th>\(html(name))</th><td>\(html(figures))</td></tr>\n"
+            rows += "<tr\(f.open ? "" : " class=\"closed\"")><th scope=\"row\">\(html(name))</th><td>\(html(figures))</td></tr>\n"
         }
         return page(
             title: w.services, path: "/",
             body: "<h1>\(html(centre.config.site))</h1>\n<h2>\(html(w.services))</h2>\n<table>\n\(rows)</table>")
     }
 
-    /// One ticket, by the key of its ISSUE.
-    func ticket(_ v: Centre.TicketView, key: String) -> String {
+    /// One ticket, by the key of its ISSUE; `said` is what its last action did.
+    func ticket(_ v: Centre.TicketView, key: String, said: String?) -> String {
         let t = v.ticket
         let queue = centre.queueConfig(t.queue)?.name(in: lang, languages: languages) ?? t.queue
         var body = "<h1>\(html(centre.config.site))</h1>\n<p class=\"queue\">\(html(queue))</p>\n"
         body += "<p>\(html(w.yourNumber))</p>\n<p class=\"number\">\(html(t.number))</p>\n"
+        let said = said.map { s -> String in
+            let text = ["stepped": w.stepped, "limit": w.stepLimit, "refused": w.stepRefused, "slow": w.slowDown][s] ?? ""
+            return "<p class=\"said\" role=\"status\">\(html(text))</p>\n"
+        } ?? ""
         switch t.state {
         case .waiting:
-            body += "<p>\(html(w.position)): <b>\(v.position ?? 0)</b></p>\n"
-            body += "<p>\(html(w.wait)): <b>~\(waitMinutes(v.wait ?? 0)) min</b></p>\n"
+            body += said
+            body += "<div id=\"live\"><p>\(html(w.position)): <b id=\"position\">\(v.position ?? 0)</b></p>\n"
+            body += "<p>\(html(w.wait)): <b id=\"wait\">~\(waitMinutes(v.wait ?? 0)) min</b></p>\n"
             // How far the queue has got: the number its counters called last today.
-            if let last = centre.latestCalls(Centre.recentCallsKept).first(where: { $0.calledQueue == t.queue }) {
-                body += "<p>\(html(w.lastCalled)): \(html(last.number))</p>\n"
+            let last = centre.latestCalls(Centre.recentCallsKept).first { $0.calledQueue == t.queue }
+            body += "<p id=\"last\"\(last == nil ? " hidden" : "")>\(html(w.lastCalled)): "
+                + "<b id=\"last-number\">\(html(last?.number ?? ""))</b></p></div>\n"
+            body += "<p id=\"alert\" class=\"alert\" role=\"alert\" hidden></p>\n"
+            let places = centre.queueConfig(t.queue)?.stepBack ?? 0
+            if places > 0 && t.stepsBack < centre.config.maxStepsBack {
+                body += """
+                    <form method="post" action="/t/\(key)/back\(query)" class="back">\
+                    <button type="submit">\(html(w.needTime))</button>
+                    <span>\(html(w.needTimeHelp.replacingOccurrences(of: "#", with: String(places))))</span></form>
+
+                    """
             }
+            body += "<p><button id=\"notify\" type=\"button\" hidden>\(html(w.notifyMe))</button></p>\n"
         case .called:
-            let id = t.counter ?? "?"
-            let counter = centre.counterConfig(id)?.name(in: lang, languages: languages) ?? "\(screen.counter) \(id)"
-            body += "<p class=\"called\">\(html(w.calledTo)) <b>\(html(counter))</b></p>\n"
+            body += "<p class=\"called\" role=\"alert\">\(html(w.yourTurn)) \(html(w.calledTo)) <b>\(html(counterName(t.counter ?? "?")))</b></p>\n"
         case .done: body += "<p>\(html(w.done))</p>\n"
         case .noshow: body += "<p>\(html(w.noshow))</p>\n"
         case .cancelled: body += "<p>\(html(w.cancelled))</p>\n"
         case .expired: body += "<p>\(html(w.expired))</p>\n"
         }
         body += "<p><a href=\"/\(query)\">\(html(w.allServices))</a></p>"
-        return page(title: "\(t.number) · \(queue)", path: "/t/\(key)", body: body)
+        let counters = Dictionary(uniqueKeysWithValues: centre.counterOrder.map { ($0, counterName($0)) })
+        let options = JSON.object([
+            ("ticket", .string(t.number)), ("events", .string("/t/\(key)/events")), ("push", .string("/t/\(key)/push")),
+            ("state", .string(t.state.rawValue)),
+            ("alertAt", .number(centre.queueConfig(t.queue)?.alertAt ?? 0)), ("counters", .strings(counters)),
+            ("words", .strings(["soon": w.soon, "turn": w.yourTurn, "calledTo": w.calledTo, "notifyOn": w.notifyOn])),
+        ]).serialized()
+        // Only a ticket that still waits or is called has anything live to follow.
+        let live = t.state == .waiting || t.state == .called
+        return page(
+            title: "\(t.number) · \(queue)", path: "/t/\(key)", body: body, script: live ? options : nil)
+    }
+
+    /// What visitors are sent to at a counter: its configured name in the page's language, else "palvelupiste 3".
+    func counterName(_ id: String) -> String {
+        centre.counterConfig(id)?.name(in: lang, languages: languages) ?? "\(screen.counter) \(id)"
     }
 
     /// A key that names no ticket of today.
@@ -138,7 +116,11 @@ struct StatusPage {
                 + "<p><a href=\"/\(query)\">\(html(w.allServices))</a></p>", refresh: false)
     }
 
-    var query: String { lang == languages.first ? "" : "?lang=\(lang)" }
+    /// `?lang=` and `?large=1` as the page was asked for them, for its links and forms.
+    var query: String {
+        let parts = (lang == languages.first ? [] : ["lang=\(lang)"]) + (large ? ["large=1"] : [])
+        return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
+    }
 
     /// "avautuu ma 08:00", or without the weekday when it is today.
     func opens(_ at: Millis) -> String {
@@ -148,31 +130,55 @@ struct StatusPage {
         return SignWords.opens(lang: lang, today: today, sundayFirst: c.weekday % 7, time: c.timeString)
     }
 
-    func page(title: String, path: String, body: String, refresh: Bool = true) -> String {
+    /// The page around `body`: its language switch (each language named in itself, as a screen reader reads it),
+    /// larger text, and its refresh: by itself every 20 s where scripts are off, else by its script (`script`:
+    /// the script's options).
+    func page(title: String, path: String, body: String, refresh: Bool = true, script: String? = nil) -> String {
         let updated = centre.calendar.civil(centre.clock.now()).timeString
-        let others = languages.map { l in
-            l == lang ? "<b>\(l)</b>" : "<a href=\"\(path)?lang=\(l)\" hreflang=\"\(l)\">\(l)</a>"
+        let size = large ? "" : "large=1"
+        func link(_ l: String, large: Bool) -> String {
+            let q = [l == languages.first ? nil : "lang=\(l)", large ? "large=1" : nil].compactMap { $0 }
+            return path + (q.isEmpty ? "" : "?" + q.joined(separator: "&"))
+        }
+        let switcher = languages.map { l in
+            let name = html(StatusPage.languageNames[l] ?? l)
+            return l == lang
+                ? "<span lang=\"\(l)\" aria-current=\"true\"><b>\(name)</b></span>"
+                : "<a href=\"\(html(link(l, large: large)))\" hreflang=\"\(l)\" lang=\"\(l)\">\(name)</a>"
         }.joined(separator: " · ")
+        let sizeLink = "<a href=\"\(html(link(lang, large: !large)))\">\(html(large ? w.smaller : w.larger))</a>"
+        _ = size
+        let refreshTag = "<meta http-equiv=\"refresh\" content=\"\(StatusPage.refreshSeconds)\">"
+        let head =
+            !refresh ? "" : script == nil ? refreshTag + "\n" : "<noscript>\(refreshTag)</noscript>\n"
+        let scriptTag = script == nil ? "" : "<script src=\"/ticket.js\" defer></script>\n"
+        let main = script.map { "<main id=\"ticket\" data-options=\"\(html($0))\">" } ?? "<main>"
         return """
             <!DOCTYPE html>
             <html lang="\(lang)"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            \(refresh ? "<meta http-equiv=\"refresh\" content=\"\(StatusPage.refreshSeconds)\">\n" : "")\
-            <title>\(html(title))</title>
-            <style>\(StatusPage.style)</style></head>
-            <body>
+            \(head)<title>\(html(title))</title>
+            <style>\(StatusPage.style)</style>
+            \(scriptTag)</head>
+            <body\(large ? " class=\"large\"" : "")>
+            \(main)
             \(body)
-            <p class="foot">\(html(w.updated)) \(updated) · \(others)</p>
+            </main>
+            <footer class="foot"><p>\(html(w.updated)) \(updated) · \(sizeLink)</p>
+            <nav aria-label="\(html(w.languageLabel))"><p>\(switcher)</p></nav></footer>
             </body></html>
 
             """
     }
 
     static let style =
-        "body{font-family:sans-serif;max-width:36em;margin:1em auto;padding:0 1em;font-size:1.15em}"
+        "body{font-family:sans-serif;max-width:36em;margin:1em auto;padding:0 1em;font-size:1.15em;color:#111;"
+        + "background:#fff}body.large{font-size:1.6em}"
         + "h1{font-size:1.1em}h2{font-size:1em}.number{font-size:4em;font-weight:bold;margin:.1em 0}"
         + ".called{font-size:1.4em}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4em"
-        + " .3em;border-bottom:1px solid #ccc}.closed{color:#666}.foot{color:#555;font-size:.85em;margin-top:2em}"
+        + " .3em;border-bottom:1px solid #ccc}.closed{color:#595959}.foot{color:#444;font-size:.9em;margin-top:2em}"
+        + ".alert,.said{font-weight:bold;background:#fff3b0;padding:.5em}.back button,#notify{font-size:1em;"
+        + "padding:.6em 1em;margin:.3em 0}.back span{display:block;color:#444;font-size:.9em}[hidden]{display:none}"
 }
 
 /// Text made safe inside HTML elements and quoted attributes.

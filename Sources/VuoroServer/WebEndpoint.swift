@@ -13,43 +13,55 @@ final class WebRoutes: HTTPRoutes, Sendable {
     let engine: Engine
     let cache: ServicesPageCache
     let boards: BoardRoutes
-    let limits = HTTPLimits()
+    let tickets: TicketRoutes
+    /// A push subscription's JSON is the largest body taken.
+    let limits = HTTPLimits(bodyBytes: 4096)
 
-    init(engine: Engine, cache: ServicesPageCache, boards: BoardRoutes) {
+    init(engine: Engine, cache: ServicesPageCache, boards: BoardRoutes, tickets: TicketRoutes) {
         self.engine = engine
         self.cache = cache
         self.boards = boards
+        self.tickets = tickets
     }
 
-    /// What a browser may do with the pages: nothing but show them, with their own inline style.
+    /// What a browser may do with the pages: show them with their own inline style, run their own script (which
+    /// follows the ticket's stream, plays its alert and keeps its push subscription), nothing from elsewhere.
     static let pageHeaders: [(name: String, value: String)] = [
-        ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+        (
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; media-src 'self'; "
+                + "worker-src 'self'; form-action 'self'; frame-ancestors 'none'"
+        )
     ]
 
     func answer(_ request: HTTPRequest, peer: String, on loop: EventLoop) -> EventLoopFuture<HTTPAnswer> {
+        if let answer = boards.answer(request, on: loop) { return answer }
+        let target = WebTarget(request)
+        if let answer = tickets.answer(target, request, on: loop) { return answer }
         guard request.method == "GET" || request.method == "HEAD" else {
             return loop.makeSucceededFuture(
                 .response(.text(405, "only GET and HEAD", headers: [("Allow", "GET, HEAD")])))
         }
-        if let answer = boards.answer(request, on: loop) { return answer }
-        let target = WebTarget(uri: request.target)
         let accepted = request.header("accept-language")
-        func page(_ status: Int, _ text: String) -> HTTPAnswer {
-            .response(
-                HTTPResponse(
-                    status: status, contentType: "text/html; charset=utf-8", body: Array(text.utf8),
-                    headers: WebRoutes.pageHeaders))
-        }
         // The services page depends only on the state and the words asked in: one rendering serves a second.
-        let shared = target.page == .services ? "\(target.lang ?? "")|\(accepted ?? "")" : nil
-        if let shared, let text = cache.page(for: shared) { return loop.makeSucceededFuture(page(200, text)) }
+        let shared = target.page == .services ? "\(target.lang ?? "")|\(target.large)|\(accepted ?? "")" : nil
+        if let shared, let text = cache.page(for: shared) {
+            return loop.makeSucceededFuture(WebRoutes.page(200, text))
+        }
         let cache = self.cache
         return engine.loop.submit { [engine] () -> (Int, String) in
             target.render(engine.centre, accepted: accepted)
         }.map { status, text in
             if let shared, status == 200 { cache.keep(text, for: shared) }
-            return page(status, text)
+            return WebRoutes.page(status, text)
         }
+    }
+
+    static func page(_ status: Int, _ text: String) -> HTTPAnswer {
+        .response(
+            HTTPResponse(
+                status: status, contentType: "text/html; charset=utf-8", body: Array(text.utf8),
+                headers: WebRoutes.pageHeaders))
     }
 }
 
@@ -77,60 +89,6 @@ final class ServicesPageCache: Sendable {
     }
 }
 
-/// What a request asks for: the services, one ticket by its key, or nothing there is; and `?lang=`.
-struct WebTarget: Sendable {
-    enum Page: Equatable, Sendable {
-        case services
-        case ticket(String)
-        case none
-    }
-    let page: Page
-    let lang: String?
-
-    /// A ticket's page opens only for a key at least this long: a short one (`id=k2`) could be guessed. Shorter
-    /// keys still work for sending `ISSUE` again.
-    static let minimumKeyLength = 16
-
-    init(uri: String) {
-        let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        let path = parts.first.map(String.init) ?? ""
-        var lang: String?
-        if parts.count > 1 {
-            for pair in parts[1].split(separator: "&") where pair.hasPrefix("lang=") {
-                lang = try? Request.language(String(pair.dropFirst(5)))
-            }
-        }
-        self.lang = lang
-        if path == "/" || path == "/index.html" {
-            page = .services
-        } else if path.hasPrefix("/t/"), let key = try? Request.requestKey(String(path.dropFirst(3))),
-            key.utf8.count >= WebTarget.minimumKeyLength
-        {
-            page = .ticket(key)
-        } else {
-            page = .none
-        }
-    }
-
-    /// The status and the page, from the centre's state: on the engine's loop.
-    func render(_ centre: Centre, accepted: String?) -> (Int, String) {
-        let site = centre.config.languages
-        switch page {
-        case .services:
-            let lang = StatusPage.language(asked: lang, chosen: nil, accepted: accepted, site: site)
-            return (200, StatusPage(centre: centre, lang: lang).services())
-        case .ticket(let key):
-            if let view = centre.view(request: key) {
-                let lang = StatusPage.language(asked: lang, chosen: view.ticket.lang, accepted: accepted, site: site)
-                return (200, StatusPage(centre: centre, lang: lang).ticket(view, key: key))
-            }
-        case .none: break
-        }
-        let lang = StatusPage.language(asked: lang, chosen: nil, accepted: accepted, site: site)
-        return (404, StatusPage(centre: centre, lang: lang).notFound())
-    }
-}
-
 extension VuoroServer {
     /// Serves the visitors' pages and the lobby boards on `host:port`; returns the address bound. Calls are spoken
     /// with espeak-ng into `speech/` beside the database, when it is installed.
@@ -144,7 +102,9 @@ extension VuoroServer {
         let feed = webFeed
         try await loop.submit { [engine] in engine.web = (feed, speech) }.get()
         let boards = BoardRoutes(engine: engine, feed: feed, speech: speech)
-        let routes = WebRoutes(engine: engine, cache: ServicesPageCache(freshFor: freshFor), boards: boards)
+        let tickets = TicketRoutes(engine: engine, feed: feed)
+        let routes = WebRoutes(
+            engine: engine, cache: ServicesPageCache(freshFor: freshFor), boards: boards, tickets: tickets)
         return try await startHTTP(host: host, port: port, routes: routes, options: options)
     }
 }

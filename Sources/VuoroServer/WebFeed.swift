@@ -7,10 +7,13 @@ import NIOCore
 import VuoroHTTP
 import VuoroProtocol
 
-/// One event as the web streams send it: its number, the event, and its SSE frame (`id:` and `data:`).
+/// One event as the web streams send it: its number, the event (or a ticket's new place, for that ticket's page
+/// alone), and its SSE frame (`id:` and `data:`).
 struct FeedRecord: Sendable {
     let id: UInt64
-    let event: Event
+    let event: Event?
+    /// The ticket whose new place this is.
+    var placeOf: String? = nil
     /// The event's queue is discreet: only a board that names it shows it.
     let discreet: Bool
     let frame: ByteBuffer
@@ -26,7 +29,8 @@ struct FeedFilter: Hashable, Sendable {
     var ticket: String?
 
     func passes(_ r: FeedRecord) -> Bool {
-        switch r.event {
+        guard let event = r.event else { return r.placeOf != nil && r.placeOf == ticket }
+        switch event {
         case .day, .reloaded: return true
         case .called(let t, let q, let c), .recalled(let t, let q, let c, _):
             if let ticket { return t == ticket }
@@ -38,7 +42,7 @@ struct FeedFilter: Hashable, Sendable {
         case .transferred(let t, _, _, let c):
             if let ticket { return t == ticket }
             return counter != nil && c == counter
-        case .queue(let f): return counter == nil && queues.contains(f.id)
+        case .queue(let f): return counter == nil && ticket == nil && queues.contains(f.id)
         case .counter(let id, _, _): return counter == id
         }
     }

@@ -19,7 +19,7 @@ import VuoroTestSupport
         let port = Int(d.log[d.log.range(of: marker)!.upperBound...].prefix { $0.isNumber }) ?? 0
         let page = try httpRequest(port: port, "/")
         #expect(page.status == 200)
-        #expect(page.body.contains("<tr><th>Kela</th>"), "\(page.body)")
+        #expect(page.body.contains("<tr><th scope=\"row\">Kela</th>"), "\(page.body)")
         d.signal(SIGTERM)
         #expect(d.finish().0 == 0)
         // The configuration's `web` serves them as well (here the example file's line, uncommented).
@@ -55,7 +55,7 @@ import VuoroTestSupport
         let page = try httpRequest(port: web, path)
         #expect(page.status == 200)
         #expect(page.body.contains("<html lang=\"en\">") && page.body.contains("<p class=\"number\">L001</p>"))
-        #expect(page.body.contains("Position in queue: <b>1</b>"), "\(page.body)")
+        #expect(page.body.contains("Position in queue: <b id=\"position\">1</b>"), "\(page.body)")
         let bad = try runClient("vuoro-ticket", ["lab", "--web-url", "jono.example.fi"], server: "127.0.0.1:1")
         #expect(bad.0 != 0 && bad.2.contains("--web-url must be an http:// or https:// address"), "\(bad.2)")
         await server.stop()
