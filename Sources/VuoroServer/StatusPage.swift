@@ -35,7 +35,8 @@ struct StatusPage {
         return site.first ?? "en"
     }
 
-    /// Every service: open with its queue and wait, or closed with its next opening.
+    /// Every service: open with its queue and wait, or closed with its next opening; kept up to date by its script
+    /// (`/services.js`, following `/events`), or by refreshing itself where scripts are off.
     func services() -> String {
         var rows = ""
         for id in centre.queueOrder where !centre.isRemoved(id) {
@@ -45,11 +46,17 @@ struct StatusPage {
                 f.open
                 ? "\(f.waiting) \(screen.waiting) · \(screen.wait) ~\(waitMinutes(f.wait)) min"
                 : [screen.closed, f.opensAt.map(opens)].compactMap { $0 }.joined(separator: " · ")
-            rows += "<tr\(f.open ? "" : " class=\"closed\"")><th scope=\"row\">\(html(name))</th><td>\(html(figures))</td></tr>\n"
+            rows += "<tr id=\"q-\(id)\"\(f.open ? "" : " class=\"closed\"")><th scope=\"row\">\(html(name))</th>"
+                + "<td>\(html(figures))</td></tr>\n"
         }
+        let options = JSON.object([
+            ("events", .string("/events")), ("lang", .string(lang)),
+            ("words", .strings(["waiting": screen.waiting, "wait": screen.wait, "closed": screen.closed])),
+        ]).serialized()
         return page(
             title: w.services, path: "/",
-            body: "<h1>\(html(centre.config.site))</h1>\n<h2>\(html(w.services))</h2>\n<table>\n\(rows)</table>")
+            body: "<h1>\(html(centre.config.site))</h1>\n<h2>\(html(w.services))</h2>\n<table>\n\(rows)</table>",
+            script: ("services", options))
     }
 
     /// One ticket, by the key of its ISSUE; `said` is what its last action did.
@@ -100,7 +107,7 @@ struct StatusPage {
         // Only a ticket that still waits or is called has anything live to follow.
         let live = t.state == .waiting || t.state == .called
         return page(
-            title: "\(t.number) · \(queue)", path: "/t/\(key)", body: body, script: live ? options : nil)
+            title: "\(t.number) · \(queue)", path: "/t/\(key)", body: body, script: live ? ("ticket", options) : nil)
     }
 
     /// What visitors are sent to at a counter: its configured name in the page's language, else "palvelupiste 3".
@@ -132,8 +139,10 @@ struct StatusPage {
 
     /// The page around `body`: its language switch (each language named in itself, as a screen reader reads it),
     /// larger text, and its refresh: by itself every 20 s where scripts are off, else by its script (`script`:
-    /// the script's options).
-    func page(title: String, path: String, body: String, refresh: Bool = true, script: String? = nil) -> String {
+    /// `/<name>.js` and its options).
+    func page(
+        title: String, path: String, body: String, refresh: Bool = true, script: (name: String, options: String)? = nil
+    ) -> String {
         let updated = centre.calendar.civil(centre.clock.now()).timeString
         let size = large ? "" : "large=1"
         func link(_ l: String, large: Bool) -> String {
@@ -151,8 +160,8 @@ struct StatusPage {
         let refreshTag = "<meta http-equiv=\"refresh\" content=\"\(StatusPage.refreshSeconds)\">"
         let head =
             !refresh ? "" : script == nil ? refreshTag + "\n" : "<noscript>\(refreshTag)</noscript>\n"
-        let scriptTag = script == nil ? "" : "<script src=\"/ticket.js\" defer></script>\n"
-        let main = script.map { "<main id=\"ticket\" data-options=\"\(html($0))\">" } ?? "<main>"
+        let scriptTag = script.map { "<script src=\"/\($0.name).js\" defer></script>\n" } ?? ""
+        let main = script.map { "<main id=\"\($0.name)\" data-options=\"\(html($0.options))\">" } ?? "<main>"
         return """
             <!DOCTYPE html>
             <html lang="\(lang)"><head><meta charset="utf-8">

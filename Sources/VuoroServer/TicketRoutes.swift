@@ -42,13 +42,16 @@ final class TicketRoutes: Sendable {
     }
 
     func answer(_ target: WebTarget, _ request: HTTPRequest, on loop: EventLoop) -> EventLoopFuture<HTTPAnswer>? {
-        if request.path == "/ticket.js" || request.path == "/sw.js" {
-            let text = request.path == "/sw.js" ? TicketScript.worker : TicketScript.text
+        let scripts = ["/ticket.js": TicketScript.text, "/sw.js": TicketScript.worker, "/services.js": TicketScript.services]
+        if let text = scripts[String(request.path)] {
             return loop.makeSucceededFuture(
                 .response(
                     HTTPResponse(status: 200, contentType: "text/javascript; charset=utf-8", body: Array(text.utf8))))
         }
         switch target.page {
+        case .servicesEvents:
+            guard request.method == "GET" else { return loop.makeSucceededFuture(.response(.text(405, "only GET"))) }
+            return servicesStream(on: loop)
         case .events(let key):
             guard request.method == "GET" else { return loop.makeSucceededFuture(.response(.text(405, "only GET"))) }
             return stream(key, on: loop)
@@ -84,6 +87,32 @@ final class TicketRoutes: Sendable {
         return engine.loop.submit { () -> String in
             engine.stepBackFromPage(key)
         }.map(back)
+    }
+
+    /// The services page's stream: every queue's figures now, then as they change.
+    private func servicesStream(on loop: EventLoop) -> EventLoopFuture<HTTPAnswer> {
+        guard feed.limits.admitPage(max: TicketRoutes.maxPages) else {
+            return loop.makeSucceededFuture(.response(.text(503, "too many pages are open")))
+        }
+        let feed = self.feed
+        let engine = self.engine
+        return engine.loop.submit { () -> ([String], [String], UInt64) in
+            let c = engine.centre
+            let ids = c.queueOrder.filter { !c.isRemoved($0) }
+            return (ids, ids.map { FeedBuilder.queueJSON($0, centre: c, type: true).serialized() }, feed.lastID)
+        }.map { ids, figures, last -> HTTPAnswer in
+            .stream(head: [("Content-Type", "text/event-stream; charset=utf-8"), ("X-Accel-Buffering", "no")]) {
+                stream in
+                stream.onEnd = { feed.limits.releasePage() }
+                guard let local = feed.feed(on: stream.eventLoop) else { return stream.close() }
+                stream.write(Array(ServerSentEvent.retry(milliseconds: 2000).utf8))
+                for f in figures { stream.write(feed.frame(id: last, data: f)) }
+                var filter = FeedFilter()
+                filter.queues = Set(ids)
+                filter.figuresOnly = true
+                local.subscribe(stream, filter, after: last)
+            }
+        }
     }
 
     /// The ticket's stream: its place now, then each change of it, its call, its end.

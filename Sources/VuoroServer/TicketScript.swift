@@ -91,6 +91,28 @@ enum TicketScript {
         })();
         """#
 
+    /// The services page's script: each queue's figures as they change, from `/events`.
+    static let services = #"""
+        (function () {
+          "use strict";
+          var main = document.getElementById("services");
+          var o = JSON.parse(main.getAttribute("data-options"));
+          var source = new EventSource(o.events);
+          source.onmessage = function (e) {
+            var m = JSON.parse(e.data);
+            if (m.type === "reloaded" || m.type === "day") { location.reload(); return; }
+            if (m.type !== "queue") return;
+            var row = document.getElementById("q-" + m.queue);
+            if (!row) return;
+            var opens = m.opens && m.opens[o.lang];
+            row.className = m.open ? "" : "closed";
+            row.cells[0].nextElementSibling.textContent = m.open
+              ? m.waiting + " " + o.words.waiting + " · " + o.words.wait + " ~" + m.wait + " min"
+              : o.words.closed + (opens ? " · " + opens : "");
+          };
+        })();
+        """#
+
     /// The service worker: shows what vuorod pushes, and opens the ticket's page when the notification is touched.
     static let worker = #"""
         self.addEventListener("push", function (e) {

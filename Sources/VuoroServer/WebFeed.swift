@@ -27,9 +27,18 @@ struct FeedFilter: Hashable, Sendable {
     var counter: String?
     /// A ticket's page: that ticket, and its queue's figures (`queues` holds its queue).
     var ticket: String?
+    /// The services page: the queues' figures alone.
+    var figuresOnly = false
 
     func passes(_ r: FeedRecord) -> Bool {
         guard let event = r.event else { return r.placeOf != nil && r.placeOf == ticket }
+        if figuresOnly {
+            switch event {
+            case .queue(let f): return queues.contains(f.id)
+            case .reloaded, .day: return true
+            default: return false
+            }
+        }
         switch event {
         case .day, .reloaded: return true
         case .called(let t, let q, let c), .recalled(let t, let q, let c, _):

@@ -11,6 +11,8 @@ struct WebTarget: Sendable {
         case events(String)
         case stepBack(String)
         case push(String)
+        /// The services page's stream of queue figures.
+        case servicesEvents
         case none
     }
     let page: Page
@@ -31,6 +33,10 @@ struct WebTarget: Sendable {
         let path = String(request.path)
         if path == "/" || path == "/index.html" {
             page = .services
+            return
+        }
+        if path == "/events" {
+            page = .servicesEvents
             return
         }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
