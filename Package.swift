@@ -21,12 +21,17 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .target(name: "VuoroCore", swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(name: "VuoroProtocol", swiftSettings: [.swiftLanguageMode(.v6)]),
         // HTTP/1.1 requests parsed within limits, responses and Server-Sent Events as bytes: pure, fuzzed.
         .target(name: "VuoroHTTP", swiftSettings: [.swiftLanguageMode(.v6)]),
+        // Web Push: RFC 8188 and 8291 encryption and RFC 8292 (VAPID) on swift-crypto.
+        .target(
+            name: "VuoroPush", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         // A QR code encoder: for slips, the terminal display and the web boards.
         .target(name: "VuoroQR", swiftSettings: [.swiftLanguageMode(.v6)]),
         // Child processes with posix_spawn and waitpid, for the tests and the benchmark.
@@ -111,6 +116,8 @@ let package = Package(
         .testTarget(name: "VuoroCoreTests", dependencies: ["VuoroCore"]),
         .testTarget(name: "VuoroProtocolTests", dependencies: ["VuoroProtocol"]),
         .testTarget(name: "VuoroHTTPTests", dependencies: ["VuoroHTTP"]),
+        .testTarget(
+            name: "VuoroPushTests", dependencies: ["VuoroPush", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "VuoroStoreTests", dependencies: ["VuoroStore", "VuoroCore", "CSQLite"]),
         .testTarget(name: "VuoroConfigTests", dependencies: ["VuoroConfig", "VuoroProtocol"]),
         .testTarget(
