@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(name: "VuoroCore", swiftSettings: [.swiftLanguageMode(.v6)]),
@@ -51,8 +52,9 @@ let package = Package(
         .target(
             name: "VuoroServer",
             dependencies: [
-                "VuoroCore", "VuoroProtocol", "VuoroStore", "VuoroHTTP", "VuoroQR", "VuoroChild",
+                "VuoroCore", "VuoroProtocol", "VuoroStore", "VuoroHTTP", "VuoroQR", "VuoroChild", "VuoroPush",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -97,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "vuorod",
             dependencies: [
-                "VuoroCore", "VuoroConfig", "VuoroProtocol", "VuoroStore", "VuoroServer", "VuoroSystemd",
+                "VuoroCore", "VuoroConfig", "VuoroProtocol", "VuoroStore", "VuoroServer", "VuoroSystemd", "VuoroPush",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,7 +110,8 @@ let package = Package(
             name: "VuoroTestSupport",
             dependencies: [
                 "VuoroServer", "VuoroCore", "VuoroStore", "VuoroClient", "VuoroChild",
-                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/VuoroTestSupport"
@@ -123,8 +126,8 @@ let package = Package(
         .testTarget(
             name: "VuoroServerTests",
             dependencies: [
-                "VuoroServer", "VuoroCore", "VuoroStore", "VuoroProtocol", "VuoroTestSupport", "VuoroHTTP",
-                .product(name: "NIOCore", package: "swift-nio"),
+                "VuoroServer", "VuoroCore", "VuoroStore", "VuoroProtocol", "VuoroTestSupport", "VuoroHTTP", "VuoroPush",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

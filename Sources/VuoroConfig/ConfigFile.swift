@@ -19,6 +19,8 @@ public struct Configuration: Equatable, Sendable {
     /// Where backups go (`backup_dir = "/var/backups/vuoro"`); nil: `backups/` in the state directory.
     /// `--backup-dir` wins.
     public var backupDirectory: String?
+    /// Who runs the daemon, as Web Push services are told (VAPID's subject): `mailto:it@example.fi`.
+    public var pushContact: String?
     public init(centre: CentreConfig, access: AccessConfig = AccessConfig()) {
         self.centre = centre
         self.access = access
@@ -82,6 +84,13 @@ public enum ConfigFile {
             guard dir.hasPrefix("/") else { throw r.fail("backup_dir", "must be an absolute path") }
             config.backupDirectory = dir
         }
+        if let v = root["push_contact"] {
+            let c = try r.string(v, "push_contact")
+            guard c.hasPrefix("mailto:") || c.hasPrefix("https://") else {
+                throw r.fail("push_contact", "'\(c)' must be a mailto: or https:// address")
+            }
+            config.pushContact = c
+        }
         return config
     }
 }
@@ -144,7 +153,7 @@ struct Reader {
                 "site", "timezone", "languages", "max_priority_streak", "holidays", "queue", "counter", "access",
                 "token",
                 "wait_target", "retention_days", "backups", "listen", "web", "special_hours", "backup_dir", "board",
-                "max_boards", "web_url", "max_steps_back",
+                "max_boards", "web_url", "max_steps_back", "push_contact",
             ], at: "")
         guard let siteV = root["site"] else { throw fail("site", "is missing") }
         let site = try string(siteV, "site")

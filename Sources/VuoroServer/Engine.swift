@@ -39,6 +39,8 @@ final class Engine: @unchecked Sendable {  // confined to `loop`: every entry po
     private var feedBuilder = FeedBuilder()
     /// The tickets whose page is open, and the place each was last sent.
     var pages = TicketPages()
+    /// Web Push, once the web listener starts with it.
+    var push: PushAlerts?
 
     init(loop: EventLoop, centre: Centre, store: Store, options: ServerOptions, logger: Logger, metrics: ServerMetrics?)
     {
@@ -187,6 +189,8 @@ final class Engine: @unchecked Sendable {  // confined to `loop`: every entry po
         let changed = publisher.figures(of: dirty, in: centre) { figures($0) }
         for f in changed { metrics?.setFigures(f.id, f) }
         let (events, encoded) = publisher.take()
+        // Before the replies go out: a ticket's end has deleted its push subscription by then.
+        pushAfterCommit(events, dirty: dirty)
         batch.clear()
         dispatch(events: encoded)
         if let web {

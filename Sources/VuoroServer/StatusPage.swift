@@ -11,6 +11,8 @@ struct StatusPage {
     let lang: String
     /// Larger text (`?large=1`).
     var large = false
+    /// The daemon's VAPID public key when it sends Web Push: the page then offers "notify me".
+    var vapid: String? = nil
 
     /// Seconds between a page's own refreshes.
     static let refreshSeconds = 20
@@ -103,6 +105,7 @@ struct StatusPage {
             ("state", .string(t.state.rawValue)),
             ("alertAt", .number(centre.queueConfig(t.queue)?.alertAt ?? 0)), ("counters", .strings(counters)),
             ("words", .strings(["soon": w.soon, "turn": w.yourTurn, "calledTo": w.calledTo, "notifyOn": w.notifyOn])),
+            ("vapid", vapid.map(JSON.string) ?? .null),
         ]).serialized()
         // Only a ticket that still waits or is called has anything live to follow.
         let live = t.state == .waiting || t.state == .called

@@ -1,10 +1,12 @@
 // A ticket's page made live: its event stream (/t/KEY/events), its step back (POST /t/KEY/back) and its script.
 // The page's key is the secret that names the ticket; actions on it are limited per key.
+import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import VuoroCore
 import VuoroHTTP
 import VuoroProtocol
+import VuoroPush
 
 /// A few actions a minute per key: a page (or a script) pressing a button in a loop changes nothing more.
 final class ActionLimiter: Sendable {
@@ -55,6 +57,12 @@ final class TicketRoutes: Sendable {
         case .events(let key):
             guard request.method == "GET" else { return loop.makeSucceededFuture(.response(.text(405, "only GET"))) }
             return stream(key, on: loop)
+        case .push(let key):
+            guard request.method == "POST" || request.method == "DELETE" else {
+                return loop.makeSucceededFuture(.response(.text(405, "only POST and DELETE", headers: [("Allow", "POST, DELETE")])))
+            }
+            guard sameOrigin(request) else { return loop.makeSucceededFuture(.response(.text(403, "not from this page"))) }
+            return subscription(key, request, on: loop)
         case .stepBack(let key):
             guard request.method == "POST" else {
                 return loop.makeSucceededFuture(.response(.text(405, "only POST", headers: [("Allow", "POST")])))
@@ -71,6 +79,36 @@ final class TicketRoutes: Sendable {
         guard let origin = request.header("origin"), origin != "null" else { return true }
         let host = origin.split(separator: "/").dropFirst(1).first.map(String.init) ?? ""
         return host == request.header("host")
+    }
+
+    /// A page's push subscription (the browser's `PushSubscription` as JSON: endpoint, keys.p256dh, keys.auth), or
+    /// its end (DELETE).
+    private func subscription(_ key: String, _ request: HTTPRequest, on loop: EventLoop) -> EventLoopFuture<HTTPAnswer> {
+        let engine = self.engine
+        if request.method == "DELETE" {
+            return engine.loop.submit { engine.unsubscribePush(key: key) }.map { .response(.text($0, $0 == 204 ? "" : "no such ticket")) }
+        }
+        let sub: PushSubscription
+        switch TicketRoutes.parseSubscription(request.body) {
+        case .failure(let e): return loop.makeSucceededFuture(.response(.text(400, e.description)))
+        case .success(let s): sub = s
+        }
+        guard limiter.allow(key) else { return loop.makeSucceededFuture(.response(.text(429, "please wait a moment"))) }
+        return engine.loop.submit { engine.subscribePush(key: key, sub) }.map { status in
+            let text = [201: "subscribed", 404: "no such ticket today", 409: "the ticket has ended", 503: "push is unavailable"]
+            return .response(.text(status, text[status] ?? ""))
+        }
+    }
+
+    static func parseSubscription(_ body: [UInt8]) -> Result<PushSubscription, PushCryptoError> {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+            let endpoint = object["endpoint"] as? String, let keys = object["keys"] as? [String: Any],
+            let p = (keys["p256dh"] as? String).flatMap(Base64URL.decode),
+            let a = (keys["auth"] as? String).flatMap(Base64URL.decode)
+        else { return .failure(PushCryptoError("send the browser's subscription: endpoint and keys.p256dh, keys.auth")) }
+        let s = PushSubscription(endpoint: endpoint, p256dh: p, auth: a)
+        if let problem = s.problem { return .failure(PushCryptoError(problem)) }
+        return .success(s)
     }
 
     /// "I need more time": the step back, then back to the page, which says what happened (POST, redirect, GET).

@@ -7,6 +7,7 @@ import NIOPosix
 import VuoroHTTP
 import VuoroCore
 import VuoroProtocol
+import VuoroPush
 
 /// Answers the visitors' pages: GET or HEAD of `/` and `/t/KEY`; anything else is refused.
 final class WebRoutes: HTTPRoutes, Sendable {
@@ -50,7 +51,7 @@ final class WebRoutes: HTTPRoutes, Sendable {
         }
         let cache = self.cache
         return engine.loop.submit { [engine] () -> (Int, String) in
-            target.render(engine.centre, accepted: accepted)
+            target.render(engine.centre, accepted: accepted, vapid: engine.push?.vapid.publicKey)
         }.map { status, text in
             if let shared, status == 200 { cache.keep(text, for: shared) }
             return WebRoutes.page(status, text)
@@ -89,18 +90,39 @@ final class ServicesPageCache: Sendable {
     }
 }
 
+/// Web Push for the tickets' pages: the daemon's VAPID key, and how long and how often a push service is tried.
+public struct WebPushOptions: Sendable {
+    public var vapid: VAPID
+    public var timeout: TimeAmount
+    public var tries: Int
+    public init(vapid: VAPID, timeout: TimeAmount = .seconds(10), tries: Int = 3) {
+        self.vapid = vapid
+        self.timeout = timeout
+        self.tries = tries
+    }
+}
+
 extension VuoroServer {
     /// Serves the visitors' pages and the lobby boards on `host:port`; returns the address bound. Calls are spoken
     /// with espeak-ng into `speech/` beside the database, when it is installed.
     public func startWeb(
         host: String, port: Int, options: HTTPListenerOptions = HTTPListenerOptions(),
-        servicesPageFor freshFor: TimeAmount = .seconds(1), speechDirectory: String? = nil
+        servicesPageFor freshFor: TimeAmount = .seconds(1), speechDirectory: String? = nil, push: WebPushOptions? = nil
     ) async throws -> SocketAddress? {
         let dir = speechDirectory ?? (engine.store.path as NSString).deletingLastPathComponent + "/speech"
         let speech = SpeechCache(directory: dir)
         if speech.espeak == nil { logger.warning("espeak-ng is not installed: the boards' calls are not spoken") }
         let feed = webFeed
-        try await loop.submit { [engine] in engine.web = (feed, speech) }.get()
+        let engine = self.engine
+        let sender = push.map { p in
+            PushSender(group: ioGroup, vapid: p.vapid, timeout: p.timeout, tries: p.tries) { gone in
+                engine.loop.execute { engine.forgetPush([gone]) }
+            }
+        }
+        try await loop.submit {
+            engine.web = (feed, speech)
+            if let sender, let push { engine.startPush(sender: sender, vapid: push.vapid) }
+        }.get()
         let boards = BoardRoutes(engine: engine, feed: feed, speech: speech)
         let tickets = TicketRoutes(engine: engine, feed: feed)
         let routes = WebRoutes(

@@ -57,7 +57,7 @@ struct WebTarget: Sendable {
     }
 
     /// The status and the page, from the centre's state: on the engine's loop.
-    func render(_ centre: Centre, accepted: String?) -> (Int, String) {
+    func render(_ centre: Centre, accepted: String?, vapid: String? = nil) -> (Int, String) {
         let site = centre.config.languages
         switch page {
         case .services:
@@ -66,7 +66,8 @@ struct WebTarget: Sendable {
         case .ticket(let key):
             if let view = centre.view(request: key) {
                 let lang = StatusPage.language(asked: lang, chosen: view.ticket.lang, accepted: accepted, site: site)
-                return (200, StatusPage(centre: centre, lang: lang, large: large).ticket(view, key: key, said: said))
+                let page = StatusPage(centre: centre, lang: lang, large: large, vapid: vapid)
+                return (200, page.ticket(view, key: key, said: said))
             }
         default: break
         }

@@ -95,6 +95,10 @@ public final class Statement {
         }
     }
 
+    public func bind(_ index: Int32, _ value: [UInt8]) {
+        value.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transient) }
+    }
+
     /// Steps once: true when a row is ready, false when done.
     @discardableResult
     public func step() throws -> Bool {
@@ -121,6 +125,12 @@ public final class Statement {
 
     public func optionalInt(_ column: Int32) -> Int64? {
         sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+    }
+
+    public func blob(_ column: Int32) -> [UInt8] {
+        let n = Int(sqlite3_column_bytes(handle, column))
+        guard n > 0, let p = sqlite3_column_blob(handle, column) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: p, count: n))
     }
 
     public func text(_ column: Int32) -> String? {

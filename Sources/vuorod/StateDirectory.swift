@@ -35,7 +35,7 @@ func makeStateDirectory(_ dir: String) throws {
 
 /// The state's files as an earlier vuoro left them (0644 under umask 022) become readable by their owner alone.
 func restrictStateFiles(_ dir: String) {
-    let names = ["vuoro.db", "vuoro.db-wal", "vuoro.db-shm", "vuoro.lock"]
+    let names = ["vuoro.db", "vuoro.db-wal", "vuoro.db-shm", "vuoro.lock", "vapid.key"]
     let backups = (try? FileManager.default.contentsOfDirectory(atPath: dir + "/backups")) ?? []
     for path in names.map({ dir + "/" + $0 }) + backups.map({ dir + "/backups/" + $0 }) {
         var st = stat()

@@ -8,6 +8,7 @@ import ServiceLifecycle
 import VuoroConfig
 import VuoroCore
 import VuoroProtocol
+import VuoroPush
 import VuoroServer
 import VuoroStore
 import VuoroSystemd
@@ -231,12 +232,17 @@ struct Vuorod: AsyncParsableCommand {
                 {
                     logger.notice("metrics on http://\(a.ipAddress ?? host):\(a.port ?? port)/metrics")
                 }
-                if case .tcp(let host, let port) = webAddress,
-                    let a = try await server.startWeb(
+                if case .tcp(let host, let port) = webAddress {
+                    // The daemon's own key for Web Push (VAPID), made at first start and kept in the state.
+                    let vapid = try VAPID.loadOrCreate(
+                        at: dir + "/vapid.key", subject: loaded.pushContact ?? "mailto:vuoro@localhost")
+                    if let a = try await server.startWeb(
                         host: host, port: port,
-                        options: HTTPListenerOptions(maxConnections: webMaxConnections, maxPerPeer: webMaxPerPeer))
-                {
-                    logger.notice("visitors' pages on http://\(a.ipAddress ?? host):\(a.port ?? port)/")
+                        options: HTTPListenerOptions(maxConnections: webMaxConnections, maxPerPeer: webMaxPerPeer),
+                        push: WebPushOptions(vapid: vapid))
+                    {
+                        logger.notice("visitors' pages on http://\(a.ipAddress ?? host):\(a.port ?? port)/")
+                    }
                 }
             } catch let e as ExitCode {
                 throw e

@@ -48,11 +48,12 @@ func exchange(port: Int, _ request: String, _ timeout: Double) throws -> [UInt8]
 
 /// Sends `method path` with `headers` and `Connection: close`, and reads the response until the server closes.
 public func httpRequest(
-    port: Int, _ path: String, method: String = "GET", headers: [String: String] = [:], timeout: Double = 5
+    port: Int, _ path: String, method: String = "GET", headers: [String: String] = [:], body: String = "",
+    timeout: Double = 5
 ) throws -> HTTPResponse {
     var request = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
     for (k, v) in headers { request += "\(k): \(v)\r\n" }
-    let data = try exchange(port: port, request + "\r\n", timeout)
+    let data = try exchange(port: port, request + "\r\n" + body, timeout)
     let text = String(decoding: data, as: UTF8.self)
     guard let end = text.range(of: "\r\n\r\n") else { throw TestClientError.timeout("headers: \(text)") }
     let head = text[..<end.lowerBound].split(separator: "\r\n")
