@@ -321,6 +321,12 @@ public final class Centre {
     /// The counter's current ticket, if it serves one.
     public func currentTicket(of id: CounterID) -> Ticket? { counters[id]?.current.flatMap { tickets[$0] } }
 
+    /// The number a queue called last today: how far it has got.
+    public func lastCalled(in queue: QueueID) -> String? {
+        for id in recentCalls { if let t = tickets[id], t.calledQueue == queue { return t.number } }
+        return nil
+    }
+
     /// Today's latest calls, newest first.
     public func latestCalls(_ n: Int) -> [Ticket] { recentCalls.prefix(n).compactMap { tickets[$0] } }
 

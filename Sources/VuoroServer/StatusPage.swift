@@ -77,9 +77,9 @@ struct StatusPage {
             body += "<div id=\"live\"><p>\(html(w.position)): <b id=\"position\">\(v.position ?? 0)</b></p>\n"
             body += "<p>\(html(w.wait)): <b id=\"wait\">~\(waitMinutes(v.wait ?? 0)) min</b></p>\n"
             // How far the queue has got: the number its counters called last today.
-            let last = centre.latestCalls(Centre.recentCallsKept).first { $0.calledQueue == t.queue }
+            let last = centre.lastCalled(in: t.queue)
             body += "<p id=\"last\"\(last == nil ? " hidden" : "")>\(html(w.lastCalled)): "
-                + "<b id=\"last-number\">\(html(last?.number ?? ""))</b></p></div>\n"
+                + "<b id=\"last-number\">\(html(last ?? ""))</b></p></div>\n"
             body += "<p id=\"alert\" class=\"alert\" role=\"alert\" hidden></p>\n"
             let places = centre.queueConfig(t.queue)?.stepBack ?? 0
             if places > 0 && t.stepsBack < centre.config.maxStepsBack {

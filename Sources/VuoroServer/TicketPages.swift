@@ -27,11 +27,11 @@ struct TicketPages {
         watched[id] = w.pages > 1 ? (w.pages - 1, w.sent) : nil
     }
 
-    /// The place of a waiting ticket now; nil for one that does not wait.
-    static func place(_ t: Ticket, _ centre: Centre) -> PagePlace? {
+    /// The place of a waiting ticket now; nil for one that does not wait. `last`: the number its queue called
+    /// last, when the caller knows it already.
+    static func place(_ t: Ticket, _ centre: Centre, last: String?? = nil) -> PagePlace? {
         guard let v = try? centre.view(t.number), v.ticket.id == t.id, let p = v.position else { return nil }
-        let last = centre.latestCalls(Centre.recentCallsKept).first { $0.calledQueue == t.queue }?.number
-        return PagePlace(position: p, wait: waitMinutes(v.wait ?? 0), last: last)
+        return PagePlace(position: p, wait: waitMinutes(v.wait ?? 0), last: last ?? centre.lastCalled(in: t.queue))
     }
 
     static func json(_ number: String, _ p: PagePlace) -> String {
@@ -45,10 +45,11 @@ struct TicketPages {
     mutating func changed(in dirty: Set<QueueID>, _ centre: Centre) -> [(number: String, place: PagePlace)] {
         guard !watched.isEmpty, !dirty.isEmpty else { return [] }
         var out: [(String, PagePlace)] = []
+        var last: [QueueID: String?] = [:]
         for (id, w) in watched {
-            guard let t = centre.ticket(id: id), t.state == .waiting, dirty.contains(t.queue),
-                let p = TicketPages.place(t, centre), p != w.sent
-            else { continue }
+            guard let t = centre.ticket(id: id), t.state == .waiting, dirty.contains(t.queue) else { continue }
+            if last[t.queue] == nil { last[t.queue] = .some(centre.lastCalled(in: t.queue)) }
+            guard let p = TicketPages.place(t, centre, last: last[t.queue]!), p != w.sent else { continue }
             watched[id]!.sent = p
             out.append((t.number, p))
         }

@@ -124,9 +124,31 @@ final class LoopFeed: @unchecked Sendable {
         ring += records
         if ring.count > LoopFeed.ringSize { ring.removeFirst(ring.count - LoopFeed.ringSize) }
         guard !subscribers.isEmpty else { return }
+        // A ticket's new place goes to that ticket's pages alone: looked up, not offered to every stream.
+        var events: [FeedRecord] = []
+        var places: [String: FeedRecord] = [:]
         for r in records {
-            for s in subscribers.values where s.filter.passes(r) { s.stream.write(r.frame) }
+            if let t = r.placeOf { places[t] = r } else { events.append(r) }
         }
+        // One write a stream: what its filter lets through of the batch, joined once for all streams that share
+        // the filter (a hundred boards of the lobby, say).
+        var joined: [FeedFilter: ByteBuffer?] = [:]
+        for s in subscribers.values {
+            var out: ByteBuffer?
+            if let known = joined[s.filter] {
+                out = known
+            } else {
+                for r in events where s.filter.passes(r) { LoopFeed.append(r.frame, to: &out) }
+                joined[s.filter] = out
+            }
+            if let t = s.filter.ticket, let place = places[t] { LoopFeed.append(place.frame, to: &out) }
+            if let out { s.stream.write(out) }
+        }
+    }
+
+    static func append(_ frame: ByteBuffer, to out: inout ByteBuffer?) {
+        var frame = frame
+        if out == nil { out = frame } else { out!.writeBuffer(&frame) }
     }
 
     /// Whether the records after `id` are all still kept (a stream that reconnects can be given them).

@@ -155,11 +155,16 @@ func closedLoop(port: Int, connections: Int, seconds: Double, shape: Shape) -> R
 
 /// Opens `count` connections that each send `hello` and read its reply; returns their descriptors.
 func openWatchers(port: Int, count: Int, hello: [UInt8], ack: [UInt8]) -> [Int32] {
+    openWatchers(port: port, count: count, hello: { _ in hello }, ack: ack)
+}
+
+/// The same with a hello of each connection's own (a ticket's page each).
+func openWatchers(port: Int, count: Int, hello: (Int) -> [UInt8], ack: [UInt8]) -> [Int32] {
     var fds: [Int32] = []
-    for _ in 0..<count {
+    for i in 0..<count {
         let fd = connectTCP(port)
         guard fd >= 0 else { break }
-        sendAll(fd, hello)
+        sendAll(fd, hello(i))
         fds.append(fd)
     }
     var chunk = [UInt8](repeating: 0, count: 4096)

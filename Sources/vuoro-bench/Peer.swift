@@ -74,7 +74,7 @@ struct Report {
 
     func ms(_ sorted: [UInt64], _ p: Double) -> String { String(format: "%.3f", Result.percentile(sorted, p)) }
 
-    func text(connections: Int, watchers: Int, finished: Int, waiting: Int, idle: Int) -> String {
+    func text(connections: Int, watchers: Int, finished: Int, waiting: Int, idle: Int, pages: Int) -> String {
         var out = [
             "",
             "== 1. lifecycle: \(connections) connections, closed loop, every reply awaited (durable ops/s; latency ms p50 / p99 / p99.9)",
@@ -157,6 +157,21 @@ struct Report {
             }
             out.append(
                 "  boards p99 / WATCH p99: \(String(format: "%.2f", a / base))x   target <= 1.5: \(a <= 1.5 * base ? "met" : "NOT met")"
+            )
+        }
+        if let w = fanout["vuoro"]?.sorted(), let p = fanout["pages"]?.sorted(), !p.isEmpty {
+            let a = Result.percentile(p, 0.99)
+            let base = Result.percentile(w, 0.99)
+            out += [
+                "",
+                "== 6. tickets' pages: \(pages) waiting tickets in three queues, each with its page open (SSE); a call in each queue, sent at once, until the last page has its new place (ms p50 / p99 / p99.9)",
+                "pages       \(ms(p, 0.5)) / \(ms(p, 0.99)) / \(ms(p, 0.999))  (\(p.count) rounds)",
+            ]
+            if let c = fanoutCPU["pages"], c.rounds > 0 {
+                out.append("  vuoro CPU per round: \(String(format: "%.2f", c.server * 1000 / Double(c.rounds))) ms")
+            }
+            out.append(
+                "  pages p99 / WATCH p99 (\(watchers) watchers): \(String(format: "%.2f", a / base))x, against \(String(format: "%.2f", Double(pages) / Double(watchers)))x as many connections"
             )
         }
         return out.joined(separator: "\n")

@@ -28,6 +28,7 @@ struct VuoroBench: ParsableCommand {
     @Option(help: "Finished tickets in the recovery database.") var finished = 1_000_000
     @Option(help: "Waiting tickets in the recovery and memory workloads.") var waiting = 10_000
     @Option(help: "Idle connections in the memory workload.") var idle = 1000
+    @Option(help: "Open tickets' pages of the pages workload.") var pages = 2000
     @Flag(help: "Skip redis and beanstalkd even when installed.") var noPeers = false
     @Option(help: "Threads vuorod reads and writes sockets on (its --io-threads); its own default when not given.")
     var ioThreads: Int?
@@ -116,6 +117,12 @@ struct VuoroBench: ParsableCommand {
                 report.fanoutCPU["boards", default: FanOutCPU()].add(f.cpu)
             }
         }
+        // 6. A call that moves every waiting ticket of a queue whose tickets all have their page open.
+        if let v = servers.first(where: { $0.name == "vuoro" }) {
+            let f = pagesFanOut(pid: v.peer.pid, port: v.peer.port, webPort: webPort)
+            report.fanout["pages"] = f.times
+            report.fanoutCPU["pages"] = f.cpu
+        }
         servers.forEach { $0.peer.stop() }
         servers.removeAll()
 
@@ -138,7 +145,9 @@ struct VuoroBench: ParsableCommand {
         d.stop()
 
         print(
-            report.text(connections: connections, watchers: watchers, finished: finished, waiting: waiting, idle: idle))
+            report.text(
+                connections: connections, watchers: watchers, finished: finished, waiting: waiting, idle: idle,
+                pages: pages))
     }
 
     /// Times `rounds` fan-outs to `watchers` connections: from the trigger sent to the last watcher served. Also
@@ -178,15 +187,78 @@ struct VuoroBench: ParsableCommand {
     }
 }
 
+extension VuoroBench {
+    /// `pages` tickets waiting in q1, q2 and q3 (999 numbers a queue), each with its page open (`/t/KEY/events`);
+    /// each round puts a priority ticket before them in each queue and calls the three (counters c1, c2 and c3,
+    /// in one write), so that every page gets its new place: timed from the `CALL`s to the last page served.
+    func pagesFanOut(pid: Int32, port: Int, webPort: Int) -> (times: [UInt64], cpu: FanOutCPU) {
+        let key = { (i: Int) in "benchpage" + String(format: "%07d", i) }
+        let issuer = connectTCP(port)
+        defer { close(issuer) }
+        let lines = LineReader(issuer)
+        for i in 0..<pages {
+            sendAll(issuer, Array("ISSUE q\(1 + i % 3) id=\(key(i))\n".utf8))
+            _ = lines.next()
+        }
+        let ws = openWatchers(
+            port: webPort, count: pages,
+            hello: { Array("GET /t/\(key($0))/events HTTP/1.1\r\nHost: bench\r\n\r\n".utf8) }, ack: Array("\n".utf8))
+        defer { ws.forEach { close($0) } }
+        let ready = ReadySet(ws)
+        ready.drain(quietMs: 100)
+        var times: [UInt64] = []
+        var cpu = FanOutCPU()
+        for _ in 0..<rounds {
+            sendAll(issuer, Array("ISSUE q1 priority=1\nISSUE q2 priority=1\nISSUE q3 priority=1\n".utf8))
+            for _ in 0..<3 { _ = lines.next() }
+            ready.drain(quietMs: 5)
+            let server = processCPUSeconds(pid)
+            let generator = processCPUSeconds(getpid())
+            times.append(
+                fanOutRound(
+                    publisher: issuer, trigger: Array("CALL c1\nCALL c2\nCALL c3\n".utf8), watchers: ready,
+                    marker: Array("\"type\":\"place\"".utf8)))
+            cpu.add(
+                FanOutCPU(
+                    server: processCPUSeconds(pid) - server, generator: processCPUSeconds(getpid()) - generator,
+                    rounds: 1))
+            for _ in 0..<3 { _ = lines.next() }
+            ready.drain(quietMs: 5)
+        }
+        return (times, cpu)
+    }
+}
+
+/// Reads a socket's reply lines one at a time.
+final class LineReader {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+    init(_ fd: Int32) { self.fd = fd }
+    func next() -> String? {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            if let nl = buffer.firstIndex(of: 10) {
+                let line = String(decoding: buffer[..<nl], as: UTF8.self)
+                buffer.removeFirst(nl + 1)
+                return line
+            }
+            let n = read(fd, &chunk, chunk.count)
+            if n <= 0 { return nil }
+            buffer += chunk[..<n]
+        }
+    }
+}
+
 func residentKiB(_ pid: Int32) -> Int {
     let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
     let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
     return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
 }
 
-/// A centre of 20 queues and one counter per lifecycle connection, each serving one queue.
+/// A centre of 20 queues and one counter per lifecycle connection, each serving one queue; priority always first
+/// (the pages workload puts a priority ticket before the pages' tickets and calls it).
 func benchConfig(queues: Int, counters: Int) -> String {
-    var s = "site = \"Bench\"\ntimezone = \"Europe/Helsinki\"\nmax_priority_streak = 3\n"
+    var s = "site = \"Bench\"\ntimezone = \"Europe/Helsinki\"\nmax_priority_streak = 0\n"
     let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     for q in 0..<queues {
         s += "[[queue]]\nid = \"q\(q)\"\nprefix = \"B\(letters[q])\"\nservice_time = 300\n"

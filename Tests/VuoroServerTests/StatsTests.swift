@@ -66,7 +66,9 @@ import VuoroTestSupport
         _ = try Store(path: path)
         let db = try Database(path: path)
         try db.execute(
-            "DROP TABLE daily_stats; DROP TABLE kiosk; ALTER TABLE ticket DROP COLUMN request; PRAGMA user_version = 1")
+            "DROP TABLE daily_stats; DROP TABLE kiosk; ALTER TABLE ticket DROP COLUMN request; "
+                + "ALTER TABLE ticket DROP COLUMN steps_back; ALTER TABLE ticket DROP COLUMN place; "
+                + "DROP TABLE push_subscription; PRAGMA user_version = 1")
         _ = try Store(path: path)
         #expect(try db.scalar("PRAGMA user_version") == Store.schemaVersion)
         #expect(try db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'daily_stats'") == 1)
