@@ -39,7 +39,8 @@ test-deps:
 	    || echo "could not install$$missing: the tests that need them will say they are skipped"; \
 	elif [ -n "$$missing" ]; then echo "not installed:$$missing: the tests that need them will say they are skipped"; fi
 	@python3 -c "import selenium, axe_selenium_python, pytest" 2>/dev/null || \
-	  python3 -m pip install -q $(TEST_PIP) >/dev/null 2>&1 || echo "could not install $(TEST_PIP): the browser tests are skipped"
+	  python3 -m pip install -q $(TEST_PIP) >/dev/null 2>&1 || \
+	  python3 -m pip install -q --break-system-packages $(TEST_PIP) >/dev/null 2>&1 || echo "could not install $(TEST_PIP): the browser tests are skipped"
 
 # The suite takes under a minute; a hang fails it after TEST_TIMEOUT seconds instead of stalling CI.
 TEST_TIMEOUT ?= 1200

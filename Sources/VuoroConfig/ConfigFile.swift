@@ -21,6 +21,9 @@ public struct Configuration: Equatable, Sendable {
     public var backupDirectory: String?
     /// Who runs the daemon, as Web Push services are told (VAPID's subject): `mailto:it@example.fi`.
     public var pushContact: String?
+    /// Where to serve the booking systems' HTTP API (`api = "127.0.0.1:7490"`); nil when the file does not say.
+    /// `--api` wins.
+    public var api: ListenAddress?
     public init(centre: CentreConfig, access: AccessConfig = AccessConfig()) {
         self.centre = centre
         self.access = access
@@ -78,7 +81,8 @@ public enum ConfigFile {
             centre: centre, access: try r.access(root, counters: Set(centre.counters.map(\.id))))
         config.secretFiles = r.secretFiles
         config.listen = try r.listen(root)
-        config.web = try r.web(root)
+        config.web = try r.web(root, key: "web")
+        config.api = try r.web(root, key: "api")
         if let v = root["backup_dir"] {
             let dir = try r.string(v, "backup_dir")
             guard dir.hasPrefix("/") else { throw r.fail("backup_dir", "must be an absolute path") }
@@ -153,7 +157,8 @@ struct Reader {
                 "site", "timezone", "languages", "max_priority_streak", "holidays", "queue", "counter", "access",
                 "token",
                 "wait_target", "retention_days", "backups", "listen", "web", "special_hours", "backup_dir", "board",
-                "max_boards", "web_url", "max_steps_back", "push_contact",
+                "max_boards", "web_url", "max_steps_back", "push_contact", "booking_early", "booking_grace",
+                "booking_late", "api",
             ], at: "")
         guard let siteV = root["site"] else { throw fail("site", "is missing") }
         let site = try string(siteV, "site")
@@ -207,6 +212,9 @@ struct Reader {
         if let v = root["max_boards"] { config.maxBoards = try int(v, "max_boards") }
         if let v = root["web_url"] { config.webURL = try string(v, "web_url") }
         if let v = root["max_steps_back"] { config.maxStepsBack = try int(v, "max_steps_back") }
+        if let v = root["booking_early"] { config.bookingEarly = try int(v, "booking_early") }
+        if let v = root["booking_grace"] { config.bookingGrace = try int(v, "booking_grace") }
+        if let v = root["booking_late"] { config.bookingLate = try latePolicy(v, "booking_late") }
         if let p = config.problem() { throw fail(p.key, p.reason) }
         return config
     }
@@ -216,7 +224,7 @@ struct Reader {
             t,
             [
                 "id", "prefix", "name", "weight", "service_time", "hours", "last_ticket_before_close", "special_hours",
-                "discreet", "step_back", "alert_at",
+                "discreet", "step_back", "alert_at", "booking_early", "booking_grace", "booking_late",
             ], at: path)
         guard let idV = t["id"] else { throw fail("\(path).id", "is missing") }
         guard let prefixV = t["prefix"] else { throw fail("\(path).prefix", "is missing") }
@@ -253,7 +261,16 @@ struct Reader {
             discreet: try t["discreet"].map { v throws(ConfigError) in try bool(v, "\(path).discreet") } ?? false)
         if let v = t["step_back"] { q.stepBack = try int(v, "\(path).step_back") }
         if let v = t["alert_at"] { q.alertAt = try int(v, "\(path).alert_at") }
+        if let v = t["booking_early"] { q.bookingEarly = try int(v, "\(path).booking_early") }
+        if let v = t["booking_grace"] { q.bookingGrace = try int(v, "\(path).booking_grace") }
+        if let v = t["booking_late"] { q.bookingLate = try latePolicy(v, "\(path).booking_late") }
         return q
+    }
+
+    func latePolicy(_ v: TOMLValueConvertible, _ key: String) throws(ConfigError) -> LatePolicy {
+        let s = try string(v, key)
+        guard let p = LatePolicy(rawValue: s) else { throw fail(key, "'\(s)' must be \"walk-in\" or \"desk\"") }
+        return p
     }
 
     func bool(_ v: TOMLValueConvertible, _ key: String) throws(ConfigError) -> Bool {
@@ -338,11 +355,12 @@ struct Reader {
         return out
     }
 
-    /// `web = "127.0.0.1:7480"`: the visitors' web pages, as a rule behind the centre's web server.
-    func web(_ root: TOMLTable) throws(ConfigError) -> ListenAddress? {
-        guard let v = root["web"] else { return nil }
-        let t = try string(v, "web")
-        guard let a = ListenAddress(t), case .tcp = a else { throw fail("web", "'\(t)' is not HOST:PORT") }
+    /// `web = "127.0.0.1:7480"`: the visitors' web pages, as a rule behind the centre's web server; `api =`: the
+    /// booking systems' API.
+    func web(_ root: TOMLTable, key: String) throws(ConfigError) -> ListenAddress? {
+        guard let v = root[key] else { return nil }
+        let t = try string(v, key)
+        guard let a = ListenAddress(t), case .tcp = a else { throw fail(key, "'\(t)' is not HOST:PORT") }
         return a
     }
 
@@ -354,7 +372,7 @@ struct Reader {
             if let r = t["default_role"] {
                 let name = try string(r, "access.default_role")
                 guard let role = Role(name: name) else {
-                    throw fail("access.default_role", "'\(name)' is not a role: display, kiosk, counter or admin")
+                    throw fail("access.default_role", "'\(name)' is not a role: display, kiosk, counter, booking or admin")
                 }
                 config.defaultRole = role
             }
@@ -367,7 +385,7 @@ struct Reader {
             guard let roleV = t["role"] else { throw fail("\(path).role", "is missing") }
             let name = try string(roleV, "\(path).role")
             guard let role = Role(name: name) else {
-                throw fail("\(path).role", "'\(name)' is not a role: display, kiosk, counter or admin")
+                throw fail("\(path).role", "'\(name)' is not a role: display, kiosk, counter, booking or admin")
             }
             var secret: String
             switch (t["secret"], t["secret_file"]) {

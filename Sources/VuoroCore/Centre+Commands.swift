@@ -36,11 +36,9 @@ extension Centre {
         lastSeq.removeAll()
         activeSeqs.removeAll()
         recentCalls.removeAll()
-        for id in queueOrder {
-            queues[id]!.lines = Array(repeating: [], count: 10)
-            queues[id]!.waiting = 0
-            queues[id]!.recentServices.removeAll()
-        }
+        for id in queueOrder { queues[id]!.clear() }
+        counterLines.removeAll()
+        bookedSlots = nil
         queueOrder.removeAll { queues[$0]!.removed && queues[$0]!.waiting == 0 }
         for id in counterOrder where counters[id]!.current != nil || counters[id]!.streak != 0 {
             counters[id]!.current = nil
@@ -49,6 +47,7 @@ extension Centre {
         }
         forgetSilentKiosks(now: now)
         today = calendar.day(containing: now)
+        appointments = appointments.filter { $0.value.day >= today.date }
         dirtyQueues.formUnion(queueOrder)
         return true
     }
@@ -78,27 +77,37 @@ extension Centre {
         guard (0...9).contains(priority) else { throw .badArgument("priority must be 0 to 9") }
         try checkLanguage(lang)
         guard isOpen(id, at: now) else { throw .queueClosed(id, opensAt: opensAt(id, after: now)) }
+        var t = try newTicket(queue: id, priority: priority, lang: lang, request: request)
+        let position = q.positionForNew(priority: priority)
+        t.estimate = estimate(queue: id, position: position)
+        admit(t)
+        return Issued(ticket: t, position: position, wait: t.estimate)
+    }
+
+    /// The queue's next number as a waiting ticket, not yet admitted: `ISSUE` and `CHECKIN` complete it.
+    func newTicket(queue id: QueueID, priority: Int, lang: String?, request: String?) throws(CentreError) -> Ticket {
         let active = activeSeqs[id] ?? []
-        guard active.count < 999 else { throw .queueFull(id) }
+        guard active.count < 999, let q = queues[id] else { throw .queueFull(id) }
         var seq = lastSeq[id] ?? 0
         repeat { seq = seq == 999 ? 1 : seq + 1 } while active.contains(seq)
-
-        let position = q.positionForNew(priority: priority)
-        let wait = estimate(queue: id, position: position)
-        let t = Ticket(
+        let now = clock.now()
+        return Ticket(
             id: nextID, day: today.date, number: Ticket.number(prefix: q.config.prefix, seq: seq), origin: id, seq: seq,
             queue: id, priority: priority, lang: lang ?? config.languages.first, state: .waiting, issuedAt: now,
-            waitingSince: now, rank: now, estimate: wait, request: request)
-        nextID += 1
+            waitingSince: now, rank: now, request: request)
+    }
+
+    /// Makes a new ticket the centre's: its number taken, in its line.
+    func admit(_ t: Ticket) {
+        nextID = max(nextID, t.id + 1)
         tickets[t.id] = t
         byNumber[t.number] = t.id
-        if let request { byRequest[request] = t.id }
-        lastSeq[id] = seq
-        activeSeqs[id, default: []].insert(seq)
-        queues[id]!.insert(t.entry, priority: priority)
+        if let request = t.request { byRequest[request] = t.id }
+        lastSeq[t.origin] = t.seq
+        activeSeqs[t.origin, default: []].insert(t.seq)
+        enqueue(t)
         changes.append(.ticket(t))
-        dirtyQueues.insert(id)
-        return Issued(ticket: t, position: position, wait: wait)
+        dirtyQueues.insert(t.queue)
     }
 
     /// Cancels a waiting ticket.
@@ -130,15 +139,15 @@ extension Centre {
         if let number {
             guard let t = lookup(number) else { throw .unknownTicket(number) }
             // A visitor marked as a no-show who comes back to the counter is called again, rather than sent to
-            // the kiosk for a new number and the back of the queue.
-            guard t.state == .waiting || t.state == .noshow else {
+            // the kiosk for a new number and the back of the queue; a parked one is called back.
+            guard t.state == .waiting || t.state == .noshow || t.state == .parked else {
                 throw .wrongState(number: number, state: t.state)
             }
             chosen = t
         }
         let finished = try? finishCurrent(of: cid, as: .done)
         counter = counters[cid]!
-        if chosen == nil { chosen = choose(for: counter).flatMap { tickets[$0] } }
+        if chosen == nil { chosen = next(for: counter).flatMap { tickets[$0] } }
         if counter.paused {
             counter.paused = false
             dirtyQueues.formUnion(counter.queues)
@@ -152,13 +161,16 @@ extension Centre {
         }
         let now = clock.now()
         let returning = t.state == .noshow
-        removeFromLine(t)
+        let resumed = t.state == .parked
+        if t.state == .waiting { removeFromLine(t) }
         t.state = .called
-        t.calledAt = now
+        // A parked visitor's service goes on: its first call stays the one its wait ended at.
+        if !resumed { t.calledAt = now }
         t.announcedAt = now
         t.counter = cid
         t.calledQueue = t.queue
-        t.calls = returning ? t.calls + 1 : 1
+        t.calls = returning || resumed ? t.calls + 1 : 1
+        if t.booking != nil { bookedSlots = nil }
         if returning {
             t.finishedAt = nil
             activeSeqs[t.origin, default: []].insert(t.seq)
@@ -171,7 +183,8 @@ extension Centre {
         changes.append(.counter(counter))
         noteCall(t.id)
         dirtyQueues.insert(t.queue)
-        return Called(ticket: t, finished: finished, waited: Int(max(0, now - t.waitingSince) / 1000))
+        let waited = Int(max(0, (t.calledAt ?? now) - t.waitingSince) / 1000)
+        return Called(ticket: t, finished: finished, waited: waited)
     }
 
     /// Calls the counter's current ticket again.
@@ -209,6 +222,9 @@ extension Centre {
         t.transfers += 1
         t.calledAt = nil
         t.calls = 0
+        // Sent on, a booked visit waits as a walk-in of the other queue.
+        t.due = nil
+        t.forCounter = nil
         tickets[t.id] = t
         changes.append(.ticket(t))
         let entry = t.entry
@@ -313,15 +329,12 @@ extension Centre {
         activeSeqs[t.origin]?.remove(t.seq)
         changes.append(.ticket(t))
         dirtyQueues.insert(t.queue)
+        if t.booking != nil { bookedSlots = nil }
         if let q = queues[t.queue], q.removed, q.waiting == 0,
             !tickets.values.contains(where: { $0.queue == t.queue && $0.state.isOpen })
         {
             queueOrder.removeAll { $0 == t.queue }
         }
-    }
-
-    func removeFromLine(_ t: Ticket) {
-        queues[t.queue]?.remove(t.entry, priority: t.priority)
     }
 
     func noteCall(_ id: Int64) {
@@ -347,6 +360,9 @@ extension Centre {
         guard var t = lookup(number) else { throw .unknownTicket(number) }
         guard t.state == .waiting else { throw .wrongState(number: number, state: t.state) }
         guard let q = queues[t.queue] else { throw .unknownQueue(t.queue) }
+        guard t.due == nil && t.forCounter == nil else {
+            throw .badArgument("\(number) is called at its time or at its counter: it does not step back")
+        }
         let places = q.config.stepBack
         guard places > 0 else { throw .badArgument("\(t.queue) does not let tickets step back") }
         guard t.stepsBack < config.maxStepsBack else { throw .stepLimit(number: number, times: t.stepsBack) }

@@ -38,6 +38,13 @@ public final class Centre {
     public static let recentCallsKept = 100
 
     var changes: [Change] = []
+    /// Appointments of today and later, by reference.
+    var appointments: [String: Appointment] = [:]
+    /// Per queue, today's booked visits still to be served, by due time: what the walk-ins' estimates leave room
+    /// for. Built again after any appointment or booked ticket changes.
+    var bookedSlots: [QueueID: [BookedSlot]]?
+    /// Each counter's own line: tickets sent to it by name, and bookings for it, by rank.
+    var counterLines: [CounterID: [LineEntry]] = [:]
     /// Kiosks by name, as they last reported.
     var kiosks: [String: KioskRecord] = [:]
     /// Queues whose figures (waiting, wait, open) may have changed since `takeDirtyQueues()`.
@@ -65,6 +72,7 @@ public final class Centre {
         }
         for q in snapshot.closedQueues { queues[q]?.closed = true }
         for k in snapshot.kiosks { kiosks[k.name] = k }
+        for a in snapshot.appointments where a.day >= today.date { appointments[a.ref] = a }
 
         var openTickets: [Ticket] = []
         for var t in snapshot.tickets {
@@ -92,9 +100,7 @@ public final class Centre {
         }
         for t in openTickets {
             activeSeqs[t.origin, default: []].insert(t.seq)
-            if t.state == .waiting {
-                queues[t.queue]!.insert(t.entry, priority: t.priority)
-            }
+            if t.state == .waiting { enqueue(t) }
         }
         let served = tickets.values.filter { $0.state == .done && $0.day == today.date && $0.calledAt != nil }
         for t in served.sorted(by: { ($0.finishedAt ?? 0) < ($1.finishedAt ?? 0) }) {
@@ -238,10 +244,24 @@ public final class Centre {
         return counts[id] ?? 0
     }
 
-    /// Estimated wait in whole seconds for the ticket at `position`.
+    /// Estimated wait in whole seconds for the walk-in at `position`: the services ahead of it, and the booked
+    /// visits due before it is reached, shared among the open counters.
     public func estimate(queue id: QueueID, position: Int) -> Int {
         guard let q = queues[id] else { return 0 }
-        return Int((Double(position) * q.meanServiceTime / Double(max(1, openCounters(serving: id)))).rounded())
+        let counters = Double(max(1, openCounters(serving: id)))
+        let ahead = Double(position) * q.meanServiceTime
+        var wait = ahead / counters
+        if let slots = slots(of: id), !slots.isEmpty {
+            // Slots due within the wait lengthen it, which may bring more slots within it: a few rounds settle it.
+            let now = clock.now()
+            for _ in 0..<4 {
+                let booked = bookedSeconds(slots, until: now + Millis(wait * 1000), mean: q.meanServiceTime)
+                let longer = (ahead + booked) / counters
+                if longer == wait { break }
+                wait = longer
+            }
+        }
+        return Int(wait.rounded())
     }
 
     /// A queue's figures, as `STATUS` and the queue events give them.
@@ -312,8 +332,24 @@ public final class Centre {
 
     func view(_ t: Ticket) -> TicketView {
         guard t.state == .waiting, let q = queues[t.queue] else { return TicketView(ticket: t) }
+        if let c = t.forCounter {
+            // The counter's own line: served one by one by that counter, a booking not before its time.
+            let line = counterLines[c] ?? []
+            let position = line.partitioningIndex { !($0 < t.entry) } + 1
+            let byLine = Int((Double(position - 1) * q.meanServiceTime).rounded())
+            return TicketView(ticket: t, position: position, wait: max(byLine, untilDue(t)))
+        }
+        if t.due != nil {
+            return TicketView(ticket: t, position: q.bookedPosition(of: t.entry), wait: untilDue(t))
+        }
         let position = q.position(of: t.entry, priority: t.priority)
         return TicketView(ticket: t, position: position, wait: estimate(queue: t.queue, position: position))
+    }
+
+    /// Seconds until a booked ticket's due time (0 for one due, or not booked).
+    func untilDue(_ t: Ticket) -> Int {
+        guard let due = t.due else { return 0 }
+        return Int(max(0, due - clock.now()) / 1000)
     }
 
     public func counter(_ id: CounterID) -> CounterRecord? { counters[id] }

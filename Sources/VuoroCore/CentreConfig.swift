@@ -29,6 +29,10 @@ public struct QueueConfig: Equatable, Sendable {
     public var stepBack: Int = 5
     /// Places from the front at which a visitor following the ticket's page (or its push messages) is alerted.
     public var alertAt: Int = 3
+    /// The queue's own booking rules, in place of the centre's (`booking_early`, `booking_grace`, `booking_late`).
+    public var bookingEarly: Int?
+    public var bookingGrace: Int?
+    public var bookingLate: LatePolicy?
 
     public init(
         id: QueueID, prefix: String, names: [String: String], weight: Double = 1.0, serviceTime: Int = 300,
@@ -50,6 +54,14 @@ public struct QueueConfig: Equatable, Sendable {
     public func name(in lang: String?, languages: [String]) -> String {
         localized(names, in: lang, languages: languages) ?? id
     }
+}
+
+/// What a check-in later than the grace allows does.
+public enum LatePolicy: String, Equatable, Sendable {
+    /// The visitor gets a number of the queue as a walk-in.
+    case walkIn = "walk-in"
+    /// The kiosk sends the visitor to the information desk, whose staff decide (and may check in with `force`).
+    case desk
 }
 
 /// One counter as configured.
@@ -101,6 +113,12 @@ public struct CentreConfig: Equatable, Sendable {
     public var backups: Int
     /// Times one ticket may step back.
     public var maxStepsBack = 2
+    /// Minutes before its due time from which a checked-in booking may be called (earlier check-ins wait for it).
+    public var bookingEarly = 15
+    /// Minutes after its due time up to which a booking checks in as booked.
+    public var bookingGrace = 10
+    /// What a later check-in does.
+    public var bookingLate = LatePolicy.walkIn
     /// The lobby boards named in the configuration (`/board/<id>`).
     public var boards: [BoardConfig] = []
     /// Boards streaming at once, past which a new one gets a 503 page.
@@ -137,6 +155,8 @@ public struct CentreConfig: Equatable, Sendable {
         if retentionDays < 1 || retentionDays > 3650 { return ("retention_days", "must be 1 to 3650 days") }
         if backups < 0 || backups > 366 { return ("backups", "must be 0 (none) to 366 nightly backups") }
         if maxStepsBack < 0 || maxStepsBack > 10 { return ("max_steps_back", "must be 0 to 10") }
+        if bookingEarly < 0 || bookingEarly > 240 { return ("booking_early", "must be 0 to 240 minutes") }
+        if bookingGrace < 0 || bookingGrace > 240 { return ("booking_grace", "must be 0 to 240 minutes") }
         if queues.isEmpty { return ("queue", "at least one [[queue]] is needed") }
         if let p = CentreConfig.specialProblem(specialHours, holidays: holidays) { return ("special_hours\(p.0)", p.1) }
         var ids = Set<String>()
@@ -165,6 +185,8 @@ public struct CentreConfig: Equatable, Sendable {
             }
             if q.stepBack < 0 || q.stepBack > 100 { return ("\(key).step_back", "must be 0 (off) to 100 places") }
             if q.alertAt < 0 || q.alertAt > 100 { return ("\(key).alert_at", "must be 0 (off) to 100 places") }
+            if let m = q.bookingEarly, m < 0 || m > 240 { return ("\(key).booking_early", "must be 0 to 240 minutes") }
+            if let m = q.bookingGrace, m < 0 || m > 240 { return ("\(key).booking_grace", "must be 0 to 240 minutes") }
             if let p = CentreConfig.namesProblem(q.names, languages: languages, longest: nil) {
                 return ("\(key).name\(p.0)", p.1)
             }

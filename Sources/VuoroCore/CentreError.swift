@@ -14,4 +14,12 @@ public enum CentreError: Error, Equatable, Sendable {
     case badArgument(String)
     /// The ticket has stepped back as often as the centre allows.
     case stepLimit(number: String, times: Int)
+    /// No appointment has this reference (today, for a check-in).
+    case unknownBooking(String)
+    /// `BOOK` of a reference already booked differently, without `move`.
+    case bookingExists(String)
+    /// A check-in after the grace where the queue sends late visitors to the information desk.
+    case late(ref: String, due: Millis)
+    /// A check-in on another day than the appointment's.
+    case wrongDay(ref: String, day: String)
 }

@@ -22,6 +22,9 @@ struct QueueLine {
     var removed: Bool = false
     /// Index = priority 0...9; each sorted ascending.
     var lines: [[LineEntry]] = Array(repeating: [], count: 10)
+    /// Checked-in booked visits, by due time (their `rank`): called at it, ahead of the walk-ins in `lines`.
+    var booked: [LineEntry] = []
+    /// Every waiting ticket of the queue: in `lines`, in `booked`, and those in a counter's own line.
     var waiting: Int = 0
     /// Service times (seconds) of today's last services, oldest first, at most 20.
     var recentServices: [Int] = []
@@ -29,21 +32,32 @@ struct QueueLine {
     init(config: QueueConfig) { self.config = config }
 
     mutating func insert(_ entry: LineEntry, priority: Int) {
-        if let last = lines[priority].last, entry < last {
-            let i = lines[priority].partitioningIndex { entry < $0 }
-            lines[priority].insert(entry, at: i)
-        } else {
-            lines[priority].append(entry)
-        }
+        lines[priority].insertSorted(entry)
         waiting += 1
     }
 
     mutating func remove(_ entry: LineEntry, priority: Int) {
-        let i = lines[priority].partitioningIndex { !($0 < entry) }
-        if i < lines[priority].count && lines[priority][i] == entry {
-            lines[priority].remove(at: i)
-            waiting -= 1
-        }
+        if lines[priority].removeSorted(entry) { waiting -= 1 }
+    }
+
+    mutating func insertBooked(_ entry: LineEntry) {
+        booked.insertSorted(entry)
+        waiting += 1
+    }
+
+    mutating func removeBooked(_ entry: LineEntry) {
+        if booked.removeSorted(entry) { waiting -= 1 }
+    }
+
+    /// 1 + the booked visits due before `entry`.
+    func bookedPosition(of entry: LineEntry) -> Int { booked.partitioningIndex { !($0 < entry) } + 1 }
+
+    /// Empties every line, at the day change.
+    mutating func clear() {
+        lines = Array(repeating: [], count: 10)
+        booked.removeAll()
+        waiting = 0
+        recentServices.removeAll()
     }
 
     /// 1 + the waiting tickets this queue calls before `entry`.
@@ -79,6 +93,24 @@ struct QueueLine {
     mutating func recordService(seconds: Int) {
         if recentServices.count == 20 { recentServices.removeFirst() }
         recentServices.append(seconds)
+    }
+}
+
+extension Array where Element == LineEntry {
+    mutating func insertSorted(_ entry: LineEntry) {
+        if let last, entry < last {
+            insert(entry, at: partitioningIndex { entry < $0 })
+        } else {
+            append(entry)
+        }
+    }
+
+    /// Removes the entry; false when it is not there.
+    mutating func removeSorted(_ entry: LineEntry) -> Bool {
+        let i = partitioningIndex { !($0 < entry) }
+        guard i < count && self[i] == entry else { return false }
+        remove(at: i)
+        return true
     }
 }
 

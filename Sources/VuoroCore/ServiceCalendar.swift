@@ -56,6 +56,20 @@ public struct ServiceCalendar: Sendable {
         return Millis((result.timeIntervalSince1970 * 1000).rounded())
     }
 
+    /// The instant of a local date and time (`YYYY-MM-DD`, hour, minute, second); with `offset` (seconds east of
+    /// UTC) the instant that offset names. A local time that the clocks skip is taken as the first one after it.
+    public func instant(date: String, hour: Int, minute: Int, second: Int, offset: Int?) -> Millis? {
+        let parts = date.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        if let offset {
+            let days = CivilTime.days(year: parts[0], month: parts[1], day: parts[2])
+            return Millis(days * 86_400 + hour * 3600 + minute * 60 + second - offset) * 1000
+        }
+        let wall = DateComponents(
+            year: parts[0], month: parts[1], day: parts[2], hour: hour, minute: minute, second: second)
+        return calendar.date(from: wall).map { Millis(($0.timeIntervalSince1970 * 1000).rounded()) }
+    }
+
     /// RFC 3339 with the local offset, as in `CALLED`: `2026-05-18T10:25:03+03:00`.
     public func timestamp(_ t: Millis) -> String {
         let offset = offsetSeconds(at: t)

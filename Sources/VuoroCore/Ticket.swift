@@ -3,9 +3,11 @@
 /// Where a ticket is in its life.
 public enum TicketState: String, Sendable, CaseIterable {
     case waiting, called, done, noshow, cancelled, expired
+    /// Put aside by its counter (`PARK`): the visitor fetches a document and is called back with `CALL c ticket=`.
+    case parked
 
-    /// Waiting or called: the ticket still holds its number.
-    public var isOpen: Bool { self == .waiting || self == .called }
+    /// Waiting, called or parked: the ticket still holds its number.
+    public var isOpen: Bool { self == .waiting || self == .called || self == .parked }
 }
 
 /// One ticket. Times are instants in milliseconds; `rank` orders waiting tickets of one priority in their queue.
@@ -52,14 +54,26 @@ public struct Ticket: Equatable, Sendable {
     /// Orders waiting tickets of one rank: `id × 1024` at issue, so that a ticket stepping back fits between two
     /// that were issued in the same millisecond.
     public var place: Int64
+    /// A booked visit's due time (set at check-in, cleared when it is sent on to another queue): called at it, ahead
+    /// of walk-ins. nil for a walk-in.
+    public var due: Millis?
+    /// The booking's reference, for a ticket a check-in issued: it counts as a booked visit in the statistics.
+    public var booking: String?
+    /// The counter whose own line it waits in (`TRANSFER c counter=`, or a booking for a counter or room): called
+    /// there before that counter's queues, and by no other counter.
+    public var forCounter: CounterID?
 
     public init(
         id: Int64, day: String, number: String, origin: QueueID, seq: Int, queue: QueueID, priority: Int,
         lang: String?, state: TicketState, issuedAt: Millis, waitingSince: Millis, rank: Millis,
         calledAt: Millis? = nil, announcedAt: Millis? = nil, counter: CounterID? = nil, calledQueue: QueueID? = nil,
         calls: Int = 0, finishedAt: Millis? = nil, transfers: Int = 0, estimate: Int = 0,
-        request: String? = nil, stepsBack: Int = 0, place: Int64? = nil
+        request: String? = nil, stepsBack: Int = 0, place: Int64? = nil, due: Millis? = nil, booking: String? = nil,
+        forCounter: CounterID? = nil
     ) {
+        self.due = due
+        self.booking = booking
+        self.forCounter = forCounter
         self.stepsBack = stepsBack
         self.place = place ?? id * Ticket.placeSpacing
         self.id = id
@@ -126,6 +140,10 @@ public enum Change: Equatable, Sendable {
     case kiosk(KioskRecord)
     /// A kiosk forgotten.
     case kioskGone(String)
+    /// Insert or replace an appointment.
+    case appointment(Appointment)
+    /// An appointment cancelled (`UNBOOK`): deleted.
+    case appointmentGone(String)
 }
 
 /// What the store holds that the domain needs at start: today's tickets, tickets still open from earlier days,
@@ -137,10 +155,13 @@ public struct Snapshot: Equatable, Sendable {
     /// The highest ticket id ever used (0 when none).
     public var maxTicketID: Int64
     public var kiosks: [KioskRecord]
+    /// Appointments of today and later.
+    public var appointments: [Appointment]
     public init(
         tickets: [Ticket] = [], counters: [CounterRecord] = [], closedQueues: Set<QueueID> = [], maxTicketID: Int64 = 0,
-        kiosks: [KioskRecord] = []
+        kiosks: [KioskRecord] = [], appointments: [Appointment] = []
     ) {
+        self.appointments = appointments
         self.kiosks = kiosks
         self.tickets = tickets
         self.counters = counters

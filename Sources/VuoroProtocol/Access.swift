@@ -1,8 +1,9 @@
 // Roles and tokens: who may send which request. A display cannot call tickets, a kiosk cannot close queues.
 
-/// What a connection may do; each role includes the ones before it.
+/// What a connection may do. Display, kiosk, counter and admin each include the ones before them; `booking` (a
+/// booking system) may read what a display reads and keep appointments, nothing else. Admin may do everything.
 public enum Role: Int, Comparable, CaseIterable, Sendable, CustomStringConvertible {
-    case display, kiosk, counter, admin
+    case display, kiosk, counter, admin, booking
 
     public static func < (a: Role, b: Role) -> Bool { a.rawValue < b.rawValue }
 
@@ -17,6 +18,17 @@ public enum Role: Int, Comparable, CaseIterable, Sendable, CustomStringConvertib
         case .kiosk: "kiosk"
         case .counter: "counter"
         case .admin: "admin"
+        case .booking: "booking"
+        }
+    }
+
+    /// Whether this role may send the request.
+    public func may(_ r: Request) -> Bool {
+        let needed = r.requiredRole
+        switch (self, needed) {
+        case (.admin, _), (.booking, .display), (.booking, .booking): return true
+        case (.booking, _), (_, .booking): return false
+        default: return self >= needed
         }
     }
 }
@@ -78,9 +90,12 @@ extension Request {
     public var requiredRole: Role {
         switch self {
         case .ping, .queues, .status, .counters, .called, .ticket, .watch, .quit, .auth, .site, .kiosks: .display
-        case .issue, .cancel, .cancelIssue, .kiosk: .kiosk
-        case .call, .recall, .done, .noshow, .transfer, .serve, .pause, .stepBack, .stepBackIssue: .counter
+        case .issue, .cancel, .cancelIssue, .kiosk, .checkIn: .kiosk
+        case .call, .recall, .done, .noshow, .transfer, .serve, .pause, .stepBack, .stepBackIssue, .park,
+            .transferToCounter:
+            .counter
         case .open, .close, .backup, .stats: .admin
+        case .book, .unbook, .bookings: .booking
         }
     }
 
@@ -88,7 +103,7 @@ extension Request {
     public var counterID: String? {
         switch self {
         case .call(let c, _), .recall(let c), .done(let c), .noshow(let c), .transfer(let c, _, _), .serve(let c, _),
-            .pause(let c):
+            .pause(let c), .park(let c), .transferToCounter(let c, _):
             c
         default: nil
         }

@@ -18,6 +18,11 @@ public enum ErrorCode: String, CaseIterable, Sendable {
     case authFailed = "auth-failed"
     case notAllowed = "not-allowed"
     case stepLimit = "step-limit"
+    case unknownBooking = "unknown-booking"
+    case bookingExists = "booking-exists"
+    /// A check-in after the grace, where late visitors go to the information desk.
+    case late = "late"
+    case wrongDay = "wrong-day"
 }
 
 /// An `ERR` reply.

@@ -9,8 +9,10 @@ public enum Event: Equatable, Sendable {
     case recalled(ticket: String, queue: String, counter: String, calls: Int)
     /// A ticket ends: `done`, `noshow` (with the counter) or `cancelled`.
     case finished(ticket: String, state: String, queue: String, counter: String?)
-    /// A called ticket is sent to wait in another queue.
-    case transferred(ticket: String, queue: String, from: String, counter: String)
+    /// A called ticket is sent to wait in another queue, or (`to`) in another counter's own line.
+    case transferred(ticket: String, queue: String, from: String, counter: String, to: String? = nil)
+    /// The counter put its visitor aside: the ticket waits parked until called back.
+    case parked(ticket: String, queue: String, counter: String)
     /// A queue's figures changed.
     case queue(QueueFigures)
     /// A counter paused or changed its queues.
@@ -27,6 +29,7 @@ public enum Event: Equatable, Sendable {
         case .recalled: "recalled"
         case .finished: "finished"
         case .transferred: "transferred"
+        case .parked: "parked"
         case .queue: "queue"
         case .counter: "counter"
         case .day: "day"
@@ -37,7 +40,8 @@ public enum Event: Equatable, Sendable {
     /// The queue the event is about, if any (a board that shows some queues only follows theirs).
     public var queue: String? {
         switch self {
-        case .called(_, let q, _), .recalled(_, let q, _, _), .finished(_, _, let q, _), .transferred(_, let q, _, _):
+        case .called(_, let q, _), .recalled(_, let q, _, _), .finished(_, _, let q, _), .transferred(_, let q, _, _, _),
+            .parked(_, let q, _):
             q
         case .queue(let f): f.id
         case .counter, .day, .reloaded: nil
@@ -47,7 +51,8 @@ public enum Event: Equatable, Sendable {
     /// The ticket the event is about, if any.
     public var ticket: String? {
         switch self {
-        case .called(let t, _, _), .recalled(let t, _, _, _), .finished(let t, _, _, _), .transferred(let t, _, _, _):
+        case .called(let t, _, _), .recalled(let t, _, _, _), .finished(let t, _, _, _), .transferred(let t, _, _, _, _),
+            .parked(let t, _, _):
             t
         default: nil
         }
@@ -73,10 +78,16 @@ public enum Event: Equatable, Sendable {
             w.field("queue", q)
             if let c { w.field("counter", c) }
             return w.text
-        case .transferred(let t, let q, let from, let c):
+        case .transferred(let t, let q, let from, let c, let to):
             var w = LineWriter("EVENT transferred \(t)")
             w.field("queue", q)
             w.field("from", from)
+            w.field("counter", c)
+            if let to { w.field("to", to) }
+            return w.text
+        case .parked(let t, let q, let c):
+            var w = LineWriter("EVENT parked \(t)")
+            w.field("queue", q)
             w.field("counter", c)
             return w.text
         case .queue(let f): return f.eventLine
@@ -107,7 +118,10 @@ public enum Event: Equatable, Sendable {
             return .finished(ticket: t, state: s, queue: q, counter: f["counter"])
         case "transferred":
             guard let t = subject, let q = f["queue"], let from = f["from"], let c = f["counter"] else { return nil }
-            return .transferred(ticket: t, queue: q, from: from, counter: c)
+            return .transferred(ticket: t, queue: q, from: from, counter: c, to: f["to"])
+        case "parked":
+            guard let t = subject, let q = f["queue"], let c = f["counter"] else { return nil }
+            return .parked(ticket: t, queue: q, counter: c)
         case "queue":
             guard let id = subject, let figures = QueueFigures(id: id, fields: f) else { return nil }
             return .queue(figures)

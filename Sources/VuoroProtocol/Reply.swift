@@ -11,7 +11,8 @@ public enum Reply: Equatable, Sendable {
     /// `CALL`: the ticket called, with how long it waited; nil when nothing waits (`OK none`).
     case called(Call?)
     case recalled(ticket: String, queue: String, counter: String, calls: Int)
-    case transferred(ticket: String, queue: String, position: Int)
+    /// `TRANSFER`: the ticket's queue and place there; `to`: the counter whose own line it joined.
+    case transferred(ticket: String, queue: String, position: Int, to: String?)
     /// `SERVE`: the counter and the queues it serves now.
     case serving(counter: String, queues: [String])
     case paused(counter: String)
@@ -31,6 +32,14 @@ public enum Reply: Equatable, Sendable {
     case kiosks([KioskInfo])
     /// `STEPBACK`: the ticket's new place and wait, and how many times it has stepped back.
     case steppedBack(ticket: String, position: Int, wait: Int, steps: Int)
+    /// `BOOK`: the appointment as kept.
+    case booked(BookingInfo)
+    /// `UNBOOK`: the appointment cancelled.
+    case unbooked(ref: String)
+    case bookings([BookingInfo])
+    case checkedIn(CheckInInfo)
+    /// `PARK`: the ticket parked at the counter.
+    case parked(ticket: String, counter: String)
     case error(ProtocolError)
 
     /// A ticket called by `CALL`.
@@ -88,11 +97,17 @@ public enum Reply: Equatable, Sendable {
             w.field("counter", c)
             w.field("calls", calls)
             return [w.text]
-        case .transferred(let t, let q, let p):
+        case .transferred(let t, let q, let p, let to):
             var w = LineWriter("OK \(t)")
             w.field("queue", q)
             w.field("position", p)
+            if let to { w.field("to", to) }
             return [w.text]
+        case .booked(let b): return ["OK " + b.line]
+        case .unbooked(let ref): return ["OK \(ref) state=cancelled"]
+        case .bookings(let bs): return list(bs.map(\.line))
+        case .checkedIn(let c): return [c.line]
+        case .parked(let t, let c): return ["OK \(t) state=parked counter=\(c)"]
         case .serving(let c, let qs): return ["OK \(c) queues=\(qs.joined(separator: ","))"]
         case .paused(let c): return ["OK \(c) state=paused"]
         case .queues(let qs): return list(qs.map(\.line))
@@ -130,7 +145,7 @@ public enum Reply: Equatable, Sendable {
     /// Whether `request` is answered with a list: `OK <n>` and n lines.
     public static func isList(_ request: Request) -> Bool {
         switch request {
-        case .queues, .status, .counters, .called, .stats, .kiosks: true
+        case .queues, .status, .counters, .called, .stats, .kiosks, .bookings: true
         default: false
         }
     }
@@ -164,6 +179,7 @@ public enum Reply: Equatable, Sendable {
             case .called: return all(CallInfo.init(line:)).map(Reply.calls)
             case .stats: return all(StatsLine.init(line:)).map(Reply.stats)
             case .kiosks: return all(KioskInfo.init(line:)).map(Reply.kiosks)
+            case .bookings: return all(BookingInfo.init(line:)).map(Reply.bookings)
             default: return nil
             }
         }
@@ -195,9 +211,17 @@ public enum Reply: Equatable, Sendable {
         case .recall:
             guard let t = subject, let q = f["queue"], let c = f["counter"], let n = f.int("calls") else { return nil }
             return .recalled(ticket: t, queue: q, counter: c, calls: n)
-        case .transfer:
+        case .transfer, .transferToCounter:
             guard let t = subject, let q = f["queue"], let p = f.int("position") else { return nil }
-            return .transferred(ticket: t, queue: q, position: p)
+            return .transferred(ticket: t, queue: q, position: p, to: f["to"])
+        case .book: return BookingInfo(line: String(head.dropFirst(3))).map(Reply.booked)
+        case .unbook:
+            guard let ref = subject, f["state"] == "cancelled" else { return nil }
+            return .unbooked(ref: ref)
+        case .checkIn: return CheckInInfo(fields: f).map(Reply.checkedIn)
+        case .park:
+            guard let t = subject, f["state"] == "parked", let c = f["counter"] else { return nil }
+            return .parked(ticket: t, counter: c)
         case .serve:
             guard let c = subject, let qs = f["queues"] else { return nil }
             return .serving(counter: c, queues: list(qs))
@@ -224,7 +248,7 @@ public enum Reply: Equatable, Sendable {
                 return nil
             }
             return .steppedBack(ticket: t, position: p, wait: w, steps: n)
-        case .queues, .status, .counters, .called, .stats, .kiosks: return nil
+        case .queues, .status, .counters, .called, .stats, .kiosks, .bookings: return nil
         }
     }
 }

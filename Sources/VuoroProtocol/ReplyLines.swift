@@ -116,8 +116,11 @@ public struct CounterInfo: Equatable, Sendable {
     public var ticket: String?
     public var queues: [String]
     public var name: String?
+    /// Tickets parked at the counter (`PARK`), to call back with `CALL c ticket=`.
+    public var parked: [String]
 
-    public init(id: String, paused: Bool, ticket: String?, queues: [String], name: String? = nil) {
+    public init(id: String, paused: Bool, ticket: String?, queues: [String], name: String? = nil, parked: [String] = []) {
+        self.parked = parked
         self.id = id
         self.paused = paused
         self.ticket = ticket
@@ -130,6 +133,7 @@ public struct CounterInfo: Equatable, Sendable {
         w.field("state", paused ? "paused" : "open")
         w.field("ticket", ticket ?? "-")
         w.field("queues", queues.joined(separator: ","))
+        if !parked.isEmpty { w.field("parked", parked.joined(separator: ",")) }
         if let name { w.text("name", name) }
         return w.text
     }
@@ -137,7 +141,9 @@ public struct CounterInfo: Equatable, Sendable {
     public init?(line: String) {
         guard let f = Fields.split(line), let id = f.words.first, let state = f["state"] else { return nil }
         let ticket = f["ticket"].flatMap { $0 == "-" ? nil : $0 }
-        self.init(id: id, paused: state == "paused", ticket: ticket, queues: list(f["queues"]), name: f["name"])
+        self.init(
+            id: id, paused: state == "paused", ticket: ticket, queues: list(f["queues"]), name: f["name"],
+            parked: list(f["parked"]))
     }
 }
 
@@ -288,5 +294,110 @@ public struct IssuedTicket: Equatable, Sendable {
         self.wait = wait
         self.state = state
         self.again = again
+    }
+}
+
+/// An appointment as `BOOK` answers it and `BOOKINGS` lists it.
+public struct BookingInfo: Equatable, Sendable {
+    public var ref: String
+    public var queue: String
+    /// The due time with the site's offset.
+    public var due: String
+    public var counter: String?
+    public var minutes: Int?
+    /// `booked` until checked in, then its ticket's state (`waiting`, `called`, `done`, ...).
+    public var state: String
+    /// The ticket its check-in issued.
+    public var ticket: String?
+    /// `BOOK` of the same appointment again: nothing changed.
+    public var again: Bool
+
+    public init(
+        ref: String, queue: String, due: String, counter: String? = nil, minutes: Int? = nil, state: String = "booked",
+        ticket: String? = nil, again: Bool = false
+    ) {
+        self.ref = ref
+        self.queue = queue
+        self.due = due
+        self.counter = counter
+        self.minutes = minutes
+        self.state = state
+        self.ticket = ticket
+        self.again = again
+    }
+
+    public var line: String {
+        var w = LineWriter(ref)
+        w.field("queue", queue)
+        w.field("due", due)
+        if let counter { w.field("counter", counter) }
+        if let minutes { w.field("minutes", minutes) }
+        w.field("state", state)
+        if let ticket { w.field("ticket", ticket) }
+        if again { w.field("again", 1) }
+        return w.text
+    }
+
+    public init?(line: String) {
+        guard let f = Fields.split(line), let ref = f.words.first, let q = f["queue"], let due = f["due"],
+            let state = f["state"]
+        else { return nil }
+        self.init(
+            ref: ref, queue: q, due: due, counter: f["counter"], minutes: f.int("minutes"), state: state,
+            ticket: f["ticket"], again: f["again"] == "1")
+    }
+}
+
+/// What `CHECKIN` answers: the ticket, its place and wait, how the arrival stood against the due time.
+public struct CheckInInfo: Equatable, Sendable {
+    public var number: String
+    public var queue: String
+    public var position: Int
+    public var wait: Int
+    /// `early`, `on-time` or `late`.
+    public var arrival: String
+    /// The due time it is called at (site's offset); nil for a late visitor who got a walk-in's number.
+    public var booked: String?
+    /// For an early arrival: the first time it may be called.
+    public var from: String?
+    /// The counter or room it is booked to.
+    public var counter: String?
+    public var again: Bool
+
+    public init(
+        number: String, queue: String, position: Int, wait: Int, arrival: String, booked: String? = nil,
+        from: String? = nil, counter: String? = nil, again: Bool = false
+    ) {
+        self.number = number
+        self.queue = queue
+        self.position = position
+        self.wait = wait
+        self.arrival = arrival
+        self.booked = booked
+        self.from = from
+        self.counter = counter
+        self.again = again
+    }
+
+    public var line: String {
+        var w = LineWriter("OK \(number)")
+        w.field("queue", queue)
+        w.field("position", position)
+        w.field("wait", wait)
+        w.field("arrival", arrival)
+        if let booked { w.field("booked", booked) }
+        if let from { w.field("from", from) }
+        if let counter { w.field("counter", counter) }
+        if again { w.field("again", 1) }
+        return w.text
+    }
+
+    init?(fields f: Fields) {
+        guard let t = f.words.first, let q = f["queue"], let p = f.int("position"), let w = f.int("wait"),
+            let arrival = f["arrival"]
+        else { return nil }
+        self.init(
+            number: t, queue: q, position: p, wait: w, arrival: arrival, booked: f["booked"], from: f["from"],
+            counter: f["counter"], again: f["again"] == "1")
     }
 }

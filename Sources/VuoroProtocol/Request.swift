@@ -42,6 +42,37 @@ public enum Request: Equatable, Sendable {
     case stepBack(String)
     /// `STEPBACK id=<key>`: the same for the ticket an `ISSUE` key issued (what the ticket's page does).
     case stepBackIssue(id: String)
+    /// `BOOK <ref> <queue> <due> [counter=] [minutes=] [move]`: an appointment in (or moved, with `move`).
+    case book(Booking)
+    /// `UNBOOK <ref>`: an appointment cancelled.
+    case unbook(String)
+    /// `BOOKINGS [queue] [date=]`: a day's appointments.
+    case bookings(queue: String?, date: String?)
+    /// `CHECKIN <ref> [lang=] [id=] [force]`: a booked visitor checks in.
+    case checkIn(ref: String, lang: String?, id: String?, force: Bool)
+    /// `PARK <counter>`: the counter's visitor put aside.
+    case park(counter: String)
+    /// `TRANSFER <counter> counter=<to>`: the counter's visitor sent to another counter's own line.
+    case transferToCounter(counter: String, to: String)
+
+    /// What `BOOK` carries: the due time as sent (`2026-12-04T10:30` in the site's time, or RFC 3339 with an
+    /// offset), read by the daemon in the site's time zone.
+    public struct Booking: Equatable, Sendable {
+        public var ref: String
+        public var queue: String
+        public var due: String
+        public var counter: String?
+        public var minutes: Int?
+        public var move: Bool
+        public init(ref: String, queue: String, due: String, counter: String? = nil, minutes: Int? = nil, move: Bool = false) {
+            self.ref = ref
+            self.queue = queue
+            self.due = due
+            self.counter = counter
+            self.minutes = minutes
+            self.move = move
+        }
+    }
 
     /// `CALLED` without a count lists this many; at most `calledMax`.
     public static let calledDefault = 10
@@ -51,10 +82,10 @@ public enum Request: Equatable, Sendable {
     public var isWrite: Bool {
         switch self {
         case .issue, .cancel, .cancelIssue, .call, .recall, .done, .noshow, .transfer, .serve, .pause, .open, .close,
-            .kiosk, .stepBack, .stepBackIssue:
+            .kiosk, .stepBack, .stepBackIssue, .book, .unbook, .checkIn, .park, .transferToCounter:
             true
         case .ping, .ticket, .queues, .status, .counters, .called, .watch, .quit, .auth, .site, .backup, .stats,
-            .kiosks:
+            .kiosks, .bookings:
             false
         }
     }
@@ -70,7 +101,7 @@ public enum Request: Equatable, Sendable {
         case .recall: "RECALL"
         case .done: "DONE"
         case .noshow: "NOSHOW"
-        case .transfer: "TRANSFER"
+        case .transfer, .transferToCounter: "TRANSFER"
         case .serve: "SERVE"
         case .pause: "PAUSE"
         case .queues: "QUEUES"
@@ -88,6 +119,11 @@ public enum Request: Equatable, Sendable {
         case .kiosk: "KIOSK"
         case .kiosks: "KIOSKS"
         case .stepBack, .stepBackIssue: "STEPBACK"
+        case .book: "BOOK"
+        case .unbook: "UNBOOK"
+        case .bookings: "BOOKINGS"
+        case .checkIn: "CHECKIN"
+        case .park: "PARK"
         }
     }
 
@@ -117,6 +153,20 @@ public enum Request: Equatable, Sendable {
         case .auth(let secret): return "AUTH \(secret)"
         case .backup(let path): return "BACKUP \(path)"
         case .stats(let date, let by): return "STATS" + (date.map { " date=\($0)" } ?? "") + " by=\(by)"
+        case .book(let b):
+            var s = "BOOK \(b.ref) \(b.queue) \(b.due)"
+            if let c = b.counter { s += " counter=\(c)" }
+            if let m = b.minutes { s += " minutes=\(m)" }
+            return s + (b.move ? " move" : "")
+        case .unbook(let ref): return "UNBOOK \(ref)"
+        case .bookings(let q, let date): return "BOOKINGS" + (q.map { " \($0)" } ?? "") + (date.map { " date=\($0)" } ?? "")
+        case .checkIn(let ref, let lang, let id, let force):
+            var s = "CHECKIN \(ref)"
+            if let lang { s += " lang=\(lang)" }
+            if let id { s += " id=\(id)" }
+            return s + (force ? " force" : "")
+        case .park(let c): return "PARK \(c)"
+        case .transferToCounter(let c, let to): return "TRANSFER \(c) counter=\(to)"
         }
     }
 
@@ -158,9 +208,48 @@ public enum Request: Equatable, Sendable {
             case "NOSHOW": request = .noshow(counter: try a.id("counter"))
             case "TRANSFER":
                 let c = try a.id("counter")
+                if a.words.isEmpty, let to = try a.option("counter") {
+                    guard to.utf8.count <= 64 else { throw bad("counter is too long") }
+                    request = .transferToCounter(counter: c, to: to.lowercased())
+                } else {
+                    let q = try a.id("queue")
+                    let front = try a.flag("front")
+                    request = .transfer(counter: c, queue: q, front: front)
+                }
+            case "PARK": request = .park(counter: try a.id("counter"))
+            case "BOOK":
+                let ref = try reference(a.word("booking reference"))
                 let q = try a.id("queue")
-                let front = try a.flag("front")
-                request = .transfer(counter: c, queue: q, front: front)
+                let due = try a.word("due time")
+                guard isLocalTime(due) else {
+                    throw bad("due must be a time such as 2026-12-04T10:30 (the site's time) or with an offset")
+                }
+                let counter = try a.option("counter").map { v throws(ProtocolError) in
+                    guard v.utf8.count <= 64 else { throw bad("counter is too long") }
+                    return v.lowercased()
+                }
+                let minutes = try a.option("minutes").map { v throws(ProtocolError) in
+                    guard v.utf8.count <= 3, let n = Int(v), (1...480).contains(n) else {
+                        throw bad("minutes must be 1 to 480")
+                    }
+                    return n
+                }
+                let move = try a.flag("move")
+                request = .book(Booking(ref: ref, queue: q, due: due, counter: counter, minutes: minutes, move: move))
+            case "UNBOOK": request = .unbook(try reference(a.word("booking reference")))
+            case "BOOKINGS":
+                let q = try a.optionalWord().map { w throws(ProtocolError) in
+                    guard w.utf8.count <= 64 else { throw bad("queue is too long") }
+                    return w.lowercased()
+                }
+                let date = try a.option("date")
+                if let date, !isCalendarDate(date) { throw bad("\(date) is not a day YYYY-MM-DD") }
+                request = .bookings(queue: q, date: date)
+            case "CHECKIN":
+                let ref = try reference(a.word("booking reference"))
+                let lang = try a.option("lang").map(language)
+                let id = try a.option("id").map(requestKey)
+                request = .checkIn(ref: ref, lang: lang, id: id, force: try a.flag("force"))
             case "SERVE":
                 let c = try a.id("counter")
                 let list = try a.word("queue list")
@@ -219,6 +308,17 @@ public enum Request: Equatable, Sendable {
     }
 
     static func bad(_ text: String) -> ProtocolError { ProtocolError(.badArgument, text) }
+
+    /// A booking's reference as vuoro keeps it (upper case), or why it is refused.
+    public static func reference(_ v: String) throws(ProtocolError) -> String {
+        if BookingReference.looksLikeIdentityCode(v) {
+            throw bad("a booking reference must not be a personal identity code")
+        }
+        guard let ref = BookingReference.parse(v) else {
+            throw bad("a booking reference is 4 to \(BookingReference.limit) letters A-Z, digits and '-'")
+        }
+        return ref
+    }
 
     /// A kiosk's name: 1 to 32 of `A-Z a-z 0-9 - _ .`, a host name or a place ("ovi-2"), kept as sent.
     public static func kioskName(_ v: String) throws(ProtocolError) -> String {

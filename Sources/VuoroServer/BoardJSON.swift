@@ -47,10 +47,14 @@ struct FeedBuilder {
                 ("type", .string("finished")), ("ticket", .string(t)), ("state", .string(state)), ("queue", .string(q)),
                 ("counter", c.map(JSON.string) ?? .null),
             ]).serialized()
-        case .transferred(let t, let q, let from, let c):
+        case .transferred(let t, let q, let from, let c, let to):
             return JSON.object([
                 ("type", .string("transferred")), ("ticket", .string(t)), ("queue", .string(q)),
-                ("from", .string(from)), ("counter", .string(c)),
+                ("from", .string(from)), ("counter", .string(c)), ("to", to.map(JSON.string) ?? .null),
+            ]).serialized()
+        case .parked(let t, let q, let c):
+            return JSON.object([
+                ("type", .string("parked")), ("ticket", .string(t)), ("queue", .string(q)), ("counter", .string(c)),
             ]).serialized()
         case .queue(let f):
             return queueJSON(f.id, centre: centre, type: true).serialized()

@@ -103,6 +103,7 @@ enum BoardAssets {
               break;
             case "finished":
             case "transferred":
+            case "parked":
               if (opts.counter && state.counter && state.counter.ticket === m.ticket) state.counter.ticket = null;
               break;
             case "counter":

@@ -31,6 +31,13 @@ extension Engine {
         case .badArgument(let text): ProtocolError(.badArgument, text)
         case .stepLimit(let t, let n):
             ProtocolError(.stepLimit, "\(t) has stepped back \(n == 1 ? "once" : "\(n) times") already, as often as allowed")
+        case .unknownBooking(let ref): ProtocolError(.unknownBooking, "no booking \(ref)")
+        case .bookingExists(let ref):
+            ProtocolError(.bookingExists, "\(ref) is booked already at another time or place; send move to move it")
+        case .late(let ref, let due):
+            ProtocolError(
+                .late, "\(ref) was due at \(calendar.civil(due).timeString): too late to check in here, ask at the information desk")
+        case .wrongDay(let ref, let day): ProtocolError(.wrongDay, "\(ref) is booked for \(day), not today")
         }
     }
 
@@ -89,7 +96,9 @@ extension Engine {
             audit(
                 .info, "\(i.ticket.number) transferred from \(from ?? "-") to \(q) at counter \(counter)",
                 ["ticket": "\(i.ticket.number)", "queue": "\(q)", "counter": "\(counter)"])
-            return .transferred(ticket: i.ticket.number, queue: q, position: i.position)
+            return .transferred(ticket: i.ticket.number, queue: q, position: i.position, to: nil)
+        case .book, .unbook, .bookings, .checkIn, .park, .transferToCounter:
+            return try bookingAnswer(r, by: "\(c.role) at \(c.peer)")
         case .serve(let counter, let qs):
             let rec = try centre.serve(counter: counter, queues: qs)
             publisher.publish(.counter(id: rec.id, paused: rec.paused, queues: rec.queues))
@@ -125,7 +134,8 @@ extension Engine {
                     centre.counter(id).map { rec in
                         CounterInfo(
                             id: id, paused: rec.paused, ticket: centre.currentTicket(of: id)?.number,
-                            queues: rec.queues, name: centre.counterConfig(id)?.name(in: lang, languages: languages))
+                            queues: rec.queues, name: centre.counterConfig(id)?.name(in: lang, languages: languages),
+                            parked: centre.parked(at: id).map(\.number))
                     }
                 })
         case .called(let n):
@@ -233,6 +243,6 @@ extension Engine {
         let shown = t.state == .called || t.state == .done || t.state == .noshow
         return TicketInfo(
             number: t.number, state: t.state.rawValue, queue: t.queue, position: v.position, wait: v.wait,
-            counter: shown ? t.counter : nil, priority: t.priority)
+            counter: shown || t.state == .parked ? t.counter : t.forCounter, priority: t.priority)
     }
 }

@@ -122,8 +122,9 @@ final class Engine: @unchecked Sendable {  // confined to `loop`: every entry po
             answer(c, .error(ProtocolError(.shuttingDown, "the server is stopping")))
         } else if case .auth(let secret) = r {
             answer(c, authenticate(c, secret))
-        } else if r.requiredRole > c.role {
-            answer(c, .error(ProtocolError(.notAllowed, "\(r.command) needs the \(r.requiredRole) role")))
+        } else if !c.role.may(r) {
+            let needed = r.requiredRole == .booking ? "booking or admin" : "\(r.requiredRole)"
+            answer(c, .error(ProtocolError(.notAllowed, "\(r.command) needs the \(needed) role")))
         } else if let limit = c.counters, let counter = r.counterID, !limit.contains(counter) {
             answer(c, .error(ProtocolError(.notAllowed, "\(r.command) for counter \(counter)")))
         } else if storage.lost && r != .quit {

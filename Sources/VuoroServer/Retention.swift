@@ -14,24 +14,30 @@ public enum Retention {
         var retired: [String] = []
         for day in try store.ticketDays(before: cutoff).prefix(maxDays) {
             let tickets = try store.tickets(day: day)
+            let booked = try store.appointments(day: day)
             var stats: [StatsGrouping: [DayStats]] = [:]
-            for g in StatsGrouping.allCases { stats[g] = compute(tickets, g, config, calendar) }
+            for g in StatsGrouping.allCases { stats[g] = compute(tickets, booked, g, config, calendar) }
             try store.retire(day: day, stats: stats)
             retired.append(day)
         }
         return retired
     }
 
-    static func compute(_ tickets: [Ticket], _ g: StatsGrouping, _ config: CentreConfig, _ calendar: ServiceCalendar)
-        -> [DayStats]
-    {
-        DayStats.compute(tickets, by: g, waitTarget: config.waitTarget, hourOf: { calendar.civil($0).hour })
+    static func compute(
+        _ tickets: [Ticket], _ booked: [Appointment], _ g: StatsGrouping, _ config: CentreConfig,
+        _ calendar: ServiceCalendar
+    ) -> [DayStats] {
+        DayStats.compute(
+            tickets, appointments: booked, by: g, waitTarget: config.waitTarget, hourOf: { calendar.civil($0).hour })
     }
 
     /// A day's statistics: today from memory, a kept day from its saved figures, else from its tickets.
     static func stats(day: String, by g: StatsGrouping, centre: Centre, store: Store) throws -> [DayStats] {
-        if day == centre.today.date { return compute(centre.todaysTickets, g, centre.config, centre.calendar) }
+        if day == centre.today.date {
+            return compute(centre.todaysTickets, centre.bookings(day: day), g, centre.config, centre.calendar)
+        }
         if let saved = try store.savedStats(day: day, grouping: g) { return saved }
-        return compute(try store.tickets(day: day), g, centre.config, centre.calendar)
+        return compute(
+            try store.tickets(day: day), try store.appointments(day: day), g, centre.config, centre.calendar)
     }
 }

@@ -74,6 +74,11 @@ struct StatusPage {
         switch t.state {
         case .waiting:
             body += said
+            if let due = t.due {
+                let time = centre.calendar.civil(due).timeString
+                body += "<p>\(html(w.booked)): <b>\(time)</b></p>\n"
+            }
+            if let c = t.forCounter { body += "<p>\(html(w.waitFor)) <b>\(html(counterName(c)))</b></p>\n" }
             body += "<div id=\"live\"><p>\(html(w.position)): <b id=\"position\">\(v.position ?? 0)</b></p>\n"
             body += "<p>\(html(w.wait)): <b id=\"wait\">~\(waitMinutes(v.wait ?? 0)) min</b></p>\n"
             // How far the queue has got: the number its counters called last today.
@@ -81,7 +86,7 @@ struct StatusPage {
             body += "<p id=\"last\"\(last == nil ? " hidden" : "")>\(html(w.lastCalled)): "
                 + "<b id=\"last-number\">\(html(last ?? ""))</b></p></div>\n"
             body += "<p id=\"alert\" class=\"alert\" role=\"alert\" hidden></p>\n"
-            let places = centre.queueConfig(t.queue)?.stepBack ?? 0
+            let places = t.due == nil && t.forCounter == nil ? centre.queueConfig(t.queue)?.stepBack ?? 0 : 0
             if places > 0 && t.stepsBack < centre.config.maxStepsBack {
                 body += """
                     <form method="post" action="/t/\(key)/back\(query)" class="back">\
@@ -93,6 +98,8 @@ struct StatusPage {
             body += "<p><button id=\"notify\" type=\"button\" hidden>\(html(w.notifyMe))</button></p>\n"
         case .called:
             body += "<p class=\"called\" role=\"alert\">\(html(w.yourTurn)) \(html(w.calledTo)) <b>\(html(counterName(t.counter ?? "?")))</b></p>\n"
+        case .parked:
+            body += "<p class=\"called\">\(html(w.parked)) <b>\(html(counterName(t.counter ?? "?")))</b></p>\n"
         case .done: body += "<p>\(html(w.done))</p>\n"
         case .noshow: body += "<p>\(html(w.noshow))</p>\n"
         case .cancelled: body += "<p>\(html(w.cancelled))</p>\n"
@@ -108,7 +115,7 @@ struct StatusPage {
             ("vapid", vapid.map(JSON.string) ?? .null),
         ]).serialized()
         // Only a ticket that still waits or is called has anything live to follow.
-        let live = t.state == .waiting || t.state == .called
+        let live = t.state == .waiting || t.state == .called || t.state == .parked
         return page(
             title: "\(t.number) · \(queue)", path: "/t/\(key)", body: body, script: live ? ("ticket", options) : nil)
     }

@@ -21,6 +21,8 @@ extension StatusPage {
         var notifyMe = "", notifyOn = "", soon = "", yourTurn = ""
         /// The language switch, and the larger text.
         var languageLabel = "", larger = "", smaller = ""
+        /// A booked visit's time, a counter's own line, a parked visit.
+        var booked = "", waitFor = "", parked = ""
     }
 
     static let words: [String: Words] = {
@@ -46,6 +48,9 @@ extension StatusPage {
             w.languageLabel = "Kieli"
             w.larger = "Suurempi teksti"
             w.smaller = "Tavallinen teksti"
+            w.booked = "Varattu aika"
+            w.waitFor = "Sinut kutsutaan:"
+            w.parked = "Asiointisi odottaa. Palaa palvelupisteeseen, kun olet valmis:"
             all["fi"] = w
         }
         do {
@@ -69,6 +74,9 @@ extension StatusPage {
             w.languageLabel = "Språk"
             w.larger = "Större text"
             w.smaller = "Vanlig text"
+            w.booked = "Bokad tid"
+            w.waitFor = "Du ropas upp till:"
+            w.parked = "Ditt ärende väntar. Gå tillbaka när du är klar till:"
             all["sv"] = w
         }
         do {
@@ -92,6 +100,9 @@ extension StatusPage {
             w.languageLabel = "Language"
             w.larger = "Larger text"
             w.smaller = "Normal text"
+            w.booked = "Your appointment"
+            w.waitFor = "You will be called to:"
+            w.parked = "Your visit is on hold. Go back when you are ready to:"
             all["en"] = w
         }
         do {

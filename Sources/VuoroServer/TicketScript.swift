@@ -51,13 +51,13 @@ enum TicketScript {
             alertVisitor(text);
           }
 
-          if (o.state === "waiting" || o.state === "called") {
+          if (o.state === "waiting" || o.state === "called" || o.state === "parked") {
             var source = new EventSource(o.events);
             source.onmessage = function (e) {
               var m = JSON.parse(e.data);
               if (m.type === "place" && m.ticket === o.ticket) place(m);
               else if (m.type === "call" && m.ticket === o.ticket) called(m);
-              else if ((m.type === "finished" || m.type === "transferred") && m.ticket === o.ticket) location.reload();
+              else if ((m.type === "finished" || m.type === "transferred" || m.type === "parked") && m.ticket === o.ticket) location.reload();
               else if (m.type === "day") location.reload();
             };
           }

@@ -48,7 +48,7 @@ struct FeedFilter: Hashable, Sendable {
         case .finished(let t, _, _, let c):
             if let ticket { return t == ticket }
             return counter != nil && c == counter
-        case .transferred(let t, _, _, let c):
+        case .transferred(let t, _, _, let c, _), .parked(let t, _, let c):
             if let ticket { return t == ticket }
             return counter != nil && c == counter
         case .queue(let f): return counter == nil && ticket == nil && queues.contains(f.id)

@@ -1,7 +1,7 @@
 // vuoro's schema and its migrations: each version's statements, applied in order, one transaction each.
 
 extension Store {
-    public static let schemaVersion: Int64 = 6
+    public static let schemaVersion: Int64 = 7
 
     static func checkAndMigrate(_ db: Database, path: String) throws {
         let appID = try db.scalar("PRAGMA application_id") ?? 0
@@ -15,6 +15,7 @@ extension Store {
             try db.execute(schemaV4)
             try db.execute(schemaV5)
             try db.execute(schemaV6)
+            try db.execute(schemaV7)
             try db.execute("PRAGMA application_id=\(applicationID); PRAGMA user_version=\(schemaVersion); COMMIT")
             return
         }
@@ -50,7 +51,34 @@ extension Store {
             try db.execute(schemaV6)
             try db.execute("PRAGMA user_version=6; COMMIT")
         }
+        if version < 7 {
+            try db.execute("BEGIN IMMEDIATE")
+            try db.execute(schemaV7)
+            try db.execute("PRAGMA user_version=7; COMMIT")
+        }
     }
+
+    /// Version 7: booked visits. Appointments (an opaque reference, a queue, a due time, a counter and a length;
+    /// nothing about the visitor), a ticket's booking, due time and counter line, parked tickets among the open
+    /// ones, and the statistics of booked and walk-in visits.
+    static let schemaV7 = """
+        CREATE TABLE appointment(
+          ref TEXT PRIMARY KEY, day TEXT NOT NULL, queue TEXT NOT NULL, due INTEGER NOT NULL, counter TEXT,
+          minutes INTEGER, ticket INTEGER, checked_in_at INTEGER
+        );
+        CREATE INDEX appointment_day ON appointment(day);
+        ALTER TABLE ticket ADD COLUMN due INTEGER;
+        ALTER TABLE ticket ADD COLUMN booking TEXT;
+        ALTER TABLE ticket ADD COLUMN for_counter TEXT;
+        DROP INDEX ticket_open;
+        CREATE INDEX ticket_open ON ticket(state) WHERE state IN ('waiting', 'called', 'parked');
+        ALTER TABLE daily_stats ADD COLUMN booked INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE daily_stats ADD COLUMN booked_late INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE daily_stats ADD COLUMN booked_noshow INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE daily_stats ADD COLUMN booked_wait_mean INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE daily_stats ADD COLUMN booked_delay_mean INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE daily_stats ADD COLUMN walkin_wait_mean INTEGER NOT NULL DEFAULT 0;
+        """
 
     /// Version 6: how often a ticket stepped back, and its place among tickets of one rank (issue order until it
     /// steps back); the Web Push subscription of a ticket's page (its endpoint and

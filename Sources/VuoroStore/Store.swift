@@ -54,6 +54,8 @@ public final class Store {
     private var putQueue: Statement!
     private var putKiosk: Statement!
     private var dropKiosk: Statement!
+    private var putAppointment: Statement!
+    private var dropAppointment: Statement!
     private var begin: Statement!
     private var commitStatement: Statement!
 
@@ -79,12 +81,18 @@ public final class Store {
                 """
                 INSERT INTO ticket(id, day, number, origin, seq, queue, priority, lang, state, issued_at,
                   waiting_since, rank, called_at, announced_at, counter, called_queue, calls, finished_at, transfers,
-                  estimate, request, steps_back, place)
-                  VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23)
+                  estimate, request, steps_back, place, due, booking, for_counter)
+                  VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)
                 ON CONFLICT(id) DO UPDATE SET queue = ?6, priority = ?7, state = ?9, waiting_since = ?11, rank = ?12,
                   called_at = ?13, announced_at = ?14, counter = ?15, called_queue = ?16, calls = ?17, finished_at = ?18,
-                  transfers = ?19, steps_back = ?22, place = ?23
+                  transfers = ?19, steps_back = ?22, place = ?23, due = ?24, for_counter = ?26
                 """)
+            putAppointment = try db.prepare(
+                """
+                INSERT OR REPLACE INTO appointment(ref, day, queue, due, counter, minutes, ticket, checked_in_at)
+                  VALUES (?1,?2,?3,?4,?5,?6,?7,?8)
+                """)
+            dropAppointment = try db.prepare("DELETE FROM appointment WHERE ref = ?1")
             putCounter = try db.prepare(
                 """
                 INSERT INTO counter(id, queues, paused, current, streak, explicit) VALUES (?1,?2,?3,?4,?5,?6)
@@ -110,7 +118,7 @@ public final class Store {
         var snap = Snapshot()
         for sql in [
             "\(Store.ticketColumns) WHERE day >= ?1",
-            "\(Store.ticketColumns) WHERE state IN ('waiting', 'called') AND day < ?1",
+            "\(Store.ticketColumns) WHERE state IN ('waiting', 'called', 'parked') AND day < ?1",
         ] {
             let s = try db.prepare(sql)
             s.bind(1, today)
@@ -131,12 +139,31 @@ public final class Store {
             snap.kiosks.append(
                 KioskRecord(name: k.text(0) ?? "", paper: Paper(rawValue: k.text(1) ?? "") ?? .unknown, seen: k.int(2)))
         }
+        snap.appointments = try appointments(where: "day >= ?1", today)
         return snap
+    }
+
+    /// The appointments of one day (kept until the day is retired).
+    public func appointments(day: String) throws -> [Appointment] { try appointments(where: "day = ?1", day) }
+
+    private func appointments(where condition: String, _ day: String) throws -> [Appointment] {
+        let s = try db.prepare(
+            "SELECT ref, day, queue, due, counter, minutes, ticket, checked_in_at FROM appointment WHERE \(condition)")
+        s.bind(1, day)
+        var out: [Appointment] = []
+        while try s.step() {
+            out.append(
+                Appointment(
+                    ref: s.text(0) ?? "", day: s.text(1) ?? "", queue: s.text(2) ?? "", due: s.int(3), counter: s.text(4),
+                    minutes: s.optionalInt(5).map(Int.init), ticket: s.optionalInt(6), checkedInAt: s.optionalInt(7)))
+        }
+        return out
     }
 
     static let ticketColumns = """
         SELECT id, day, number, origin, seq, queue, priority, lang, state, issued_at, waiting_since, rank, called_at,
-          announced_at, counter, called_queue, calls, finished_at, transfers, estimate, request, steps_back, place FROM ticket
+          announced_at, counter, called_queue, calls, finished_at, transfers, estimate, request, steps_back, place, due,
+          booking, for_counter FROM ticket
         """
 
     static func ticket(_ s: Statement) -> Ticket? {
@@ -148,7 +175,7 @@ public final class Store {
             calledAt: s.optionalInt(12), announcedAt: s.optionalInt(13), counter: s.text(14),
             calledQueue: s.text(15), calls: Int(s.int(16)), finishedAt: s.optionalInt(17),
             transfers: Int(s.int(18)), estimate: Int(s.int(19)), request: s.text(20), stepsBack: Int(s.int(21)),
-            place: s.int(22))
+            place: s.int(22), due: s.optionalInt(23), booking: s.text(24), forCounter: s.text(25))
     }
 
     /// Every ticket of a service day.
@@ -160,9 +187,10 @@ public final class Store {
         return out
     }
 
-    /// Days before `day` that still have tickets, oldest first.
+    /// Days before `day` that still have tickets or appointments, oldest first.
     public func ticketDays(before day: String) throws -> [String] {
-        let s = try db.prepare("SELECT DISTINCT day FROM ticket WHERE day < ?1 ORDER BY day")
+        let s = try db.prepare(
+            "SELECT day FROM ticket WHERE day < ?1 UNION SELECT day FROM appointment WHERE day < ?1 ORDER BY day")
         s.bind(1, day)
         var out: [String] = []
         while try s.step() { if let d = s.text(0) { out.append(d) } }
@@ -174,14 +202,15 @@ public final class Store {
         let s = try db.prepare(
             """
             SELECT key, issued, served, noshow, cancelled, transferred, transferred_out, expired, wait_mean,
-              wait_median, wait_p90, service_mean, service_p90, over_target, estimate_error FROM daily_stats
+              wait_median, wait_p90, service_mean, service_p90, over_target, estimate_error, booked, booked_late,
+              booked_noshow, booked_wait_mean, booked_delay_mean, walkin_wait_mean FROM daily_stats
             WHERE day = ?1 AND grouping = ?2 ORDER BY key
             """)
         s.bind(1, day)
         s.bind(2, grouping.rawValue)
         var out: [DayStats] = []
         while try s.step() {
-            let d = DayStats(key: s.text(0) ?? "", values: (1...14).map { Int(s.int(Int32($0))) })
+            let d = DayStats(key: s.text(0) ?? "", values: (1...DayStats.count).map { Int(s.int(Int32($0))) })
             out.append(d)
         }
         let any = try db.prepare("SELECT 1 FROM daily_stats WHERE day = ?1 LIMIT 1")
@@ -196,9 +225,11 @@ public final class Store {
             """
             INSERT OR REPLACE INTO daily_stats(day, grouping, key, issued, served, noshow, cancelled, transferred,
               transferred_out, expired, wait_mean, wait_median, wait_p90, service_mean, service_p90, over_target,
-              estimate_error) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)
+              estimate_error, booked, booked_late, booked_noshow, booked_wait_mean, booked_delay_mean, walkin_wait_mean)
+              VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23)
             """)
         let delete = try db.prepare("DELETE FROM ticket WHERE day = ?1")
+        let deleteAppointments = try db.prepare("DELETE FROM appointment WHERE day = ?1")
         do {
             try begin.run()
             for (grouping, rows) in stats {
@@ -212,6 +243,8 @@ public final class Store {
             }
             delete.bind(1, day)
             try delete.run()
+            deleteAppointments.bind(1, day)
+            try deleteAppointments.run()
             try commitStatement.run()
         } catch {
             if !db.isAutocommit { try? db.execute("ROLLBACK") }
@@ -274,6 +307,9 @@ public final class Store {
             s.bind(21, t.request)
             s.bind(22, t.stepsBack)
             s.bind(23, t.place)
+            s.bind(24, t.due)
+            s.bind(25, t.booking)
+            s.bind(26, t.forCounter)
             try s.run()
         case .counter(let c):
             let s = putCounter!
@@ -298,6 +334,21 @@ public final class Store {
         case .kioskGone(let name):
             let s = dropKiosk!
             s.bind(1, name)
+            try s.run()
+        case .appointment(let a):
+            let s = putAppointment!
+            s.bind(1, a.ref)
+            s.bind(2, a.day)
+            s.bind(3, a.queue)
+            s.bind(4, a.due)
+            s.bind(5, a.counter)
+            s.bind(6, a.minutes.map(Int64.init))
+            s.bind(7, a.ticket)
+            s.bind(8, a.checkedInAt)
+            try s.run()
+        case .appointmentGone(let ref):
+            let s = dropAppointment!
+            s.bind(1, ref)
             try s.run()
         }
     }

@@ -10,7 +10,7 @@ extension Desk {
         /// Asked when `n` comes within `Desk.confirmWindow` of a call; `#` stands for the ticket.
         let confirmNext: String
         /// The daemon's refusals a clerk can meet, by error code; others are shown as the daemon words them.
-        let errors: [String: String]
+        var errors: [String: String]
         /// After `c`: typing the number of a ticket to call (a visitor who was a no-show and came back, say).
         let callNumber, typingHelp, notANumber: String
         /// After `serve` ("serves Kela, Health centre"); the daemon out of reach, and when the desk tries again
@@ -18,15 +18,68 @@ extension Desk {
         let serves, noConnection, retryIn: String
         /// With `--watch-kiosks`: "Kiosk", and what needs staff there ("#" the minutes).
         let kiosk, paperLow, paperOut, silent: String
+        /// Bookings and the counter's own line: "parked", "checked in", the menu of counters, the tickets parked
+        /// here, typing a booking's reference.
+        var parked = "", checkedIn = "", sendTo = "", parkedHere = "", reference = "", referenceHelp = ""
+        var early = "", late = ""
     }
 
-    static let texts: [String: Texts] = [
+    static let texts: [String: Texts] = {
+        var all = base
+        func set(_ lang: String, _ change: (inout Texts) -> Void) { change(&all[lang]!) }
+        set("fi") {
+            $0.parked = "siirretty sivuun (kutsu takaisin: c)"
+            $0.checkedIn = "ilmoittautui"
+            $0.sendTo = "Ohjaa palvelupisteeseen"
+            $0.parkedHere = "Sivussa"
+            $0.reference = "Varaustunnus"
+            $0.referenceHelp = "Enter ilmoittaa, Esc peruu"
+            $0.early = "etuajassa: kutsutaan aikaisintaan"
+            $0.late = "myöhässä: sai numeron jonoon"
+            $0.errors["unknown-booking"] = "Tunnuksella ei ole varausta"
+            $0.errors["wrong-day"] = "Varaus on toiselle päivälle"
+            $0.errors["late"] = "Varauksen aika on mennyt: ilmoita pakottaen (vuoroctl checkin --force)"
+            $0.errors["unknown-counter"] = "Palvelupistettä ei ole"
+        }
+        set("sv") {
+            $0.parked = "satt åt sidan (ropa tillbaka: c)"
+            $0.checkedIn = "anmäld"
+            $0.sendTo = "Skicka till disk"
+            $0.parkedHere = "Åt sidan"
+            $0.reference = "Bokningskod"
+            $0.referenceHelp = "Enter anmäler, Esc avbryter"
+            $0.early = "tidig: ropas tidigast"
+            $0.late = "sen: fick ett nummer i kön"
+            $0.errors["unknown-booking"] = "Ingen bokning med den koden"
+            $0.errors["wrong-day"] = "Bokningen gäller en annan dag"
+            $0.errors["late"] = "Bokningens tid har gått: anmäl med tvång (vuoroctl checkin --force)"
+            $0.errors["unknown-counter"] = "Disken finns inte"
+        }
+        set("en") {
+            $0.parked = "put aside (call back: c)"
+            $0.checkedIn = "checked in"
+            $0.sendTo = "Send to counter"
+            $0.parkedHere = "Aside"
+            $0.reference = "Booking reference"
+            $0.referenceHelp = "Enter checks in, Esc cancels"
+            $0.early = "early: called from"
+            $0.late = "late: given a number in the queue"
+            $0.errors["unknown-booking"] = "No booking has that reference"
+            $0.errors["wrong-day"] = "The booking is for another day"
+            $0.errors["late"] = "The booking's time has passed: check in with force (vuoroctl checkin --force)"
+            $0.errors["unknown-counter"] = "There is no such counter"
+        }
+        return all
+    }()
+
+    static let base: [String: Texts] = [
         "fi": Texts(
             counter: "Palvelupiste", open: "auki", paused: "tauolla", serving: "Vuorossa", noTicket: "Ei asiakasta",
             waiting: "jonossa", wait: "odotus", transferTo: "Siirrä jonoon", front: "jonon alkuun",
             back: "jonon loppuun", switches: "f vaihtaa",
             keys:
-                "n seuraava   r kutsu uudelleen   c kutsu numero   d valmis   s ei saapunut   t siirrä   p tauko   q lopeta (tauko)",
+                "n seuraava   r kutsu uudelleen   c kutsu numero   d valmis   s ei saapunut   t siirrä   "
+                + "a sivuun   o ohjaa pisteeseen   i ilmoita varaus   p tauko   q lopeta (tauko)",
             noneWaiting: "jonossa ei ole ketään", reconnected: "yhteys palasi", reconnecting: "yhdistetään uudelleen",
             called: "kutsuttu", waited: "odotti", recalled: "kutsuttu uudelleen", call: "kerta", done: "valmis",
             noshow: "ei saapunut", transferred: "siirretty jonoon", position: "sija",
@@ -47,7 +100,8 @@ extension Desk {
             counter: "Disk", open: "öppen", paused: "paus", serving: "Betjänas", noTicket: "Ingen kund",
             waiting: "i kö", wait: "väntetid", transferTo: "Flytta till kö", front: "först", back: "sist",
             switches: "f växlar",
-            keys: "n nästa   r ropa igen   c ropa nummer   d klar   s kom inte   t flytta   p paus   q avsluta (paus)",
+            keys: "n nästa   r ropa igen   c ropa nummer   d klar   s kom inte   t flytta   a åt sidan   "
+                + "o skicka till disk   i anmäl bokning   p paus   q avsluta (paus)",
             noneWaiting: "ingen väntar", reconnected: "förbindelsen är tillbaka", reconnecting: "ansluter igen",
             called: "ropad", waited: "väntade", recalled: "ropad igen", call: "gång", done: "klar", noshow: "kom inte",
             transferred: "flyttad till", position: "plats",
@@ -68,7 +122,8 @@ extension Desk {
             counter: "Counter", open: "open", paused: "paused", serving: "Serving", noTicket: "No ticket",
             waiting: "waiting", wait: "wait", transferTo: "Transfer to", front: "front", back: "back",
             switches: "f switches",
-            keys: "n next   r recall   c call number   d done   s no-show   t transfer   p pause   q quit (pauses)",
+            keys: "n next   r recall   c call number   d done   s no-show   t transfer   a aside   "
+                + "o send to counter   i check in booking   p pause   q quit (pauses)",
             noneWaiting: "none waiting", reconnected: "reconnected", reconnecting: "reconnecting",
             called: "called", waited: "waited", recalled: "called again", call: "call", done: "done",
             noshow: "no-show", transferred: "transferred to", position: "position",

@@ -148,7 +148,7 @@ struct DisplayModel {
             return true
         case .finished(let t, _, _, let c):
             if c == counter && counterTicket == t { counterTicket = nil }
-        case .transferred(let t, _, _, let c):
+        case .transferred(let t, _, _, let c, _), .parked(let t, _, let c):
             if c == counter && counterTicket == t { counterTicket = nil }
         case .counter(let id, let paused, _):
             if id == counter { counterPaused = paused }
@@ -179,7 +179,7 @@ struct DisplayModel {
             calls.removeAll()
         case .reloaded:
             needsReload = true
-        case .finished, .transferred, .counter: break
+        case .finished, .transferred, .counter, .parked: break
         }
         return false
     }

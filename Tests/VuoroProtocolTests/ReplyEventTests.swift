@@ -15,7 +15,23 @@ import VuoroProtocol
         (.call(counter: "3", ticket: nil), .called(nil)),
         (.call(counter: "3", ticket: nil), .called(Reply.Call(ticket: "K004", queue: "kela", counter: "3", waited: 312))),
         (.recall(counter: "3"), .recalled(ticket: "K004", queue: "kela", counter: "3", calls: 2)),
-        (.transfer(counter: "3", queue: "lab", front: false), .transferred(ticket: "K004", queue: "lab", position: 1)),
+        (.transfer(counter: "3", queue: "lab", front: false), .transferred(ticket: "K004", queue: "lab", position: 1, to: nil)),
+        (.transferToCounter(counter: "3", to: "6"), .transferred(ticket: "K004", queue: "lab", position: 2, to: "6")),
+        (.park(counter: "3"), .parked(ticket: "K004", counter: "3")),
+        (.book(Request.Booking(ref: "AB12", queue: "kela", due: "2026-12-04T10:30")),
+         .booked(BookingInfo(ref: "AB12", queue: "kela", due: "2026-12-04T10:30:00+02:00", counter: "3", minutes: 20))),
+        (.book(Request.Booking(ref: "AB12", queue: "kela", due: "2026-12-04T10:30")),
+         .booked(BookingInfo(ref: "AB12", queue: "kela", due: "2026-12-04T10:30:00+02:00", again: true))),
+        (.unbook("AB12"), .unbooked(ref: "AB12")),
+        (.bookings(queue: nil, date: nil), .bookings([
+            BookingInfo(ref: "AB12", queue: "kela", due: "2026-12-04T10:30:00+02:00"),
+            BookingInfo(ref: "CD34", queue: "lab", due: "2026-12-04T10:45:00+02:00", counter: "6", state: "waiting", ticket: "L004"),
+        ])),
+        (.checkIn(ref: "AB12", lang: nil, id: nil, force: false), .checkedIn(CheckInInfo(
+            number: "K005", queue: "kela", position: 1, wait: 600, arrival: "early", booked: "2026-12-04T10:30:00+02:00",
+            from: "2026-12-04T10:15:00+02:00", counter: "3"))),
+        (.checkIn(ref: "AB12", lang: nil, id: nil, force: false), .checkedIn(CheckInInfo(
+            number: "K006", queue: "kela", position: 4, wait: 900, arrival: "late", again: true))),
         (.serve(counter: "3", queues: []), .serving(counter: "3", queues: ["kela", "health"])),
         (.pause(counter: "3"), .paused(counter: "3")),
         (.queues(lang: nil), .queues([
@@ -26,7 +42,7 @@ import VuoroProtocol
         (.status, .status([QueueFigures(id: "kela", open: true, waiting: 5, wait: 900, counters: 2, longest: 1260)])),
         (.counters(lang: nil), .counters([
             CounterInfo(id: "3", paused: false, ticket: "K004", queues: ["kela", "health"]),
-            CounterInfo(id: "214", paused: true, ticket: nil, queues: ["health"], name: "huone 214"),
+            CounterInfo(id: "214", paused: true, ticket: nil, queues: ["health"], name: "huone 214", parked: ["H002", "H007"]),
         ])),
         (.called(10), .calls([CallInfo(ticket: "K004", queue: "kela", counter: "3", at: "2026-05-18T10:25:03+03:00", calls: 1)])),
         (.watch, .watching), (.open("kela"), .queueOpen(queue: "kela", open: true)), (.quit, .bye),
@@ -52,6 +68,8 @@ import VuoroProtocol
             .finished(ticket: "K004", state: "done", queue: "kela", counter: "3"),
             .finished(ticket: "K005", state: "cancelled", queue: "kela", counter: nil),
             .transferred(ticket: "K004", queue: "health", from: "kela", counter: "3"),
+            .transferred(ticket: "K004", queue: "lab", from: "kela", counter: "3", to: "6"),
+            .parked(ticket: "K004", queue: "kela", counter: "3"),
             .queue(QueueFigures(id: "kela", open: false, waiting: 4, wait: 720, counters: 2, opens: "2026-11-24T08:00:00+02:00")),
             .counter(id: "3", paused: true, queues: ["kela", "health"]), .day("2026-11-24"), .reloaded,
         ]

@@ -124,7 +124,10 @@ import VuoroStore
             ALTER TABLE ticket DROP COLUMN request; DROP TABLE kiosk;
             ALTER TABLE daily_stats DROP COLUMN transferred_out; ALTER TABLE ticket DROP COLUMN steps_back;
             ALTER TABLE ticket DROP COLUMN place;
-            DROP TABLE push_subscription; PRAGMA user_version = 2
+            DROP TABLE push_subscription;
+            DROP TABLE appointment; ALTER TABLE ticket DROP COLUMN due; ALTER TABLE ticket DROP COLUMN booking; ALTER TABLE ticket DROP COLUMN for_counter; DROP INDEX ticket_open; CREATE INDEX ticket_open ON ticket(state) WHERE state IN ('waiting', 'called');
+            ALTER TABLE daily_stats DROP COLUMN booked; ALTER TABLE daily_stats DROP COLUMN booked_late; ALTER TABLE daily_stats DROP COLUMN booked_noshow; ALTER TABLE daily_stats DROP COLUMN booked_wait_mean; ALTER TABLE daily_stats DROP COLUMN booked_delay_mean; ALTER TABLE daily_stats DROP COLUMN walkin_wait_mean;
+            PRAGMA user_version = 2
             """)
         do {
             let store = try Store(path: path)
