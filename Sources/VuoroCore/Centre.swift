@@ -144,7 +144,7 @@ public final class Centre {
         Snapshot(
             tickets: Array(tickets.values), counters: Array(counters.values),
             closedQueues: Set(queues.values.filter(\.closed).map(\.config.id)), maxTicketID: nextID - 1,
-            kiosks: Array(kiosks.values))
+            kiosks: Array(kiosks.values), appointments: Array(appointments.values))
     }
 
     /// The changes made since the last call, for the store to commit.

@@ -24,6 +24,38 @@ import VuoroStore
         return Centre(config: .demo, clock: clock, snapshot: snap)
     }
 
+    /// Appointments, a booked ticket, a parked one and one in a counter's own line come back from the file as
+    /// they were committed.
+    @Test func bookingsAndParkedTicketsSurviveReopening() throws {
+        let path = dir + "/bookings.db"
+        let due = clock.now() + 30 * 60_000
+        do {
+            let store = try Store(path: path)
+            let c = try centre(store)
+            _ = try c.book(Appointment(ref: "AB12", day: "", queue: "kela", due: due, minutes: 20))
+            _ = try c.book(Appointment(ref: "CD34", day: "", queue: "lab", due: due + 86_400_000, counter: "6"))
+            _ = try c.book(Appointment(ref: "GONE", day: "", queue: "lab", due: due))
+            _ = try c.unbook("GONE")
+            _ = try c.checkIn("AB12")
+            _ = try c.issue(queue: "health")
+            _ = try c.issue(queue: "health")
+            _ = try c.call(counter: "4")
+            _ = try c.park(counter: "4")
+            _ = try c.call(counter: "4")
+            _ = try c.transfer(counter: "4", toCounter: "6")
+            try store.commit(c.takeChanges())
+        }
+        let c = try centre(try Store(path: path))
+        #expect(c.bookings(day: "2026-11-23").map(\.ref) == ["AB12"])
+        #expect(c.appointment("CD34")?.counter == "6" && c.appointment("CD34")?.day == "2026-11-24")
+        #expect(c.appointment("AB12")?.minutes == 20 && c.appointment("AB12")?.ticket != nil)
+        #expect(try c.view("K001").ticket.due == due && c.view("K001").ticket.booking == "AB12")
+        #expect(c.parked(at: "4").map(\.number) == ["H001"])
+        #expect(try c.view("H002").ticket.forCounter == "6")
+        #expect(try c.call(counter: "6").ticket?.number == "H002")
+        #expect(try c.call(counter: "4", ticket: "H001").ticket?.calls == 2)
+    }
+
     @Test func committedStateSurvivesReopening() throws {
         let path = dir + "/a.db"
         do {
