@@ -22,7 +22,13 @@ public func fuzzRequest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         if let event = Event.parse(text) {
             precondition(Event.parse(event.format()) == event, "\(event) does not parse back")
         }
-        for request in [Request.ping, .status, .site, .call(counter: "1", ticket: nil), .queues(lang: nil)] {
+        let requests: [Request] = [
+            .ping, .status, .site, .call(counter: "1", ticket: nil), .queues(lang: nil), .counters(lang: nil),
+            .bookings(queue: nil, date: nil), .checkIn(ref: "AB12", lang: nil, id: nil, force: false),
+            .book(Request.Booking(ref: "AB12", queue: "kela", due: "2026-11-23T10:30")), .park(counter: "1"),
+            .transferToCounter(counter: "1", to: "2"),
+        ]
+        for request in requests {
             if let reply = Reply.parse(["OK 1", text], for: request) ?? Reply.parse([text], for: request) {
                 precondition(Reply.parse(reply.lines(), for: request) == reply, "\(reply) does not parse back")
             }

@@ -178,6 +178,7 @@ extension Centre {
         if let c = t.forCounter {
             counterLines[c, default: []].insertSorted(t.entry)
             queues[t.queue]?.waiting += 1
+            queues[t.queue]?.held += 1
         } else if t.due != nil {
             queues[t.queue]?.insertBooked(t.entry)
         } else {
@@ -187,7 +188,10 @@ extension Centre {
 
     func removeFromLine(_ t: Ticket) {
         if let c = t.forCounter {
-            if counterLines[c]?.removeSorted(t.entry) == true { queues[t.queue]?.waiting -= 1 }
+            if counterLines[c]?.removeSorted(t.entry) == true {
+                queues[t.queue]?.waiting -= 1
+                queues[t.queue]?.held -= 1
+            }
         } else if t.due != nil {
             queues[t.queue]?.removeBooked(t.entry)
         } else {

@@ -244,12 +244,13 @@ public final class Centre {
         return counts[id] ?? 0
     }
 
-    /// Estimated wait in whole seconds for the walk-in at `position`: the services ahead of it, and the booked
-    /// visits due before it is reached, shared among the open counters.
+    /// Estimated wait in whole seconds for the walk-in at `position`: the services ahead of it (and of the tickets
+    /// sent to a counter's own line), and the booked visits due before it is reached, shared among the open
+    /// counters.
     public func estimate(queue id: QueueID, position: Int) -> Int {
         guard let q = queues[id] else { return 0 }
         let counters = Double(max(1, openCounters(serving: id)))
-        let ahead = Double(position) * q.meanServiceTime
+        let ahead = Double(position + q.held) * q.meanServiceTime
         var wait = ahead / counters
         if let slots = slots(of: id), !slots.isEmpty {
             // Slots due within the wait lengthen it, which may bring more slots within it: a few rounds settle it.

@@ -26,6 +26,8 @@ struct QueueLine {
     var booked: [LineEntry] = []
     /// Every waiting ticket of the queue: in `lines`, in `booked`, and those in a counter's own line.
     var waiting: Int = 0
+    /// Of those, in a counter's own line: served ahead of the walk-ins by a counter of the queue.
+    var held: Int = 0
     /// Service times (seconds) of today's last services, oldest first, at most 20.
     var recentServices: [Int] = []
 
@@ -57,6 +59,7 @@ struct QueueLine {
         lines = Array(repeating: [], count: 10)
         booked.removeAll()
         waiting = 0
+        held = 0
         recentServices.removeAll()
     }
 
