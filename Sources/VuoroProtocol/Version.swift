@@ -1,4 +1,4 @@
 // The release of vuoro, which every program prints with --version and vuorod logs when it starts.
 
 /// The version of vuoro's programs and protocol implementation; raised with each release.
-public let vuoroVersion = "0.12.0"
+public let vuoroVersion = "0.13.0"

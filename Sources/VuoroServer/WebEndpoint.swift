@@ -130,3 +130,13 @@ extension VuoroServer {
         return try await startHTTP(host: host, port: port, routes: routes, options: options)
     }
 }
+
+extension VuoroServer {
+    /// Serves the booking systems' JSON API on `host:port`; returns the address bound. Booking systems are few:
+    /// 64 connections at most, 16 from one address.
+    public func startAPI(
+        host: String, port: Int, options: HTTPListenerOptions = HTTPListenerOptions(maxConnections: 64, maxPerPeer: 16)
+    ) async throws -> SocketAddress? {
+        try await startHTTP(host: host, port: port, routes: APIRoutes(engine: engine), options: options)
+    }
+}

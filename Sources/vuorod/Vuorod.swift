@@ -61,6 +61,14 @@ struct Vuorod: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            """
+            Serve the booking systems' HTTP JSON API at http://HOST:PORT/api/v1/appointments (api/openapi.yaml), \
+            under bearer tokens of the booking or admin role. Default: the configuration's api, else none.
+            """, valueName: "host:port"))
+    var api: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Directory of the backups BACKUP and the nightly backups write. Default: the configuration's backup_dir, else backups/ in the state directory.",
             valueName: "dir"))
     var backupDir: String?
@@ -100,7 +108,7 @@ struct Vuorod: AsyncParsableCommand {
         if let ioThreads, !(0...256).contains(ioThreads) {
             throw ValidationError("--io-threads must be from 0 to 256")
         }
-        for (name, value) in [("metrics", metrics), ("web", web)] {
+        for (name, value) in [("metrics", metrics), ("web", web), ("api", api)] {
             if let value, case .tcp = ListenAddress(value) {
             } else if let value {
                 throw ValidationError("--\(name) \(value): expected HOST:PORT")
@@ -158,8 +166,10 @@ struct Vuorod: AsyncParsableCommand {
         let inherited = Systemd.listenDescriptors()
         let metricsAddress = metrics.flatMap(ListenAddress.init)
         let webAddress = web.flatMap(ListenAddress.init) ?? loaded.web
+        let apiAddress = api.flatMap(ListenAddress.init) ?? loaded.api
         // A port taken (another vuorod, say) is said plainly, before the state directory is touched.
-        if let taken = addressInUse((inherited.isEmpty ? addresses : []) + [metricsAddress, webAddress].compactMap { $0 }) {
+        let others = [metricsAddress, webAddress, apiAddress].compactMap { $0 }
+        if let taken = addressInUse((inherited.isEmpty ? addresses : []) + others) {
             logger.critical("\(taken) is already in use (another vuorod?): not starting")
             throw ExitCode(1)
         }
@@ -195,7 +205,10 @@ struct Vuorod: AsyncParsableCommand {
         if let ioThreads { options.ioThreads = ioThreads }
         options.backupDirectory = backupDir ?? loaded.backupDirectory
         // Without tokens every connection is admin: only this host may reach such a daemon.
-        if loaded.access.isOpen, inherited.isEmpty, let open = addresses.first(where: { !$0.isLoopback }) {
+        if loaded.access.isOpen,
+            let open = (inherited.isEmpty ? addresses : []).first(where: { !$0.isLoopback })
+                ?? apiAddress.flatMap({ $0.isLoopback ? nil : $0 })
+        {
             logger.critical(
                 "refusing to listen on \(open): no [[token]] is configured, so every connection would be admin; configure tokens or listen on loopback only"
             )
@@ -244,6 +257,9 @@ struct Vuorod: AsyncParsableCommand {
                         logger.notice("visitors' pages on http://\(a.ipAddress ?? host):\(a.port ?? port)/")
                     }
                 }
+                if case .tcp(let host, let port) = apiAddress, let a = try await server.startAPI(host: host, port: port) {
+                    logger.notice("booking API on http://\(a.ipAddress ?? host):\(a.port ?? port)/api/v1/appointments")
+                }
             } catch let e as ExitCode {
                 throw e
             } catch {
@@ -251,7 +267,7 @@ struct Vuorod: AsyncParsableCommand {
                 let reason =
                     (error as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(error)"
                 logger.critical(
-                    "cannot listen on \(([addresses] + [[metricsAddress, webAddress].compactMap { $0 }]).joined().map(\.description).joined(separator: ", ")): \(reason)"
+                    "cannot listen on \((addresses + others).map(\.description).joined(separator: ", ")): \(reason)"
                 )
                 await server.shutdown()
                 throw ExitCode(1)
