@@ -6,7 +6,7 @@ APT_PACKAGES = libsqlite3-dev libsystemd-dev pkg-config
 # Tools some tests use (systemd-analyze, systemd-socket-activate); installed when possible, skipped when not.
 TEST_PACKAGES = systemd tmux zbar-tools chromium chromium-driver espeak-ng sox
 # Python packages of the browser tests (headless Chromium through chromium-driver, and axe-core's checks).
-TEST_PIP = selenium axe-selenium-python pytest
+TEST_PIP = selenium axe-selenium-python pytest pyyaml jsonschema openapi-spec-validator
 
 EXECUTABLES = vuorod vuoro-ticket vuoro-display vuoro-counter vuoroctl
 
@@ -38,7 +38,7 @@ test-deps:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
 	    || echo "could not install$$missing: the tests that need them will say they are skipped"; \
 	elif [ -n "$$missing" ]; then echo "not installed:$$missing: the tests that need them will say they are skipped"; fi
-	@python3 -c "import selenium, axe_selenium_python, pytest" 2>/dev/null || \
+	@python3 -c "import selenium, axe_selenium_python, pytest, yaml, jsonschema, openapi_spec_validator" 2>/dev/null || \
 	  python3 -m pip install -q $(TEST_PIP) >/dev/null 2>&1 || \
 	  python3 -m pip install -q --break-system-packages $(TEST_PIP) >/dev/null 2>&1 || echo "could not install $(TEST_PIP): the browser tests are skipped"
 
@@ -51,11 +51,13 @@ test: deps test-deps
 	$(MAKE) browser-test
 	$(MAKE) install-check
 
-# The web pages as a person sees them: headless Chromium against the built vuorod (Tests/browser).
+# The web pages as a person sees them: headless Chromium against the built vuorod (Tests/browser); and the
+# booking API against api/openapi.yaml, which needs no browser.
 browser-test:
 	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null && python3 -c "import selenium, pytest" 2>/dev/null; then \
 	  cd Tests/browser && timeout --kill-after=30 600 python3 -m pytest -q -p no:cacheprovider; \
-	else echo "browser-test: chromium, chromium-driver or selenium missing: skipped"; fi
+	else echo "browser-test: chromium, chromium-driver or selenium missing: the browser tests are skipped"; \
+	  cd Tests/browser && timeout --kill-after=30 300 python3 -m pytest -q -p no:cacheprovider test_api.py; fi
 
 # Installs into a temporary DESTDIR and checks that every file is there and the man pages render.
 install-check:
