@@ -24,13 +24,16 @@ struct Vuoroctl: ParsableCommand {
               vuoroctl kiosks
               vuoroctl called 20 --json
               vuoroctl stats --date 2026-11-01 --to 2026-11-30 --csv > november.csv
+              vuoroctl book --csv appointments-2026-12-04.csv
+              vuoroctl bookings lab --date 2026-12-04
+              vuoroctl checkin AB12CD
               vuoroctl backup before-upgrade.db
               vuoroctl check-config /etc/vuoro/vuoro.toml
             """,
         version: vuoroVersion,
         subcommands: [
             Status.self, Queues.self, Counters.self, TicketCommand.self, Cancel.self, Open.self, Close.self, Called.self,
-            Events.self, Kiosks.self,
+            Events.self, Kiosks.self, Book.self, Unbook.self, Bookings.self, CheckIn.self,
             Stats.self, Backup.self, CheckConfig.self,
         ])
 }
