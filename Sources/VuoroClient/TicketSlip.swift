@@ -16,6 +16,14 @@ public struct TicketSlip: Equatable, Sendable {
     public var lang: String
     /// The ticket's own web page (`--web-url` and its key), printed as a QR code and as text; nil for none.
     public var url: String?
+    /// A checked-in booking: its time (`10:30`), called at it rather than by position.
+    public var booked: String?
+    /// A booking checked in before its early window: the first time it may be called.
+    public var from: String?
+    /// Where a booking waits to be called: its counter's or room's name.
+    public var waitAt: String?
+    /// A booking checked in too late, given a walk-in's number.
+    public var missed = false
 
     public init(
         site: String, queueName: String, number: String, position: Int, wait: Int, issuedAt: Date,
@@ -40,9 +48,36 @@ public struct TicketSlip: Equatable, Sendable {
         let privacy: [String]
         /// Above the QR code of the ticket's web page.
         let follow: String
+        /// A booking's slip: its time, the earliest call, where to wait, a time missed.
+        var booked = "Booked", from = "Called from", waitAt = "You will be called to:", missed = ""
     }
 
-    static let words: [String: Words] = [
+    static let words: [String: Words] = {
+        var all = base
+        all["fi"]!.booked = "Varattu aika"
+        all["fi"]!.from = "Kutsutaan aikaisintaan"
+        all["fi"]!.waitAt = "Sinut kutsutaan:"
+        all["fi"]!.missed = "Varattu aikasi meni jo: numerosi on jonossa."
+        all["sv"]!.booked = "Bokad tid"
+        all["sv"]!.from = "Ropas tidigast"
+        all["sv"]!.waitAt = "Du ropas upp till:"
+        all["sv"]!.missed = "Din bokade tid har gått: ditt nummer står i kön."
+        all["en"]!.booked = "Booked"
+        all["en"]!.from = "Called at the earliest"
+        all["en"]!.waitAt = "You will be called to:"
+        all["en"]!.missed = "Your booked time has passed: your number is in the queue."
+        all["ru"]!.booked = "Запись на"
+        all["ru"]!.from = "Вызов не ранее"
+        all["ru"]!.waitAt = "Вас вызовут:"
+        all["ru"]!.missed = "Время записи прошло: ваш номер в очереди."
+        all["uk"]!.booked = "Запис на"
+        all["uk"]!.from = "Виклик не раніше"
+        all["uk"]!.waitAt = "Вас викличуть:"
+        all["uk"]!.missed = "Час запису минув: ваш номер у черзі."
+        return all
+    }()
+
+    static let base: [String: Words] = [
         "fi": Words(
             position: "Paikka jonossa", wait: "Arvioitu odotus", minutes: "min",
             privacy: ["Numerosi näkyy näytöillä.", "Nimiä ei koskaan kuuluteta."],
@@ -78,11 +113,23 @@ public struct TicketSlip: Equatable, Sendable {
         return f.string(from: issuedAt)
     }
 
+    /// What the slip says under the number: a booking's time (and its earliest call, and where it waits), else
+    /// the position and the wait (and a booking's missed time).
+    var details: [String] {
+        if let booked {
+            var out = ["\(w.booked): \(booked)"]
+            if let from { out.append("\(w.from) \(from)") }
+            if let waitAt { out.append("\(w.waitAt) \(waitAt)") }
+            return out.flatMap { TicketSlip.wrap($0, width: TicketSlip.columns) }
+        }
+        var out = ["\(w.position): \(position)", "\(w.wait): \(waitText)"]
+        if missed { out += TicketSlip.wrap(w.missed, width: TicketSlip.columns) }
+        return out
+    }
+
     /// Plain UTF-8: the same lines the printer prints.
     public var text: String {
-        var lines = [
-            site, queueName, "", number, "", "\(w.position): \(position)", "\(w.wait): \(waitText)", dateText, "",
-        ]
+        var lines = [site, queueName, "", number, ""] + details + [dateText, ""]
         lines += w.privacy
         if let url { lines += ["", w.follow, url] }
         return lines.joined(separator: "\n") + "\n"
@@ -174,8 +221,7 @@ public struct TicketSlip: Equatable, Sendable {
         b += [0x1D, 0x21, 0x33]  // quadruple
         line(number)
         b += [0x1D, 0x21, 0x00]
-        line("\(w.position): \(position)")
-        line("\(w.wait): \(waitText)")
+        for d in details { line(d) }
         line(dateText)
         b += [0x0A]
         for p in w.privacy { line(p) }

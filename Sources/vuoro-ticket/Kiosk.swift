@@ -26,8 +26,8 @@ struct Kiosk {
     /// Its name and its printer's paper, reported to the daemon.
     var watch: PaperWatch
 
-    /// The key of each queue, in the daemon's order; `l` switches language.
-    static let keys = choiceKeys(except: "l")
+    /// The key of each queue, in the daemon's order; `l` switches language, `v` starts a booking's check-in.
+    static let keys = choiceKeys(except: "lv")
 
     /// Runs until staff press Ctrl-C. Throws only for what staff must fix first: `--queues` naming a queue the
     /// daemon does not have, once it has been reached.
@@ -77,11 +77,33 @@ struct Kiosk {
                 if Date().timeIntervalSince(lastKey) >= languageReset, !m.languages.isEmpty {
                     m.lang = m.languages.firstIndex(of: startLanguage ?? "") ?? 0
                 }
+                if let t = m.typing, Date().timeIntervalSince(t.at) > Kiosk.typingTimeout { m.typing = nil }
                 continue
             }
             lastKey = Date()
+            // A scanner that types like a keyboard sends a whole reference and Enter within milliseconds: what
+            // follows at once belongs to the same input.
+            let keys = Kiosk.burst(after: key, term: term)
             // Only staff end a public kiosk: Ctrl-C (or a signal). A visitor's q or Esc does nothing.
-            if key == Terminal.interrupt { return }
+            if keys.contains(Terminal.interrupt) { return }
+            if m.typing != nil || keys.count > 1 || key == "v" || key == "V" {
+                guard let ref = Kiosk.reference(keys, model: &m) else { continue }
+                if conn == nil { conn = try? connect(&m, checked: &checked) }
+                guard var c = conn else {
+                    m.refusal = ("offline", "no connection", Date(), false)
+                    continue
+                }
+                do {
+                    try checkIn(ref, on: &c, model: &m)
+                    conn = c
+                } catch {
+                    Kiosk.log("check-in \(ref): \(error)")
+                    m.refusal = ("offline", "\(error)", Date(), false)
+                    conn = nil
+                    m.offline = true
+                }
+                continue
+            }
             if key == "l" || key == "L" {
                 m.lang += 1
                 continue
@@ -103,7 +125,7 @@ struct Kiosk {
             // Pressed while the daemon was out of reach: one more try at once, rather than a key that does nothing.
             if conn == nil { conn = try? connect(&m, checked: &checked) }
             guard var c = conn else {
-                m.refusal = ("offline", "no connection", Date())
+                m.refusal = ("offline", "no connection", Date(), false)
                 continue
             }
             m.notice = nil
@@ -113,7 +135,7 @@ struct Kiosk {
             } catch let e as IssueUnanswered {
                 Kiosk.log(e.description)
                 unanswered.append(e.key)
-                m.refusal = ("offline", e.description, Date())
+                m.refusal = ("offline", e.description, Date(), false)
                 conn = nil
                 m.offline = true
             } catch {
@@ -159,17 +181,18 @@ struct Kiosk {
                 watch.check(out, format: format)  // the slip may have reached the near end of the roll
             }
             m.shown = (slip.number, Date())
+            m.checkedIn = nil
             m.refusal = nil
         } catch ClientError.refused(let errorCode, let text) {
-            m.refusal = (errorCode, text, Date())
+            m.refusal = (errorCode, text, Date(), false)
             Kiosk.log("\(errorCode) \(text)")
         } catch let e as PrintFailed {
             watch.cannotPrint()
-            m.refusal = ("printer", e.description, Date())
+            m.refusal = ("printer", e.description, Date(), false)
             Kiosk.log(e.description)
         } catch let e as OutputError {
             watch.cannotPrint()
-            m.refusal = ("printer", e.description, Date())
+            m.refusal = ("printer", e.description, Date(), false)
             Kiosk.log(e.description)
         }
     }

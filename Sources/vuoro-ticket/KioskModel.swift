@@ -18,11 +18,15 @@ struct KioskModel {
     /// The number just printed, shown for a few seconds.
     var shown: (number: String, at: Date)?
     /// The daemon's answer when it would not issue (a full queue, say), shown for a few seconds.
-    var refusal: (code: String, text: String, at: Date)?
+    var refusal: (code: String, text: String, at: Date, checkIn: Bool)?
     /// A key that did nothing: a closed service's (its id), or one pressed while the last number is shown.
     var notice: (queue: String?, at: Date)?
     /// The daemon is out of reach (true until the first load).
     var offline = true
+    /// A booking's reference being typed (after `v`), and when the last key came; nil when not typing.
+    var typing: (text: String, at: Date)?
+    /// What the last check-in said beside its number ("Booked for 10:30"), in the visitor's language.
+    var checkedIn: String?
     /// The names, queues or hours changed (`EVENT reloaded`): read again.
     var needsReload = false
 
@@ -84,8 +88,14 @@ extension Kiosk {
         // The current language stands out, so a visitor sees which one the next key press leaves.
         let marked = m.languages.map { $0 == code ? Terminal.bold("[\($0)]") : $0 }
         lines += ["", "  L  \(t.3): \(marked.joined(separator: " / "))"]
+        let b = booking[code] ?? booking["en"]!
+        lines += ["  V  \(b.key)"]
+        if let typing = m.typing {
+            lines += ["", Terminal.bold("  \(b.prompt): \(typing.text)_"), Terminal.dim("  \(b.help)")]
+        }
         if let (number, at) = m.shown, now.timeIntervalSince(at) < 5 {
             lines += ["", "  \(t.2):", ""] + BigText.render(number).map { "  " + $0 }
+            if let said = m.checkedIn { lines += ["", Terminal.bold("  " + said)] }
             if phoneHint { lines += ["", "  " + (Kiosk.phoneHint[code] ?? Kiosk.phoneHint["en"]!)] }
         }
         let said = notices[code] ?? notices["en"]!
@@ -98,7 +108,8 @@ extension Kiosk {
             }
         }
         if let r = m.refusal, now.timeIntervalSince(r.at) < 8 {
-            lines += ["", Terminal.bold("  " + refusal(r.code, lang: code)), Terminal.dim("  (\(r.code))")]
+            let said = r.checkIn ? (bookingRefusals[code] ?? bookingRefusals["en"]!)[r.code] : nil
+            lines += ["", Terminal.bold("  " + (said ?? refusal(r.code, lang: code))), Terminal.dim("  (\(r.code))")]
         }
         if paper == "out" { lines += ["", Terminal.bold("  " + refusal("printer", lang: code))] }
         if paper == "low" { lines += ["", Terminal.dim("  " + (paperLow[code] ?? paperLow["en"]!))] }

@@ -90,4 +90,67 @@ extension Kiosk {
         "en": "Printer paper low: change the roll", "ru": "Бумага в принтере заканчивается",
         "uk": "Папір у принтері закінчується",
     ]
+
+    /// Booked visits: the key's line, the prompt while typing, and what a check-in did ("#" a time).
+    static let booking: [String: (key: String, prompt: String, help: String, onTime: String, early: String, late: String)] = [
+        "fi": (
+            "Varaus: kirjoita tai lue varaustunnus", "Varaustunnus", "Enter ilmoittaa, Esc peruu",
+            "Varattu aika klo #. Odota kutsua.", "Olet etuajassa: sinut kutsutaan aikaisintaan klo #.",
+            "Varattu aikasi meni jo: sait numeron jonoon."
+        ),
+        "sv": (
+            "Bokning: skriv eller läs in bokningskoden", "Bokningskod", "Enter anmäler, Esc avbryter",
+            "Bokad tid kl. #. Vänta på upprop.", "Du är tidig: du ropas upp tidigast kl. #.",
+            "Din bokade tid har gått: du fick ett nummer i kön."
+        ),
+        "en": (
+            "Booking: type or scan your booking reference", "Booking reference", "Enter checks in, Esc cancels",
+            "Booked for #. Please wait to be called.", "You are early: you will be called at # at the earliest.",
+            "Your booked time has passed: you have a number in the queue."
+        ),
+        "ru": (
+            "Запись: введите или отсканируйте код записи", "Код записи", "Enter — отметиться, Esc — отмена",
+            "Запись на #. Ожидайте вызова.", "Вы пришли рано: вас вызовут не ранее #.",
+            "Время записи прошло: вы получили номер в очереди."
+        ),
+        "uk": (
+            "Запис: введіть або відскануйте код запису", "Код запису", "Enter — відмітитися, Esc — скасувати",
+            "Запис на #. Очікуйте виклику.", "Ви прийшли рано: вас викличуть не раніше #.",
+            "Час запису минув: ви отримали номер у черзі."
+        ),
+    ]
+
+    /// A check-in the daemon refused, by its error code.
+    static let bookingRefusals: [String: [String: String]] = [
+        "fi": [
+            "unknown-booking": "Varausta ei löytynyt. Tarkista tunnus tai kysy neuvontapisteestä.",
+            "wrong-day": "Varauksesi on toisena päivänä. Kysy neuvontapisteestä.",
+            "late": "Varattu aikasi meni jo. Käy neuvontapisteessä.",
+            "bad-argument": "Tunnus ei kelpaa. Tarkista se tai kysy neuvontapisteestä.",
+        ],
+        "sv": [
+            "unknown-booking": "Ingen bokning hittades. Kontrollera koden eller fråga i informationen.",
+            "wrong-day": "Din bokning gäller en annan dag. Fråga i informationen.",
+            "late": "Din bokade tid har gått. Gå till informationen.",
+            "bad-argument": "Koden duger inte. Kontrollera den eller fråga i informationen.",
+        ],
+        "en": [
+            "unknown-booking": "No booking was found. Check the reference or ask at the information desk.",
+            "wrong-day": "Your booking is for another day. Please ask at the information desk.",
+            "late": "Your booked time has passed. Please go to the information desk.",
+            "bad-argument": "That is not a booking reference. Check it or ask at the information desk.",
+        ],
+        "ru": [
+            "unknown-booking": "Запись не найдена. Проверьте код или обратитесь в справочную.",
+            "wrong-day": "Ваша запись на другой день. Обратитесь в справочную.",
+            "late": "Время записи прошло. Обратитесь в справочную.",
+            "bad-argument": "Это не код записи. Проверьте его или обратитесь в справочную.",
+        ],
+        "uk": [
+            "unknown-booking": "Запис не знайдено. Перевірте код або зверніться до довідкової.",
+            "wrong-day": "Ваш запис на інший день. Зверніться до довідкової.",
+            "late": "Час запису минув. Зверніться до довідкової.",
+            "bad-argument": "Це не код запису. Перевірте його або зверніться до довідкової.",
+        ],
+    ]
 }
