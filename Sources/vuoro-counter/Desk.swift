@@ -167,7 +167,7 @@ struct Desk {
             lines.append("  \(tx.transferTo) (\(s.front ? tx.front : tx.back), \(tx.switches)):")
             for (key, f) in zip(Desk.transferKeys, status) { lines.append("    \(key)  \(name(f))") }
         } else {
-            lines.append("  \(tx.keys)")
+            lines += tx.keys.split(separator: "\n").map { "  \($0)" }
         }
         lines += ["", "  \(s.message)"]
         if watchKiosks {

@@ -78,7 +78,7 @@ extension Desk {
             waiting: "jonossa", wait: "odotus", transferTo: "Siirrä jonoon", front: "jonon alkuun",
             back: "jonon loppuun", switches: "f vaihtaa",
             keys:
-                "n seuraava   r kutsu uudelleen   c kutsu numero   d valmis   s ei saapunut   t siirrä   "
+                "n seuraava   r kutsu uudelleen   c kutsu numero   d valmis   s ei saapunut   t siirrä\n"
                 + "a sivuun   o ohjaa pisteeseen   i ilmoita varaus   p tauko   q lopeta (tauko)",
             noneWaiting: "jonossa ei ole ketään", reconnected: "yhteys palasi", reconnecting: "yhdistetään uudelleen",
             called: "kutsuttu", waited: "odotti", recalled: "kutsuttu uudelleen", call: "kerta", done: "valmis",
@@ -100,8 +100,8 @@ extension Desk {
             counter: "Disk", open: "öppen", paused: "paus", serving: "Betjänas", noTicket: "Ingen kund",
             waiting: "i kö", wait: "väntetid", transferTo: "Flytta till kö", front: "först", back: "sist",
             switches: "f växlar",
-            keys: "n nästa   r ropa igen   c ropa nummer   d klar   s kom inte   t flytta   a åt sidan   "
-                + "o skicka till disk   i anmäl bokning   p paus   q avsluta (paus)",
+            keys: "n nästa   r ropa igen   c ropa nummer   d klar   s kom inte   t flytta\n"
+                + "a åt sidan   o skicka till disk   i anmäl bokning   p paus   q avsluta (paus)",
             noneWaiting: "ingen väntar", reconnected: "förbindelsen är tillbaka", reconnecting: "ansluter igen",
             called: "ropad", waited: "väntade", recalled: "ropad igen", call: "gång", done: "klar", noshow: "kom inte",
             transferred: "flyttad till", position: "plats",
@@ -122,8 +122,8 @@ extension Desk {
             counter: "Counter", open: "open", paused: "paused", serving: "Serving", noTicket: "No ticket",
             waiting: "waiting", wait: "wait", transferTo: "Transfer to", front: "front", back: "back",
             switches: "f switches",
-            keys: "n next   r recall   c call number   d done   s no-show   t transfer   a aside   "
-                + "o send to counter   i check in booking   p pause   q quit (pauses)",
+            keys: "n next   r recall   c call number   d done   s no-show   t transfer\n"
+                + "a aside   o send to counter   i check in booking   p pause   q quit (pauses)",
             noneWaiting: "none waiting", reconnected: "reconnected", reconnecting: "reconnecting",
             called: "called", waited: "waited", recalled: "called again", call: "call", done: "done",
             noshow: "no-show", transferred: "transferred to", position: "position",

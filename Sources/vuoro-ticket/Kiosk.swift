@@ -86,62 +86,79 @@ struct Kiosk {
             let keys = Kiosk.burst(after: key, term: term)
             // Only staff end a public kiosk: Ctrl-C (or a signal). A visitor's q or Esc does nothing.
             if keys.contains(Terminal.interrupt) { return }
-            if m.typing != nil || keys.count > 1 || key == "v" || key == "V" {
-                guard let ref = Kiosk.reference(keys, model: &m) else { continue }
-                if conn == nil { conn = try? connect(&m, checked: &checked) }
-                guard var c = conn else {
-                    m.refusal = ("offline", "no connection", Date(), false)
-                    continue
-                }
-                do {
-                    try checkIn(ref, on: &c, model: &m)
-                    conn = c
-                } catch {
-                    Kiosk.log("check-in \(ref): \(error)")
-                    m.refusal = ("offline", "\(error)", Date(), false)
-                    conn = nil
-                    m.offline = true
-                }
-                continue
+            if m.typing == nil && keys.count >= 5 && (keys.last == "\r" || keys.last == "\n") {
+                if let ref = Kiosk.reference(keys, model: &m) { checkIn(ref, &conn, &m, &checked) }
+            } else {
+                // Keys pressed one after the other, however fast (a mashed key): each on its own.
+                for k in keys { pressed(k, &conn, &m, &checked, &unanswered) }
             }
-            if key == "l" || key == "L" {
-                m.lang += 1
-                continue
-            }
-            guard let k = key.lowercased().first, let n = Kiosk.keys.firstIndex(of: k), n < m.order.count else {
-                continue
-            }
-            let id = m.order[n]
-            // A key pressed again while the last number is shown (a double press, a child at play) issues nothing;
-            // the visitor is told why nothing happened, as for a closed service.
-            if let (_, at) = m.shown, Date().timeIntervalSince(at) < cooldown {
-                m.notice = (nil, Date())
-                continue
-            }
-            guard m.figures[id]?.open == true else {
-                m.notice = (id, Date())
-                continue
-            }
-            // Pressed while the daemon was out of reach: one more try at once, rather than a key that does nothing.
-            if conn == nil { conn = try? connect(&m, checked: &checked) }
-            guard var c = conn else {
-                m.refusal = ("offline", "no connection", Date(), false)
-                continue
-            }
-            m.notice = nil
-            do {
-                try press(id, on: &c, model: &m)
-                conn = c
-            } catch let e as IssueUnanswered {
-                Kiosk.log(e.description)
-                unanswered.append(e.key)
-                m.refusal = ("offline", e.description, Date(), false)
-                conn = nil
-                m.offline = true
-            } catch {
-                conn = nil
-                m.offline = true
-            }
+        }
+    }
+
+    /// One key: the language, a queue, or the reference being typed.
+    private mutating func pressed(
+        _ key: Character, _ conn: inout ClientConnection?, _ m: inout KioskModel, _ checked: inout Bool,
+        _ unanswered: inout [String]
+    ) {
+        if m.typing != nil || key == "v" || key == "V" {
+            if let ref = Kiosk.reference([key], model: &m) { checkIn(ref, &conn, &m, &checked) }
+            return
+        }
+        if key == "l" || key == "L" {
+            m.lang += 1
+            return
+        }
+        guard let k = key.lowercased().first, let n = Kiosk.keys.firstIndex(of: k), n < m.order.count else { return }
+        let id = m.order[n]
+        // A key pressed again while the last number is shown (a double press, a child at play) issues nothing;
+        // the visitor is told why nothing happened, as for a closed service.
+        if let (_, at) = m.shown, Date().timeIntervalSince(at) < cooldown {
+            m.notice = (nil, Date())
+            return
+        }
+        guard m.figures[id]?.open == true else {
+            m.notice = (id, Date())
+            return
+        }
+        // Pressed while the daemon was out of reach: one more try at once, rather than a key that does nothing.
+        if conn == nil { conn = try? connect(&m, checked: &checked) }
+        guard var c = conn else {
+            m.refusal = ("offline", "no connection", Date(), false)
+            return
+        }
+        m.notice = nil
+        do {
+            try press(id, on: &c, model: &m)
+            conn = c
+        } catch let e as IssueUnanswered {
+            Kiosk.log(e.description)
+            unanswered.append(e.key)
+            m.refusal = ("offline", e.description, Date(), false)
+            conn = nil
+            m.offline = true
+        } catch {
+            conn = nil
+            m.offline = true
+        }
+    }
+
+    /// A reference typed or scanned: checked in, connecting first when the daemon was out of reach.
+    private mutating func checkIn(
+        _ ref: String, _ conn: inout ClientConnection?, _ m: inout KioskModel, _ checked: inout Bool
+    ) {
+        if conn == nil { conn = try? connect(&m, checked: &checked) }
+        guard var c = conn else {
+            m.refusal = ("offline", "no connection", Date(), false)
+            return
+        }
+        do {
+            try checkIn(ref, on: &c, model: &m)
+            conn = c
+        } catch {
+            Kiosk.log("check-in \(ref): \(error)")
+            m.refusal = ("offline", "\(error)", Date(), false)
+            conn = nil
+            m.offline = true
         }
     }
 

@@ -12,6 +12,7 @@ let tokens = AccessConfig(
         AccessToken(role: .counter, secret: "counter-secret-01"),
         AccessToken(role: .counter, secret: "counter3-only-001", counters: ["3"]),
         AccessToken(role: .admin, secret: "admin-secret-0001"),
+        AccessToken(role: .booking, secret: "booking-secret-01"),
     ])
 
 /// One request of each command, and the lowest role that may send it.
@@ -24,20 +25,30 @@ let everyCommand: [(String, Role)] = [
     ("CALL 1", .counter), ("STEPBACK K001", .counter), ("STEPBACK id=k1", .counter), ("RECALL 1", .counter), ("DONE 1", .counter), ("NOSHOW 1", .counter),
     ("TRANSFER 1 lab", .counter), ("SERVE 1 kela", .counter), ("PAUSE 1", .counter), ("OPEN kela", .admin),
     ("CLOSE kela", .admin), ("BACKUP /nonexistent-dir/b.db", .admin), ("QUIT", .display),
+    ("CHECKIN AB12", .kiosk), ("PARK 1", .counter), ("TRANSFER 1 counter=6", .counter),
+    ("BOOK AB12 kela 2026-11-23T11:00", .booking), ("UNBOOK AB12", .booking), ("BOOKINGS", .booking),
 ]
 
 @Suite struct AccessTests {
-    @Test(arguments: [Role.display, .kiosk, .counter, .admin])
+    @Test(arguments: [Role.display, .kiosk, .counter, .admin, .booking])
     func eachRoleAgainstEachCommand(role: Role) async throws {
         let server = try await TestServer(options: ServerOptions(access: tokens))
-        let secret = ["kiosk": "kiosk-secret-0001", "counter": "counter-secret-01", "admin": "admin-secret-0001"]
+        let secret = [
+            "kiosk": "kiosk-secret-0001", "counter": "counter-secret-01", "admin": "admin-secret-0001",
+            "booking": "booking-secret-01",
+        ]
         for (request, needed) in everyCommand {
             let c = try server.client()
             if let s = secret[role.description] { #expect(try c.request("AUTH \(s)") == "OK role=\(role)") }
             let reply = try c.request(request)
             let command = String(request.split(separator: " ")[0])
-            if needed > role {
-                #expect(reply == "ERR not-allowed \(command) needs the \(needed) role", "\(role) \(request)")
+            // Booking systems keep appointments and read what displays read; nothing else, and only they and
+            // admins keep appointments.
+            let allowed =
+                role == .admin || (role == .booking ? needed == .display || needed == .booking : needed != .booking && needed <= role)
+            if !allowed {
+                let named = needed == .booking ? "booking or admin" : "\(needed)"
+                #expect(reply == "ERR not-allowed \(command) needs the \(named) role", "\(role) \(request)")
             } else {
                 #expect(!reply.hasPrefix("ERR not-allowed"), "\(role) \(request): \(reply)")
             }
