@@ -123,6 +123,12 @@ struct VuoroBench: ParsableCommand {
             report.fanout["pages"] = f.times
             report.fanoutCPU["pages"] = f.cpu
         }
+        // 7. The same daemon after that load: memory with waiting tickets and idle connections, then a restart.
+        var after: AfterLoad?
+        if let i = servers.firstIndex(where: { $0.name == "vuoro" }) {
+            after = try afterLoad(servers[i].peer, state: work + "/state", config: config, bin: bin)
+            servers.remove(at: i)
+        }
         servers.forEach { $0.peer.stop() }
         servers.removeAll()
 
@@ -148,6 +154,7 @@ struct VuoroBench: ParsableCommand {
             report.text(
                 connections: connections, watchers: watchers, finished: finished, waiting: waiting, idle: idle,
                 pages: pages))
+        if let after { print(after.text.joined(separator: "\n")) }
     }
 
     /// Times `rounds` fan-outs to `watchers` connections: from the trigger sent to the last watcher served. Also
