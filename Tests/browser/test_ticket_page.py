@@ -3,7 +3,9 @@ with the counter when called, steps back on request, and the pages pass axe-core
 import time
 
 from axe_selenium_python import Axe
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import make_browser, screenshot
@@ -12,7 +14,11 @@ KEY = "0f1e2d3c4b5a6978"
 
 
 def text(driver, element_id):
-    return driver.find_element(By.ID, element_id).text
+    """The element's text, or None while the page is being replaced (a form's answer loading)."""
+    try:
+        return driver.find_element(By.ID, element_id).text
+    except (StaleElementReferenceException, NoSuchElementException):
+        return None
 
 
 def test_the_page_follows_its_ticket_and_says_when_it_is_called(daemon, browser):
@@ -39,17 +45,25 @@ def test_the_page_follows_its_ticket_and_says_when_it_is_called(daemon, browser)
     screenshot(browser, "ticket-called.png")
 
 
+def step_back(browser):
+    """Presses "I need more time" and waits until the form's answer has replaced the page."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.CSS_SELECTOR, "form.back button").click()
+    WebDriverWait(browser, 5).until(staleness_of(page))
+    WebDriverWait(browser, 5).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def test_a_step_back_from_the_page(daemon, browser):
     c = daemon.client()
     assert c.request("ISSUE health id=" + KEY).startswith("OK H001")
     for _ in range(7):
         assert c.request("ISSUE health").startswith("OK H")
     browser.get(daemon.url("/t/" + KEY + "?lang=en"))
-    browser.find_element(By.CSS_SELECTOR, "form.back button").click()
-    WebDriverWait(browser, 5).until(lambda d: "Your turn moved back." in d.page_source)
+    step_back(browser)
+    assert "Your turn moved back." in browser.page_source
     assert text(browser, "position") == "6"
     assert c.request("TICKET H001").startswith("OK H001 state=waiting queue=health position=6")
-    browser.find_element(By.CSS_SELECTOR, "form.back button").click()
+    step_back(browser)
     WebDriverWait(browser, 5).until(lambda d: text(d, "position") == "8")
     # Twice is all: the button is gone.
     assert not browser.find_elements(By.CSS_SELECTOR, "form.back button")
