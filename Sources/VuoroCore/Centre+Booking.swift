@@ -72,7 +72,7 @@ extension Centre {
         rollDayIfNeeded()
         guard let a = appointments[ref] else { throw .unknownBooking(ref) }
         if let id = a.ticket {
-            let number = tickets[id]?.number ?? "a ticket"
+            let number = anyTicket(id: id)?.number ?? "a ticket"
             throw .badArgument("\(ref) is checked in as \(number); cancel or end that ticket instead")
         }
         appointments[ref] = nil
@@ -98,13 +98,13 @@ extension Centre {
         rollDayIfNeeded()
         guard var a = appointments[ref] else { throw .unknownBooking(ref) }
         guard a.day == today.date else { throw .wrongDay(ref: ref, day: a.day) }
-        if let id = a.ticket, let t = tickets[id] {
+        if let id = a.ticket, let t = anyTicket(id: id) {
             let v = view(t)
             return CheckedIn(
                 ticket: t, position: v.position ?? 0, wait: v.wait ?? 0, appointment: a,
                 arrival: t.due == nil ? .late : .onTime, again: true)
         }
-        if let request, let other = byRequest[request].flatMap({ tickets[$0] }) {
+        if let request, let other = ticket(request: request) {
             throw .badArgument("id=\(request) was used today for another ticket (\(other.number))")
         }
         try checkLanguage(lang)

@@ -36,6 +36,8 @@ extension Centre {
         lastSeq.removeAll()
         activeSeqs.removeAll()
         recentCalls.removeAll()
+        queueDaysChanged.removeAll()
+        finishedSinceTaken.removeAll()
         for id in queueOrder { queues[id]!.clear() }
         counterLines.removeAll()
         bookedSlots = nil
@@ -65,7 +67,7 @@ extension Centre {
         queue id: QueueID, priority: Int = 0, lang: String? = nil, request: String? = nil
     ) throws(CentreError) -> Issued {
         rollDayIfNeeded()
-        if let request, let t = byRequest[request].flatMap({ tickets[$0] }) {
+        if let request, let t = ticket(request: request) {
             guard t.origin == id, t.priority == priority else {
                 throw .badArgument("id=\(request) was used today for another ISSUE (\(t.number))")
             }
@@ -102,8 +104,9 @@ extension Centre {
         nextID = max(nextID, t.id + 1)
         tickets[t.id] = t
         byNumber[t.number] = t.id
-        if let request = t.request { byRequest[request] = t.id }
+        if let request = t.request { byRequest.insert(request, t.id, keyOf: { anyTicket(id: $0)?.request }) }
         lastSeq[t.origin] = t.seq
+        queueDaysChanged.insert(t.origin)
         activeSeqs[t.origin, default: []].insert(t.seq)
         enqueue(t)
         changes.append(.ticket(t))
@@ -125,9 +128,7 @@ extension Centre {
     /// Cancels the waiting ticket issued today for the `ISSUE` key `request`.
     public func cancel(request key: String) throws(CentreError) -> Ticket {
         rollDayIfNeeded()
-        guard let number = byRequest[key].flatMap({ tickets[$0] })?.number else {
-            throw .unknownTicket("for id=\(key)")
-        }
+        guard let number = ticket(request: key)?.number else { throw .unknownTicket("for id=\(key)") }
         return try cancel(number)
     }
 
@@ -181,7 +182,7 @@ extension Centre {
         counter.streak = t.priority > 0 ? counter.streak + 1 : 0
         store(counter)
         changes.append(.counter(counter))
-        noteCall(t.id)
+        noteCall(t)
         dirtyQueues.insert(t.queue)
         let waited = Int(max(0, (t.calledAt ?? now) - t.waitingSince) / 1000)
         return Called(ticket: t, finished: finished, waited: waited)
@@ -196,7 +197,7 @@ extension Centre {
         t.announcedAt = clock.now()
         tickets[t.id] = t
         changes.append(.ticket(t))
-        noteCall(t.id)
+        noteCall(t)
         return t
     }
 
@@ -316,6 +317,7 @@ extension Centre {
         if state == .done, let calledAt = t.calledAt {
             queues[t.queue]?.recordService(seconds: Int(max(0, now - calledAt) / 1000))
             dirtyQueues.insert(t.queue)
+            queueDaysChanged.insert(t.queue)
         }
         counters[cid]!.current = nil
         changes.append(.counter(counters[cid]!))
@@ -326,6 +328,7 @@ extension Centre {
     /// Stores a ticket that reached a final state and frees its number.
     func release(_ t: Ticket) {
         tickets[t.id] = t
+        finishedSinceTaken.append(t.id)
         activeSeqs[t.origin]?.remove(t.seq)
         changes.append(.ticket(t))
         dirtyQueues.insert(t.queue)
@@ -337,9 +340,12 @@ extension Centre {
         }
     }
 
-    func noteCall(_ id: Int64) {
-        recentCalls.removeAll { $0 == id }
-        recentCalls.insert(id, at: 0)
+    func noteCall(_ t: Ticket) {
+        recentCalls.removeAll { $0.id == t.id }
+        let call = RecentCall(
+            id: t.id, number: t.number, queue: t.calledQueue ?? t.queue, counter: t.counter ?? "-",
+            at: t.announcedAt ?? clock.now(), calls: max(1, t.calls))
+        recentCalls.insert(call, at: 0)
         if recentCalls.count > Centre.recentCallsKept { recentCalls.removeLast() }
     }
 }
@@ -390,7 +396,7 @@ extension Centre {
 
     /// `stepBack` for the ticket an `ISSUE` key issued: what the ticket's page does for its visitor.
     public func stepBack(request key: String) throws(CentreError) -> SteppedBack {
-        guard let number = byRequest[key].flatMap({ tickets[$0] })?.number else { throw .unknownTicket("for id=\(key)") }
+        guard let number = ticket(request: key)?.number else { throw .unknownTicket("for id=\(key)") }
         return try stepBack(number)
     }
 }

@@ -10,10 +10,19 @@ public final class Centre {
     public let clock: Clock
     public internal(set) var today: ServiceDay
 
+    /// The live tickets (and, without an archive, every ticket of the day). With an archive, a ticket that ends is
+    /// let go once its change is taken for the store, and read back from the archive when asked for.
     var tickets: [Int64: Ticket] = [:]
+    /// Where finished tickets are read from; nil keeps every ticket of the day in memory.
+    public var archive: TicketArchive?
+    /// Tickets that ended since the changes were last taken: let go then.
+    var finishedSinceTaken: [Int64] = []
+    /// Today's numbers, each to its latest ticket (at most 999 a queue).
     var byNumber: [String: Int64] = [:]
     /// Today's tickets by the key their `ISSUE` carried.
-    var byRequest: [String: Int64] = [:]
+    var byRequest = RequestIndex()
+    /// Queues whose numbering or service times changed since the changes were last taken.
+    var queueDaysChanged: Set<QueueID> = []
     var queues: [QueueID: QueueLine] = [:]
     /// Configured queues in configuration order, then removed queues that still hold tickets.
     public internal(set) var queueOrder: [QueueID] = []
@@ -33,8 +42,8 @@ public final class Centre {
     /// Per issuing queue: number parts of today's tickets still waiting or called.
     var activeSeqs: [QueueID: Set<Int>] = [:]
     var nextID: Int64
-    /// Ids of today's called tickets, latest call first.
-    var recentCalls: [Int64] = []
+    /// Today's latest calls, newest first.
+    var recentCalls: [RecentCall] = []
     public static let recentCallsKept = 100
 
     var changes: [Change] = []
@@ -56,7 +65,8 @@ public final class Centre {
     public var hasDirtyQueues: Bool { !dirtyQueues.isEmpty }
 
     /// Builds the state from what the store holds. Open tickets of earlier days are expired, as changes to commit.
-    public init(config: CentreConfig, clock: Clock, snapshot: Snapshot) {
+    public init(config: CentreConfig, clock: Clock, snapshot: Snapshot, archive: TicketArchive? = nil) {
+        self.archive = archive
         guard let calendar = ServiceCalendar(timeZoneIdentifier: config.timeZone) else {
             preconditionFailure("time zone \(config.timeZone) was not validated")
         }
@@ -93,22 +103,23 @@ public final class Centre {
             queues[t.queue] = line
             queueOrder.append(t.queue)
         }
+        byRequest = snapshot.requests
         for t in tickets.values.sorted(by: { $0.id < $1.id }) where t.day == today.date {
             byNumber[t.number] = t.id
             lastSeq[t.origin] = t.seq
-            if let key = t.request { byRequest[key] = t.id }
+            if let key = t.request {
+                byRequest.insert(key, t.id, keyOf: { [tickets] in tickets[$0]?.request ?? archive?.ticket(id: $0)?.request })
+            }
+        }
+        for d in snapshot.queueDays where d.day == today.date {
+            lastSeq[d.queue] = d.lastSeq
+            queues[d.queue]?.recentServices = Array(d.services.suffix(20))
         }
         for t in openTickets {
             activeSeqs[t.origin, default: []].insert(t.seq)
             if t.state == .waiting { enqueue(t) }
         }
-        let served = tickets.values.filter { $0.state == .done && $0.day == today.date && $0.calledAt != nil }
-        for t in served.sorted(by: { ($0.finishedAt ?? 0) < ($1.finishedAt ?? 0) }) {
-            queues[t.queue]?.recordService(seconds: Int(((t.finishedAt ?? 0) - (t.calledAt ?? 0)) / 1000))
-        }
-        recentCalls = tickets.values.filter { $0.announcedAt != nil && $0.day == today.date }
-            .sorted { ($0.announcedAt!, $0.id) > ($1.announcedAt!, $1.id) }
-            .prefix(Centre.recentCallsKept).map(\.id)
+        recentCalls = Array(snapshot.recentCalls.filter { today.contains($0.at) }.prefix(Centre.recentCallsKept))
 
         let records = Dictionary(snapshot.counters.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for c in config.counters {
@@ -144,16 +155,28 @@ public final class Centre {
         Snapshot(
             tickets: Array(tickets.values), counters: Array(counters.values),
             closedQueues: Set(queues.values.filter(\.closed).map(\.config.id)), maxTicketID: nextID - 1,
-            kiosks: Array(kiosks.values), appointments: Array(appointments.values))
+            kiosks: Array(kiosks.values), appointments: Array(appointments.values),
+            queueDays: queueOrder.map(queueDay), recentCalls: recentCalls, requests: byRequest)
     }
 
-    /// The changes made since the last call, for the store to commit.
+    func queueDay(_ id: QueueID) -> QueueDay {
+        QueueDay(queue: id, day: today.date, lastSeq: lastSeq[id] ?? 0, services: queues[id]?.recentServices ?? [])
+    }
+
+    /// The changes made since the last call, for the store to commit. With an archive, the tickets that ended are
+    /// let go: from now on they are the store's.
     public func takeChanges() -> [Change] {
+        for id in queueDaysChanged.sorted() { changes.append(.queueDay(queueDay(id))) }
+        queueDaysChanged.removeAll(keepingCapacity: true)
+        if archive != nil {
+            for id in finishedSinceTaken where tickets[id]?.state.isOpen == false { tickets[id] = nil }
+        }
+        finishedSinceTaken.removeAll(keepingCapacity: true)
         defer { changes.removeAll(keepingCapacity: true) }
         return changes
     }
 
-    public var hasChanges: Bool { !changes.isEmpty }
+    public var hasChanges: Bool { !changes.isEmpty || !queueDaysChanged.isEmpty }
 
     public func takeDirtyQueues() -> Set<QueueID> {
         defer { dirtyQueues.removeAll(keepingCapacity: true) }
@@ -313,12 +336,24 @@ public final class Centre {
         public var wait: Int?
     }
 
-    /// The ticket with this id, if the centre holds it (today's, and those still open).
+    /// The live ticket with this id (or, without an archive, any of today's).
     public func ticket(id: Int64) -> Ticket? { tickets[id] }
+
+    /// The ticket with this id, live or read back from the archive.
+    public func anyTicket(id: Int64) -> Ticket? { tickets[id] ?? archive?.ticket(id: id) }
 
     /// Today's most recent ticket with this number.
     public func lookup(_ number: String) -> Ticket? {
-        byNumber[number].flatMap { tickets[$0] }
+        if let id = byNumber[number] { return anyTicket(id: id) }
+        return archive?.latest(number: number, day: today.date)
+    }
+
+    /// Today's ticket issued for this `ISSUE` key.
+    public func ticket(request key: String) -> Ticket? {
+        guard let id = byRequest.candidate(key), let t = anyTicket(id: id), t.request == key, t.day == today.date else {
+            return nil
+        }
+        return t
     }
 
     public func view(_ number: String) throws(CentreError) -> TicketView {
@@ -327,9 +362,7 @@ public final class Centre {
     }
 
     /// Today's ticket issued for the `ISSUE` key `request`, as `TICKET` shows it: what its web page shows.
-    public func view(request key: String) -> TicketView? {
-        byRequest[key].flatMap { tickets[$0] }.map(view)
-    }
+    public func view(request key: String) -> TicketView? { ticket(request: key).map(view) }
 
     func view(_ t: Ticket) -> TicketView {
         guard t.state == .waiting, let q = queues[t.queue] else { return TicketView(ticket: t) }
@@ -359,15 +392,13 @@ public final class Centre {
     public func currentTicket(of id: CounterID) -> Ticket? { counters[id]?.current.flatMap { tickets[$0] } }
 
     /// The number a queue called last today: how far it has got.
-    public func lastCalled(in queue: QueueID) -> String? {
-        for id in recentCalls { if let t = tickets[id], t.calledQueue == queue { return t.number } }
-        return nil
-    }
+    public func lastCalled(in queue: QueueID) -> String? { recentCalls.first { $0.queue == queue }?.number }
 
     /// Today's latest calls, newest first.
-    public func latestCalls(_ n: Int) -> [Ticket] { recentCalls.prefix(n).compactMap { tickets[$0] } }
+    public func latestCalls(_ n: Int) -> [RecentCall] { Array(recentCalls.prefix(n)) }
 
-    /// Every ticket of today, in issue order.
+    /// Every ticket of today the centre holds, in issue order: all of them without an archive (with one, the
+    /// store has the day's tickets).
     public var todaysTickets: [Ticket] { tickets.values.filter { $0.day == today.date }.sorted { $0.id < $1.id } }
 
     /// Tickets waiting in all queues.

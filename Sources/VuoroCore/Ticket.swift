@@ -144,10 +144,13 @@ public enum Change: Equatable, Sendable {
     case appointment(Appointment)
     /// An appointment cancelled (`UNBOOK`): deleted.
     case appointmentGone(String)
+    /// A queue's numbering and service times of the day.
+    case queueDay(QueueDay)
 }
 
-/// What the store holds that the domain needs at start: today's tickets, tickets still open from earlier days,
-/// counters and closed queues.
+/// What the store holds that the domain needs at start: the live tickets (waiting, called, parked; any day),
+/// counters, closed queues, and the day's indexes (its ISSUE keys, latest calls, each queue's numbering and
+/// service times). Finished tickets stay in the store.
 public struct Snapshot: Equatable, Sendable {
     public var tickets: [Ticket]
     public var counters: [CounterRecord]
@@ -157,11 +160,20 @@ public struct Snapshot: Equatable, Sendable {
     public var kiosks: [KioskRecord]
     /// Appointments of today and later.
     public var appointments: [Appointment]
+    public var queueDays: [QueueDay]
+    /// The day's latest calls, newest first.
+    public var recentCalls: [RecentCall]
+    /// The day's `ISSUE` keys.
+    public var requests: RequestIndex
     public init(
         tickets: [Ticket] = [], counters: [CounterRecord] = [], closedQueues: Set<QueueID> = [], maxTicketID: Int64 = 0,
-        kiosks: [KioskRecord] = [], appointments: [Appointment] = []
+        kiosks: [KioskRecord] = [], appointments: [Appointment] = [], queueDays: [QueueDay] = [],
+        recentCalls: [RecentCall] = [], requests: RequestIndex = RequestIndex()
     ) {
         self.appointments = appointments
+        self.queueDays = queueDays
+        self.recentCalls = recentCalls
+        self.requests = requests
         self.kiosks = kiosks
         self.tickets = tickets
         self.counters = counters

@@ -115,12 +115,11 @@ struct FeedBuilder {
         }
         let calls = centre.latestCalls(Centre.recentCallsKept).filter { t in
             if let c = filter.counter { return t.counter == c }
-            return filter.queues.contains(t.calledQueue ?? t.queue)
+            return filter.queues.contains(t.queue)
         }.prefix(12).map { t -> JSON in
             .object([
-                ("ticket", .string(t.number)), ("queue", .string(t.calledQueue ?? t.queue)),
-                ("counter", .string(t.counter ?? "-")), ("calls", .number(max(1, t.calls))),
-                ("at", .string(centre.calendar.civil(t.announcedAt ?? 0).timeString)),
+                ("ticket", .string(t.number)), ("queue", .string(t.queue)), ("counter", .string(t.counter)),
+                ("calls", .number(t.calls)), ("at", .string(centre.calendar.civil(t.at).timeString)),
             ])
         }
         let counters = centre.counterOrder.map { id -> (String, JSON) in

@@ -57,7 +57,7 @@ extension Engine {
                 return committed(APIRoutes.json(before == nil ? 201 : 200, Engine.json(info)))
             case .delete(let ref):
                 if let a = centre.appointment(ref), let id = a.ticket {
-                    let number = centre.ticket(id: id)?.number ?? "a ticket"
+                    let number = centre.anyTicket(id: id)?.number ?? "a ticket"
                     return APIRoutes.error(
                         409, "checked-in", "\(ref) is checked in as \(number); its ticket is ended at the counter")
                 }

@@ -76,7 +76,7 @@ extension Engine {
 
     /// An appointment as `BOOK` and `BOOKINGS` give it: `booked`, or its ticket's state once checked in.
     func bookingInfo(_ a: Appointment) -> BookingInfo {
-        bookingInfo(a, ticket: a.ticket.flatMap { centre.ticket(id: $0) })
+        bookingInfo(a, ticket: a.ticket.flatMap { centre.anyTicket(id: $0) })
     }
 
     func bookingInfo(_ a: Appointment, ticket t: Ticket?) -> BookingInfo {

@@ -141,9 +141,7 @@ extension Engine {
         case .called(let n):
             return .calls(
                 centre.latestCalls(n).map { t in
-                    CallInfo(
-                        ticket: t.number, queue: t.calledQueue ?? t.queue, counter: t.counter ?? "-",
-                        at: stamp(t.announcedAt ?? 0), calls: max(1, t.calls))
+                    CallInfo(ticket: t.number, queue: t.queue, counter: t.counter, at: stamp(t.at), calls: t.calls)
                 })
         case .watch:
             c.startWatching()

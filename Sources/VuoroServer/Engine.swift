@@ -16,7 +16,10 @@ final class Engine: @unchecked Sendable {  // confined to `loop`: every entry po
     let logger: Logger
     var options: ServerOptions
     let metrics: ServerMetrics?
-    private(set) var centre: Centre
+    /// The centre, reading the day's finished tickets back from the store when asked for them.
+    private(set) var centre: Centre {
+        didSet { centre.archive = store }
+    }
     /// The I/O loops that run the connections' sockets, by index; set once before the server starts.
     var ioLoops: [IOLoop] = []
 
@@ -47,6 +50,7 @@ final class Engine: @unchecked Sendable {  // confined to `loop`: every entry po
         self.metrics = metrics
         self.loop = loop
         self.centre = centre
+        centre.archive = store
         self.store = store
         self.options = options
         self.logger = logger

@@ -31,10 +31,11 @@ public enum Retention {
             tickets, appointments: booked, by: g, waitTarget: config.waitTarget, hourOf: { calendar.civil($0).hour })
     }
 
-    /// A day's statistics: today from memory, a kept day from its saved figures, else from its tickets.
+    /// A day's statistics: a kept day from its saved figures, else from its tickets (today's as committed: the
+    /// centre holds only the live ones).
     static func stats(day: String, by g: StatsGrouping, centre: Centre, store: Store) throws -> [DayStats] {
         if day == centre.today.date {
-            return compute(centre.todaysTickets, centre.bookings(day: day), g, centre.config, centre.calendar)
+            return compute(try store.tickets(day: day), centre.bookings(day: day), g, centre.config, centre.calendar)
         }
         if let saved = try store.savedStats(day: day, grouping: g) { return saved }
         return compute(

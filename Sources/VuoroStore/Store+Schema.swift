@@ -1,7 +1,7 @@
 // vuoro's schema and its migrations: each version's statements, applied in order, one transaction each.
 
 extension Store {
-    public static let schemaVersion: Int64 = 7
+    public static let schemaVersion: Int64 = 8
 
     static func checkAndMigrate(_ db: Database, path: String) throws {
         let appID = try db.scalar("PRAGMA application_id") ?? 0
@@ -16,6 +16,7 @@ extension Store {
             try db.execute(schemaV5)
             try db.execute(schemaV6)
             try db.execute(schemaV7)
+            try db.execute(schemaV8)
             try db.execute("PRAGMA application_id=\(applicationID); PRAGMA user_version=\(schemaVersion); COMMIT")
             return
         }
@@ -56,7 +57,29 @@ extension Store {
             try db.execute(schemaV7)
             try db.execute("PRAGMA user_version=7; COMMIT")
         }
+        if version < 8 {
+            try db.execute("BEGIN IMMEDIATE")
+            try db.execute(schemaV8)
+            try db.execute("PRAGMA user_version=8; COMMIT")
+        }
     }
+
+    /// Version 8: what vuorod needs to start without reading the day's finished tickets. Each queue's numbering and
+    /// last service times of its day (filled from the tickets of the latest day at the migration), an index of the
+    /// day's numbers and ISSUE keys (which also serves retention's days), and one of the calls in their order.
+    static let schemaV8 = """
+        ALTER TABLE queue ADD COLUMN day TEXT;
+        ALTER TABLE queue ADD COLUMN last_seq INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE queue ADD COLUMN services TEXT NOT NULL DEFAULT '';
+        INSERT INTO queue(id, closed, day, last_seq)
+          SELECT t.origin, 0, t.day, t.seq FROM ticket t
+          WHERE t.day = (SELECT max(day) FROM ticket)
+            AND t.id = (SELECT max(id) FROM ticket u WHERE u.day = t.day AND u.origin = t.origin)
+          ON CONFLICT(id) DO UPDATE SET day = excluded.day, last_seq = excluded.last_seq;
+        DROP INDEX ticket_day;
+        CREATE INDEX ticket_day ON ticket(day, number, request);
+        CREATE INDEX ticket_called ON ticket(announced_at) WHERE announced_at IS NOT NULL;
+        """
 
     /// Version 7: booked visits. Appointments (an opaque reference, a queue, a due time, a counter and a length;
     /// nothing about the visitor), a ticket's booking, due time and counter line, parked tickets among the open

@@ -55,6 +55,9 @@ public final class Store {
     private var putKiosk: Statement!
     private var dropKiosk: Statement!
     private var putAppointment: Statement!
+    private var putQueueDay: Statement!
+    private var ticketByID: Statement!
+    private var ticketByNumber: Statement!
     private var dropAppointment: Statement!
     private var begin: Statement!
     private var commitStatement: Statement!
@@ -98,7 +101,15 @@ public final class Store {
                 INSERT INTO counter(id, queues, paused, current, streak, explicit) VALUES (?1,?2,?3,?4,?5,?6)
                 ON CONFLICT(id) DO UPDATE SET queues = ?2, paused = ?3, current = ?4, streak = ?5, explicit = ?6
                 """)
-            putQueue = try db.prepare("INSERT OR REPLACE INTO queue(id, closed) VALUES (?1, ?2)")
+            putQueue = try db.prepare(
+                "INSERT INTO queue(id, closed) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET closed = ?2")
+            putQueueDay = try db.prepare(
+                """
+                INSERT INTO queue(id, closed, day, last_seq, services) VALUES (?1, 0, ?2, ?3, ?4)
+                ON CONFLICT(id) DO UPDATE SET day = ?2, last_seq = ?3, services = ?4
+                """)
+            ticketByID = try db.prepare("\(Store.ticketColumns) WHERE id = ?1")
+            ticketByNumber = try db.prepare("\(Store.ticketColumns) WHERE day = ?1 AND number = ?2 ORDER BY id DESC LIMIT 1")
             putKiosk = try db.prepare("INSERT OR REPLACE INTO kiosk(name, paper, seen) VALUES (?1, ?2, ?3)")
             dropKiosk = try db.prepare("DELETE FROM kiosk WHERE name = ?1")
             begin = try db.prepare("BEGIN IMMEDIATE")
@@ -113,16 +124,39 @@ public final class Store {
         }
     }
 
-    /// What the centre needs at start: tickets of `today` and later, open tickets of any day, counters, queues.
+    /// What the centre needs at start: the live tickets of any day (not the day's finished ones, which stay here),
+    /// counters, queues and their day, the day's ISSUE keys and latest calls, kiosks, appointments.
     public func load(today: String) throws -> Snapshot {
         var snap = Snapshot()
-        for sql in [
-            "\(Store.ticketColumns) WHERE day >= ?1",
-            "\(Store.ticketColumns) WHERE state IN ('waiting', 'called', 'parked') AND day < ?1",
-        ] {
-            let s = try db.prepare(sql)
-            s.bind(1, today)
-            while try s.step() { if let t = Store.ticket(s) { snap.tickets.append(t) } }
+        let live = try db.prepare("\(Store.ticketColumns) WHERE state IN ('waiting', 'called', 'parked')")
+        while try live.step() { if let t = Store.ticket(live) { snap.tickets.append(t) } }
+        // The keys from the index of the day's numbers and keys, without reading a ticket.
+        let keys = try db.prepare("SELECT request, id FROM ticket WHERE day = ?1 AND request IS NOT NULL")
+        keys.bind(1, today)
+        while try keys.step() {
+            guard let key = keys.text(0) else { continue }
+            snap.requests.insert(key, keys.int(1), keyOf: { self.ticket(id: $0)?.request })
+        }
+        let calls = try db.prepare(
+            """
+            SELECT id, number, coalesce(called_queue, queue), counter, announced_at, calls FROM ticket
+            WHERE announced_at IS NOT NULL AND day = ?1 ORDER BY announced_at DESC, id DESC LIMIT ?2
+            """)
+        calls.bind(1, today)
+        calls.bind(2, Centre.recentCallsKept)
+        while try calls.step() {
+            snap.recentCalls.append(
+                RecentCall(
+                    id: calls.int(0), number: calls.text(1) ?? "", queue: calls.text(2) ?? "",
+                    counter: calls.text(3) ?? "-", at: calls.int(4), calls: max(1, Int(calls.int(5)))))
+        }
+        let days = try db.prepare("SELECT id, day, last_seq, services FROM queue WHERE day = ?1")
+        days.bind(1, today)
+        while try days.step() {
+            snap.queueDays.append(
+                QueueDay(
+                    queue: days.text(0) ?? "", day: days.text(1) ?? "", lastSeq: Int(days.int(2)),
+                    services: (days.text(3) ?? "").split(separator: ",").compactMap { Int($0) }))
         }
         let c = try db.prepare("SELECT id, queues, paused, current, streak, explicit FROM counter")
         while try c.step() {
@@ -350,6 +384,13 @@ public final class Store {
             let s = dropAppointment!
             s.bind(1, ref)
             try s.run()
+        case .queueDay(let d):
+            let s = putQueueDay!
+            s.bind(1, d.queue)
+            s.bind(2, d.day)
+            s.bind(3, d.lastSeq)
+            s.bind(4, d.services.map(String.init).joined(separator: ","))
+            try s.run()
         }
     }
 
@@ -456,5 +497,23 @@ extension Store {
             out.append(PushRow(ticket: s.int(0), endpoint: s.text(1) ?? "", p256dh: s.blob(2), auth: s.blob(3)))
         }
         return out
+    }
+}
+
+extension Store: TicketArchive {
+    /// A committed ticket; nil when there is none, or it cannot be read (the caller answers as for none).
+    public func ticket(id: Int64) -> Ticket? {
+        let s = ticketByID!
+        s.bind(1, id)
+        defer { s.reset() }
+        return (try? s.step()) == true ? Store.ticket(s) : nil
+    }
+
+    public func latest(number: String, day: String) -> Ticket? {
+        let s = ticketByNumber!
+        s.bind(1, day)
+        s.bind(2, number)
+        defer { s.reset() }
+        return (try? s.step()) == true ? Store.ticket(s) : nil
     }
 }

@@ -70,7 +70,8 @@ import VuoroTestSupport
         _ = try Store(path: path)
         let db = try Database(path: path)
         try db.execute(
-            "DROP TABLE daily_stats; DROP TABLE kiosk; ALTER TABLE ticket DROP COLUMN request; "
+            "DROP INDEX ticket_called; DROP INDEX ticket_day; CREATE INDEX ticket_day ON ticket(day); ALTER TABLE queue DROP COLUMN day; ALTER TABLE queue DROP COLUMN last_seq; ALTER TABLE queue DROP COLUMN services; "
+                + "DROP TABLE daily_stats; DROP TABLE kiosk; ALTER TABLE ticket DROP COLUMN request; "
                 + "ALTER TABLE ticket DROP COLUMN steps_back; ALTER TABLE ticket DROP COLUMN place; "
                 + "DROP TABLE push_subscription; "
                 + "DROP TABLE appointment; ALTER TABLE ticket DROP COLUMN due; ALTER TABLE ticket DROP COLUMN booking; ALTER TABLE ticket DROP COLUMN for_counter; DROP INDEX ticket_open; CREATE INDEX ticket_open ON ticket(state) WHERE state IN ('waiting', 'called'); PRAGMA user_version = 1")
