@@ -40,6 +40,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "VuoroStore", dependencies: ["CSQLite", "VuoroCore"], swiftSettings: [.swiftLanguageMode(.v6)]),
         .systemLibrary(name: "CEpoll"),
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .target(
             name: "VuoroSystemd",
@@ -52,7 +53,7 @@ let package = Package(
         .target(
             name: "VuoroServer",
             dependencies: [
-                "VuoroCore", "VuoroProtocol", "VuoroStore", "VuoroHTTP", "VuoroQR", "VuoroChild", "VuoroPush",
+                "VuoroCore", "VuoroProtocol", "VuoroStore", "VuoroHTTP", "VuoroQR", "VuoroChild", "VuoroPush", "CMalloc",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),

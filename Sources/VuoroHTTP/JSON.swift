@@ -48,6 +48,15 @@ public enum JSON: Equatable, Sendable {
     /// A string with its quotes and escapes; `<` and `>` too, so that JSON inside HTML never closes a tag.
     static func quote(_ s: String, into out: inout String) {
         out += "\""
+        // Most strings (numbers, ids, names) need no escape: appended whole. 0xE2 starts U+2028 and U+2029.
+        let plain = !s.utf8.contains { b in
+            b < 0x20 || b == 0x22 || b == 0x5C || b == 0x3C || b == 0x3E || b == 0x26 || b == 0xE2
+        }
+        if plain {
+            out += s
+            out += "\""
+            return
+        }
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""

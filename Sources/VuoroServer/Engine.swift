@@ -40,6 +40,8 @@ final class Engine: @unchecked Sendable {  // confined to `loop`: every entry po
     /// The web's event streams (boards, tickets' pages) and the spoken calls, once the web listener starts.
     var web: (feed: WebFeed, speech: SpeechCache?)?
     private var feedBuilder = FeedBuilder()
+    /// Gives back to the system what a busy spell freed, at the first quiet second after it.
+    private(set) var heap = HeapTrim()
     /// The tickets whose page is open, and the place each was last sent.
     var pages = TicketPages()
     /// Web Push, once the web listener starts with it.
@@ -189,6 +191,7 @@ final class Engine: @unchecked Sendable {  // confined to `loop`: every entry po
     func flush() {
         loop.preconditionInEventLoop()
         flushScheduled = false
+        heap.batch()
         if centre.hasChanges { commit() }
         let dirty = centre.takeDirtyQueues()
         let changed = publisher.figures(of: dirty, in: centre) { figures($0) }
@@ -287,6 +290,7 @@ final class Engine: @unchecked Sendable {  // confined to `loop`: every entry po
             if storage.lost { reloadState() }
             return
         }
+        heap.tick()
         rollDay()
         backUpIfDue()
         if chores.retentionDue { retireOneDay() }

@@ -97,8 +97,8 @@ final class FeedLimits: Sendable {
 final class LoopFeed: @unchecked Sendable {
     let loop: EventLoop
     /// The latest records, oldest first: what a reconnecting stream may have missed.
-    private var ring: [FeedRecord] = []
-    static let ringSize = 4096
+    private var ring = CircularBuffer<FeedRecord>(initialCapacity: LoopFeed.ringSize)
+    static let ringSize = 2048
     private struct Subscriber {
         let stream: HTTPStream
         let filter: FeedFilter
@@ -121,8 +121,10 @@ final class LoopFeed: @unchecked Sendable {
 
     func deliver(_ records: [FeedRecord]) {
         loop.preconditionInEventLoop()
-        ring += records
-        if ring.count > LoopFeed.ringSize { ring.removeFirst(ring.count - LoopFeed.ringSize) }
+        for r in records {
+            if ring.count == LoopFeed.ringSize { ring.removeFirst() }
+            ring.append(r)
+        }
         guard !subscribers.isEmpty else { return }
         // A ticket's new place goes to that ticket's pages alone: looked up, not offered to every stream.
         var events: [FeedRecord] = []

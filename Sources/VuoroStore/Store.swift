@@ -130,7 +130,7 @@ public final class Store {
         var snap = Snapshot()
         let live = try db.prepare("\(Store.ticketColumns) WHERE state IN ('waiting', 'called', 'parked')")
         while try live.step() { if let t = Store.ticket(live) { snap.tickets.append(t) } }
-        // The keys from the index of the day's numbers and keys, without reading a ticket.
+        // The day's keys: two columns of its tickets, read through ticket_day without building a ticket.
         let keys = try db.prepare("SELECT request, id FROM ticket WHERE day = ?1 AND request IS NOT NULL")
         keys.bind(1, today)
         while try keys.step() {

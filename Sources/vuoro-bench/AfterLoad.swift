@@ -33,7 +33,8 @@ extension VuoroBench {
         }
         close(issuer)
         let idleFds = (0..<idle).map { _ in connectTCP(v.port) }
-        usleep(500_000)
+        // Taken once the load is over: vuorod gives back what a busy spell freed at its first quiet second.
+        usleep(2_500_000)
         out.residentKiB = residentKiB(v.pid)
         idleFds.forEach { close($0) }
         v.stop()

@@ -133,6 +133,7 @@ struct Vuorod: AsyncParsableCommand {
     }
 
     func run() async throws {
+        limitHeapArenas()
         let loaded = try loadConfig()
         let centreConfig = loaded.centre
         if checkConfig {

@@ -70,7 +70,7 @@ import VuoroTestSupport
         _ = try Store(path: path)
         let db = try Database(path: path)
         try db.execute(
-            "DROP INDEX ticket_called; DROP INDEX ticket_day; CREATE INDEX ticket_day ON ticket(day); ALTER TABLE queue DROP COLUMN day; ALTER TABLE queue DROP COLUMN last_seq; ALTER TABLE queue DROP COLUMN services; "
+            "DROP INDEX ticket_called; ALTER TABLE queue DROP COLUMN day; ALTER TABLE queue DROP COLUMN last_seq; ALTER TABLE queue DROP COLUMN services; "
                 + "DROP TABLE daily_stats; DROP TABLE kiosk; ALTER TABLE ticket DROP COLUMN request; "
                 + "ALTER TABLE ticket DROP COLUMN steps_back; ALTER TABLE ticket DROP COLUMN place; "
                 + "DROP TABLE push_subscription; "

@@ -153,7 +153,7 @@ import VuoroStore
         let db = try Database(path: path)
         try db.execute(
             """
-            DROP INDEX ticket_called; DROP INDEX ticket_day; CREATE INDEX ticket_day ON ticket(day); ALTER TABLE queue DROP COLUMN day; ALTER TABLE queue DROP COLUMN last_seq; ALTER TABLE queue DROP COLUMN services;
+            DROP INDEX ticket_called; ALTER TABLE queue DROP COLUMN day; ALTER TABLE queue DROP COLUMN last_seq; ALTER TABLE queue DROP COLUMN services;
             ALTER TABLE ticket DROP COLUMN request; DROP TABLE kiosk;
             ALTER TABLE daily_stats DROP COLUMN transferred_out; ALTER TABLE ticket DROP COLUMN steps_back;
             ALTER TABLE ticket DROP COLUMN place;
