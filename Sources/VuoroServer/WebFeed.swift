@@ -217,6 +217,18 @@ final class WebFeed: Sendable {
 
     /// An SSE frame with this run's id.
     func frame(id: UInt64, data: String) -> ByteBuffer {
-        ByteBuffer(string: ServerSentEvent.frame(id: "\(epoch)-\(id)", event: nil, data: data))
+        // The feed's data is compact JSON, one line: written straight into the buffer.
+        guard !data.utf8.contains(where: { $0 == 10 || $0 == 13 }) else {
+            return ByteBuffer(string: ServerSentEvent.frame(id: "\(epoch)-\(id)", event: nil, data: data))
+        }
+        var b = ByteBufferAllocator().buffer(capacity: data.utf8.count + epoch.utf8.count + 32)
+        b.writeStaticString("id: ")
+        b.writeString(epoch)
+        b.writeStaticString("-")
+        b.writeString(String(id))
+        b.writeStaticString("\ndata: ")
+        b.writeString(data)
+        b.writeStaticString("\n\n")
+        return b
     }
 }
