@@ -13,69 +13,93 @@ struct FeedBuilder {
         _ events: [Event], places: [(number: String, place: PagePlace)], centre: Centre, feed: WebFeed,
         speech: SpeechCache?
     ) -> [FeedRecord] {
+        // What each event's JSON needs is taken from the centre now; the JSON itself is written when a stream
+        // first needs it, on that stream's loop (at once while a board speaks: its audio is made now).
+        let at = centre.calendar.civil(centre.clock.now()).timeString
+        let speaking = feed.limits.anySpeaking
         var out = events.map { e in
             next += 1
+            let id = next
             let discreet = e.queue.flatMap { centre.queueConfig($0)?.discreet } ?? false
-            let data = FeedBuilder.payload(e, centre: centre, speech: discreet ? nil : speech, prepare: feed.limits.anySpeaking)
-            return FeedRecord(id: next, event: e, discreet: discreet, frame: feed.frame(id: next, data: data))
+            let render = FeedBuilder.payload(e, centre: centre, at: at, speech: discreet ? nil : speech)
+            let frame = speaking ? FeedFrame(feed.frame(id: id, data: render(true))) : FeedFrame { feed.frame(id: id, data: render(false)) }
+            return FeedRecord(id: id, event: e, discreet: discreet, lazyFrame: frame)
         }
         for (number, place) in places {
             next += 1
             let data = TicketPages.json(number, place)
-            out.append(FeedRecord(id: next, event: nil, placeOf: number, discreet: false, frame: feed.frame(id: next, data: data)))
+            out.append(
+                FeedRecord(id: next, event: nil, placeOf: number, discreet: false, lazyFrame: FeedFrame(feed.frame(id: next, data: data))))
         }
         return out
     }
 
-    /// The event as a board reads it.
-    static func payload(_ e: Event, centre: Centre, speech: SpeechCache?, prepare: Bool) -> String {
-        let now = centre.calendar.civil(centre.clock.now()).timeString
+    /// The event as a board reads it: what it needs of the centre taken now, the JSON written by the function
+    /// returned (on any thread; its argument makes the call's audio at once).
+    static func payload(_ e: Event, centre: Centre, at now: String, speech: SpeechCache?) -> @Sendable (Bool) -> String {
         switch e {
         case .called(let t, let q, let c), .recalled(let t, let q, let c, _):
-            var calls = 1
-            if case .recalled(_, _, _, let n) = e { calls = n }
-            var fields: [(String, JSON)] = [
-                ("type", .string("call")), ("ticket", .string(t)), ("queue", .string(q)), ("counter", .string(c)),
-                ("calls", .number(calls)), ("at", .string(now)),
-            ]
-            if let speech {
-                fields.append(("speech", .strings(speechFiles(t, counter: c, centre: centre, speech: speech, prepare: prepare))))
+            var times = 1
+            if case .recalled(_, _, _, let n) = e { times = n }
+            let calls = times
+            let counter = centre.counterConfig(c)
+            let languages = centre.config.languages
+            return { prepare in
+                var fields: [(String, JSON)] = [
+                    ("type", .string("call")), ("ticket", .string(t)), ("queue", .string(q)), ("counter", .string(c)),
+                    ("calls", .number(calls)), ("at", .string(now)),
+                ]
+                if let speech {
+                    let files = speechFiles(t, counter: c, config: counter, languages: languages, speech: speech, prepare: prepare)
+                    fields.append(("speech", .strings(files)))
+                }
+                return JSON.object(fields).serialized()
             }
-            return JSON.object(fields).serialized()
+        case .queue(let f):
+            let json = queueJSON(f.id, centre: centre, type: true)
+            return { _ in json.serialized() }
+        default:
+            let json = otherJSON(e)
+            return { _ in json.serialized() }
+        }
+    }
+
+    /// The events that need nothing of the centre.
+    static func otherJSON(_ e: Event) -> JSON {
+        switch e {
         case .finished(let t, let state, let q, let c):
             return JSON.object([
                 ("type", .string("finished")), ("ticket", .string(t)), ("state", .string(state)), ("queue", .string(q)),
                 ("counter", c.map(JSON.string) ?? .null),
-            ]).serialized()
+            ])
         case .transferred(let t, let q, let from, let c, let to):
             return JSON.object([
                 ("type", .string("transferred")), ("ticket", .string(t)), ("queue", .string(q)),
                 ("from", .string(from)), ("counter", .string(c)), ("to", to.map(JSON.string) ?? .null),
-            ]).serialized()
+            ])
         case .parked(let t, let q, let c):
             return JSON.object([
                 ("type", .string("parked")), ("ticket", .string(t)), ("queue", .string(q)), ("counter", .string(c)),
-            ]).serialized()
-        case .queue(let f):
-            return queueJSON(f.id, centre: centre, type: true).serialized()
+            ])
         case .counter(let id, let paused, _):
             return JSON.object([("type", .string("counter")), ("counter", .string(id)), ("paused", .bool(paused))])
-                .serialized()
         case .day(let d):
-            return JSON.object([("type", .string("day")), ("day", .string(d))]).serialized()
+            return JSON.object([("type", .string("day")), ("day", .string(d))])
         case .reloaded:
-            return JSON.object([("type", .string("reloaded"))]).serialized()
+            return JSON.object([("type", .string("reloaded"))])
+        case .called, .recalled, .queue:
+            return .null
         }
     }
 
     /// The audio of a call in each of the site's languages that has a voice: `/speech/<name>.wav`, made now when
     /// a speaking board is open (else when a board first asks for it).
-    static func speechFiles(_ ticket: String, counter: String, centre: Centre, speech: SpeechCache, prepare: Bool)
-        -> [String: String]
-    {
+    static func speechFiles(
+        _ ticket: String, counter: String, config: CounterConfig?, languages: [String], speech: SpeechCache, prepare: Bool
+    ) -> [String: String] {
         var out: [String: String] = [:]
-        for lang in centre.config.languages {
-            let name = centre.counterConfig(counter)?.name(in: lang, languages: [lang])
+        for lang in languages {
+            let name = config?.name(in: lang, languages: [lang])
             let text = SignWords.spokenCall(ticket: ticket, counterName: name, counterID: counter, lang: lang)
             guard let file = speech.name(for: text, lang: lang) else { continue }
             if prepare { speech.prepare(file) }

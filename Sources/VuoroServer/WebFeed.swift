@@ -16,7 +16,29 @@ struct FeedRecord: Sendable {
     var placeOf: String? = nil
     /// The event's queue is discreet: only a board that names it shows it.
     let discreet: Bool
-    let frame: ByteBuffer
+    let lazyFrame: FeedFrame
+    /// The SSE frame, written the first time a stream needs it.
+    var frame: ByteBuffer { lazyFrame.buffer }
+}
+
+/// A record's frame, written once, by whichever loop first needs it (or at once when given).
+final class FeedFrame: @unchecked Sendable {
+    private let lock = NIOLock()
+    private var built: ByteBuffer?
+    private var make: (@Sendable () -> ByteBuffer)?
+
+    init(_ frame: ByteBuffer) { built = frame }
+    init(_ make: @escaping @Sendable () -> ByteBuffer) { self.make = make }
+
+    var buffer: ByteBuffer {
+        lock.withLock {
+            if let built { return built }
+            let b = make!()
+            built = b
+            make = nil
+            return b
+        }
+    }
 }
 
 /// What a stream is sent.
