@@ -196,20 +196,20 @@ public final class Centre {
     /// Whether the queue hands out tickets at `t`: not closed, not removed, not a holiday, within its hours.
     public func isOpen(_ id: QueueID, at t: Millis? = nil) -> Bool {
         guard let q = queues[id], !q.removed, !q.closed else { return false }
-        guard let t else {
-            // Now: hours and holidays change only on whole minutes, so their answer is kept for the minute.
-            let now = clock.now()
-            let minute = now.floorDiv(60_000)
-            if minute != openMinute {
-                openMinute = minute
-                openByHours.removeAll(keepingCapacity: true)
-            }
-            if let open = openByHours[id] { return open }
-            let open = isOpenByHours(q, at: now)
-            openByHours[id] = open
-            return open
+        // In the current minute: hours and holidays change only on whole minutes, so the answer is kept for the
+        // minute (ISSUE and every queue's figures ask it).
+        let now = clock.now()
+        let minute = now.floorDiv(60_000)
+        let at = t ?? now
+        guard at.floorDiv(60_000) == minute else { return isOpenByHours(q, at: at) }
+        if minute != openMinute {
+            openMinute = minute
+            openByHours.removeAll(keepingCapacity: true)
         }
-        return isOpenByHours(q, at: t)
+        if let open = openByHours[id] { return open }
+        let open = isOpenByHours(q, at: at)
+        openByHours[id] = open
+        return open
     }
 
     /// The minute `openByHours` holds answers for.
