@@ -128,7 +128,7 @@ public final class Store {
     /// counters, queues and their day, the day's ISSUE keys and latest calls, kiosks, appointments.
     public func load(today: String) throws -> Snapshot {
         var snap = Snapshot()
-        let live = try db.prepare("\(Store.ticketColumns) WHERE state IN ('waiting', 'called', 'parked')")
+        let live = try db.prepare("\(Store.ticketColumns) WHERE \(Store.openTicket)")
         while try live.step() { if let t = Store.ticket(live) { snap.tickets.append(t) } }
         // The day's keys: two columns of its tickets, read through ticket_day without building a ticket.
         let keys = try db.prepare("SELECT request, id FROM ticket WHERE day = ?1 AND request IS NOT NULL")

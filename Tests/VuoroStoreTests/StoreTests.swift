@@ -56,6 +56,29 @@ import VuoroStore
         #expect(try c.call(counter: "4", ticket: "H001").ticket?.calls == 2)
     }
 
+    /// Writing a ticket builds no temporary table (an `IN` list in the open tickets' index condition did, at every
+    /// write), and the start's query of the open tickets still reads them through that index.
+    @Test func writingATicketBuildsNoTemporaryTable() throws {
+        let path = dir + "/plain.db"
+        _ = try Store(path: path)
+        let db = try Database(path: path)
+        func opcodes(_ sql: String) throws -> [String] {
+            let s = try db.prepare("EXPLAIN " + sql)
+            var out: [String] = []
+            while try s.step() { out.append(s.text(1) ?? "") }
+            return out
+        }
+        let update = try opcodes("UPDATE ticket SET state = 'done' WHERE id = 1")
+        #expect(update.contains("IdxInsert") || update.contains("IdxDelete"), "\(update)")
+        #expect(!update.contains("OpenEphemeral"), "\(update)")
+        #expect(!(try opcodes("INSERT INTO ticket(id, day, number, origin, seq, queue, priority, state, issued_at, waiting_since, rank, calls, transfers, estimate) VALUES (1, 'd', 'K1', 'kela', 1, 'kela', 0, 'waiting', 0, 0, 0, 0, 0, 0)")).contains("OpenEphemeral"))
+        let plan = try db.prepare(
+            "EXPLAIN QUERY PLAN SELECT id FROM ticket WHERE (state = 'waiting' OR state = 'called' OR state = 'parked')")
+        var detail = ""
+        while try plan.step() { detail += (plan.text(3) ?? "") + "; " }
+        #expect(detail.contains("ticket_open"), "\(detail)")
+    }
+
     @Test func committedStateSurvivesReopening() throws {
         let path = dir + "/a.db"
         do {
