@@ -56,7 +56,7 @@ struct FeedBuilder {
                 return JSON.object(fields).serialized()
             }
         case .queue(let f):
-            let json = queueJSON(f.id, centre: centre, type: true)
+            let json = queueJSON(f, centre: centre)
             return { _ in json.serialized() }
         default:
             let json = otherJSON(e)
@@ -111,8 +111,21 @@ struct FeedBuilder {
     /// A queue's figures, and when closed its next opening in each language.
     static func queueJSON(_ id: QueueID, centre: Centre, type: Bool = false) -> JSON {
         guard let f = centre.figures(id) else { return .null }
+        return queueJSON(id, open: f.open, waiting: f.waiting, wait: f.wait, opensAt: f.opensAt, centre: centre, type: type)
+    }
+
+    /// The figures an event carries (the batch's publisher computed them): only a closed queue's opening is
+    /// looked up again.
+    static func queueJSON(_ f: QueueFigures, centre: Centre) -> JSON {
+        let opensAt = f.open ? nil : centre.opening(f.id).opensAt
+        return queueJSON(f.id, open: f.open, waiting: f.waiting, wait: f.wait, opensAt: opensAt, centre: centre, type: true)
+    }
+
+    static func queueJSON(
+        _ id: QueueID, open: Bool, waiting: Int, wait: Int, opensAt: Millis?, centre: Centre, type: Bool
+    ) -> JSON {
         var opens: [String: String] = [:]
-        if let at = f.opensAt {
+        if let at = opensAt {
             let c = centre.calendar.civil(at)
             let today = c.dateString == centre.calendar.civil(centre.clock.now()).dateString
             for l in centre.config.languages {
@@ -121,8 +134,8 @@ struct FeedBuilder {
         }
         return .object(
             (type ? [("type", JSON.string("queue"))] : []) + [
-                ("queue", .string(id)), ("open", .bool(f.open)), ("waiting", .number(f.waiting)),
-                ("wait", .number(waitMinutes(f.wait))), ("opens", .strings(opens)),
+                ("queue", .string(id)), ("open", .bool(open)), ("waiting", .number(waiting)),
+                ("wait", .number(waitMinutes(wait))), ("opens", .strings(opens)),
             ])
     }
 

@@ -59,8 +59,8 @@ public final class Store {
     private var ticketByID: Statement!
     private var ticketByNumber: Statement!
     private var dropAppointment: Statement!
-    private var begin: Statement!
-    private var commitStatement: Statement!
+    var begin: Statement!
+    var commitStatement: Statement!
 
     /// Files beside the database that belong to its owner (vuorod's lock file): a backup never replaces them.
     public var ownFiles: [String] = []
@@ -210,80 +210,6 @@ public final class Store {
             calledQueue: s.text(15), calls: Int(s.int(16)), finishedAt: s.optionalInt(17),
             transfers: Int(s.int(18)), estimate: Int(s.int(19)), request: s.text(20), stepsBack: Int(s.int(21)),
             place: s.int(22), due: s.optionalInt(23), booking: s.text(24), forCounter: s.text(25))
-    }
-
-    /// Every ticket of a service day.
-    public func tickets(day: String) throws -> [Ticket] {
-        let s = try db.prepare("\(Store.ticketColumns) WHERE day = ?1")
-        s.bind(1, day)
-        var out: [Ticket] = []
-        while try s.step() { if let t = Store.ticket(s) { out.append(t) } }
-        return out
-    }
-
-    /// Days before `day` that still have tickets or appointments, oldest first.
-    public func ticketDays(before day: String) throws -> [String] {
-        let s = try db.prepare(
-            "SELECT day FROM ticket WHERE day < ?1 UNION SELECT day FROM appointment WHERE day < ?1 ORDER BY day")
-        s.bind(1, day)
-        var out: [String] = []
-        while try s.step() { if let d = s.text(0) { out.append(d) } }
-        return out
-    }
-
-    /// The statistics kept for a retired day, or nil when none were kept.
-    public func savedStats(day: String, grouping: StatsGrouping) throws -> [DayStats]? {
-        let s = try db.prepare(
-            """
-            SELECT key, issued, served, noshow, cancelled, transferred, transferred_out, expired, wait_mean,
-              wait_median, wait_p90, service_mean, service_p90, over_target, estimate_error, booked, booked_late,
-              booked_noshow, booked_wait_mean, booked_delay_mean, walkin_wait_mean FROM daily_stats
-            WHERE day = ?1 AND grouping = ?2 ORDER BY key
-            """)
-        s.bind(1, day)
-        s.bind(2, grouping.rawValue)
-        var out: [DayStats] = []
-        while try s.step() {
-            let d = DayStats(key: s.text(0) ?? "", values: (1...DayStats.count).map { Int(s.int(Int32($0))) })
-            out.append(d)
-        }
-        let any = try db.prepare("SELECT 1 FROM daily_stats WHERE day = ?1 LIMIT 1")
-        any.bind(1, day)
-        return try any.step() ? out : nil
-    }
-
-    /// Keeps a day's statistics and deletes its tickets, in one transaction.
-    public func retire(day: String, stats: [StatsGrouping: [DayStats]]) throws {
-        if let fault = injectedFault { throw fault }
-        let put = try db.prepare(
-            """
-            INSERT OR REPLACE INTO daily_stats(day, grouping, key, issued, served, noshow, cancelled, transferred,
-              transferred_out, expired, wait_mean, wait_median, wait_p90, service_mean, service_p90, over_target,
-              estimate_error, booked, booked_late, booked_noshow, booked_wait_mean, booked_delay_mean, walkin_wait_mean)
-              VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23)
-            """)
-        let delete = try db.prepare("DELETE FROM ticket WHERE day = ?1")
-        let deleteAppointments = try db.prepare("DELETE FROM appointment WHERE day = ?1")
-        do {
-            try begin.run()
-            for (grouping, rows) in stats {
-                for r in rows {
-                    put.bind(1, day)
-                    put.bind(2, grouping.rawValue)
-                    put.bind(3, r.key)
-                    for (i, f) in r.fields.enumerated() { put.bind(Int32(4 + i), f.1) }
-                    try put.run()
-                }
-            }
-            delete.bind(1, day)
-            try delete.run()
-            deleteAppointments.bind(1, day)
-            try deleteAppointments.run()
-            try commitStatement.run()
-        } catch {
-            if !db.isAutocommit { try? db.execute("ROLLBACK") }
-            throw error
-        }
     }
 
     /// Commits all changes in one transaction with one fsync; on any failure nothing of them is kept.
@@ -448,55 +374,6 @@ public final class Store {
     public func integrityCheck() throws -> String {
         let s = try db.prepare("PRAGMA integrity_check")
         return try s.step() ? (s.text(0) ?? "") : ""
-    }
-}
-
-extension Store {
-    /// A ticket page's Web Push subscription: its endpoint and keys, nothing else.
-    public struct PushRow: Equatable, Sendable {
-        public var ticket: Int64
-        public var endpoint: String
-        public var p256dh: [UInt8]
-        public var auth: [UInt8]
-        public init(ticket: Int64, endpoint: String, p256dh: [UInt8], auth: [UInt8]) {
-            self.ticket = ticket
-            self.endpoint = endpoint
-            self.p256dh = p256dh
-            self.auth = auth
-        }
-    }
-
-    /// Keeps a ticket's subscription (one per ticket: a new one replaces the old), committed at once.
-    public func putPush(_ row: PushRow) throws {
-        if let fault = injectedFault { throw fault }
-        let s = try db.prepare("INSERT OR REPLACE INTO push_subscription(ticket, endpoint, p256dh, auth) VALUES (?1,?2,?3,?4)")
-        s.bind(1, row.ticket)
-        s.bind(2, row.endpoint)
-        s.bind(3, row.p256dh)
-        s.bind(4, row.auth)
-        try s.run()
-    }
-
-    /// Deletes the subscriptions of these tickets (their tickets ended), or all of them (`nil`: the day ended).
-    public func deletePushes(_ tickets: [Int64]?) throws {
-        guard let tickets else {
-            try db.execute("DELETE FROM push_subscription")
-            return
-        }
-        let s = try db.prepare("DELETE FROM push_subscription WHERE ticket = ?1")
-        for t in tickets {
-            s.bind(1, t)
-            try s.run()
-        }
-    }
-
-    public func pushes() throws -> [PushRow] {
-        let s = try db.prepare("SELECT ticket, endpoint, p256dh, auth FROM push_subscription")
-        var out: [PushRow] = []
-        while try s.step() {
-            out.append(PushRow(ticket: s.int(0), endpoint: s.text(1) ?? "", p256dh: s.blob(2), auth: s.blob(3)))
-        }
-        return out
     }
 }
 

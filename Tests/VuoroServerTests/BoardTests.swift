@@ -91,6 +91,25 @@ final class EventStream {
         await server.stop()
     }
 
+    /// A queue that closes by its hours while a board follows it: the board hears it closed, and when and in
+    /// which words it opens again, and a call of another queue still comes through.
+    @Test func aQueueThatClosesSaysWhenItOpens() async throws {
+        var config = BoardTests.centre
+        config.queues[0].hours = try OpeningHours.parse(everyDay: "08:00-10:30")  // kela; the clock is 10:00
+        let (server, web) = try await start(config)
+        let board = try EventStream(port: web, "/board/events?queues=kela,lab&lang=fi,en")
+        _ = try board.next()  // the snapshot
+        server.clock.advance(seconds: 31 * 60)
+        let closed = try board.until("\"open\":false")
+        let data = try #require(closed.last?.data)
+        #expect(data.contains("\"type\":\"queue\"") && data.contains("\"queue\":\"kela\""), "\(data)")
+        #expect(data.contains("08:00"), "its next opening in words: \(data)")
+        let c = try server.client()
+        #expect(try c.request("ISSUE lab").hasPrefix("OK L001"))
+        #expect(try board.until("\"queue\":\"lab\"").last?.data.contains("\"waiting\":1") == true)
+        await server.stop()
+    }
+
     /// Each event has an id; a board that comes back with the last one it had is given what it missed, and no
     /// snapshot; one with an id of another run, or none, starts from a snapshot.
     @Test func aBoardThatReconnectsGetsWhatItMissed() async throws {
